@@ -1,0 +1,69 @@
+package activities
+
+import "time"
+
+// Error types of non-retryable send failures. The workflow acts on them: it moves on to the
+// other channel, or opens a task for the rep to fix the contact.
+const (
+	// ErrInvalidRecipient: the address or number is invalid (SendGrid 400 on a recipient, Twilio 21211).
+	ErrInvalidRecipient = "InvalidRecipient"
+	// ErrRecipientOptedOut: the recipient opted out at the provider (Twilio 21610).
+	ErrRecipientOptedOut = "RecipientOptedOut"
+	// ErrProviderAuth: the provider refused our credentials (401/403, Twilio 20003).
+	ErrProviderAuth = "ProviderAuthFailed"
+	// ErrProviderRejected: any other 4xx that retrying cannot fix.
+	ErrProviderRejected = "ProviderRejected"
+)
+
+// MessageData personalises a template.
+type MessageData struct {
+	CustomerName  string `json:"customerName"`
+	Company       string `json:"company"`
+	RepName       string `json:"repName"`
+	RepEmail      string `json:"repEmail,omitempty"`
+	Reason        string `json:"reason,omitempty"` // workflows.Reason
+	Apology       bool   `json:"apology,omitempty"`
+	WhatWeChanged string `json:"whatWeChanged,omitempty"`
+	Offer         string `json:"offer,omitempty"` // workflows.Offer
+	OfferDetails  string `json:"offerDetails,omitempty"`
+	Competitor    string `json:"competitor,omitempty"`
+	CheckInNumber int    `json:"checkInNumber,omitempty"`
+	TaskID        string `json:"taskId,omitempty"`
+	TaskTitle     string `json:"taskTitle,omitempty"`
+	TaskDue       string `json:"taskDue,omitempty"`
+	Note          string `json:"note,omitempty"`
+}
+
+// EmailRequest asks for one email to a customer or a staff member.
+type EmailRequest struct {
+	// Key is deterministic per campaign step (workflow ID + "/" + step): a retried activity
+	// with the same key never reaches the recipient twice.
+	Key        string      `json:"key"`
+	WorkflowID string      `json:"workflowId"`
+	Step       string      `json:"step"`
+	To         string      `json:"to"`
+	ToName     string      `json:"toName,omitempty"`
+	Template   string      `json:"template"` // revisit, check_in, reminder, escalation
+	Data       MessageData `json:"data"`
+	// Staff marks internal notices (reminders, escalations): no unsubscribe link.
+	Staff bool `json:"staff,omitempty"`
+}
+
+// SMSRequest asks for one text message to a customer.
+type SMSRequest struct {
+	Key        string      `json:"key"`
+	WorkflowID string      `json:"workflowId"`
+	Step       string      `json:"step"`
+	To         string      `json:"to"` // E.164
+	Template   string      `json:"template"`
+	Data       MessageData `json:"data"`
+}
+
+// SendResult is what a send activity returns.
+type SendResult struct {
+	Provider  string `json:"provider"` // sendgrid, twilio, sandbox-sendgrid, sandbox-twilio
+	MessageID string `json:"messageId"`
+	// Deduplicated is true when the ledger showed this key was already sent; nothing was sent again.
+	Deduplicated bool      `json:"deduplicated,omitempty"`
+	SentAt       time.Time `json:"sentAt"`
+}

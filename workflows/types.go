@@ -1,0 +1,375 @@
+package workflows
+
+import "time"
+
+// WorkflowType is the registered name of the campaign workflow.
+const WorkflowType = "WinBackCampaign"
+
+// Names of the campaign's message handlers. The CLI, the inbox and the webhooks use these.
+const (
+	// UpdateCompleteTask completes a human task; its validator rejects bad answers before
+	// anything is written to the history.
+	UpdateCompleteTask = "CompleteTask"
+	// UpdateReassignTask moves one task, or the whole account, to another person.
+	UpdateReassignTask = "ReassignTask"
+	// SignalCustomerReturned ends the campaign as won back at once.
+	SignalCustomerReturned = "CustomerReturned"
+	// SignalOptOut stops one channel at once; SignalOptIn restores it.
+	SignalOptOut = "OptOut"
+	// SignalOptIn restores a channel the customer opted out of (START for SMS).
+	SignalOptIn = "OptIn"
+	// SignalCancel ends the campaign as cancelled by ops.
+	SignalCancel = "Cancel"
+	// SignalMessageEvent records a provider event (delivered, open, click, bounce...).
+	SignalMessageEvent = "MessageEvent"
+	// QueryStatus returns the CampaignStatus.
+	QueryStatus = "status"
+)
+
+// WorkflowID returns the campaign's workflow ID for a customer: one campaign per customer.
+func WorkflowID(customerID string) string { return "winback:" + customerID }
+
+// Stage is a step of the win-back playbook, as shown in WinBackStage.
+type Stage string
+
+// The stages, in playbook order.
+const (
+	StageBackstory     Stage = "backstory"
+	StageExitInterview Stage = "exit_interview"
+	StageDecision      Stage = "decision"
+	StageRevisitEmail  Stage = "revisit_email"
+	StageWait          Stage = "wait"
+	StageThankYouCall  Stage = "thank_you_call"
+	StageCheckIns      Stage = "check_ins"
+	StageClosed        Stage = "closed"
+)
+
+// Outcome is how a campaign ended, as shown in WinBackOutcome.
+type Outcome string
+
+// The outcomes.
+const (
+	OutcomeWonBack    Outcome = "won_back"
+	OutcomeWalkedAway Outcome = "walked_away"
+	OutcomeDeclined   Outcome = "declined"
+	OutcomeOptedOut   Outcome = "opted_out"
+	OutcomeExpired    Outcome = "expired"
+	OutcomeCancelled  Outcome = "cancelled"
+)
+
+// Reason is why the customer left (seeds: competitor, we let them down, no longer need it...).
+type Reason string
+
+// The departure reasons.
+const (
+	ReasonCompetitorPrice Reason = "competitor_price"
+	ReasonLetDown         Reason = "let_down"
+	ReasonNoLongerNeeded  Reason = "no_longer_needed"
+	ReasonOutgrew         Reason = "outgrew"
+	ReasonBadFit          Reason = "bad_fit"
+	ReasonOther           Reason = "other"
+)
+
+// Reasons lists every valid Reason, in the order people read them.
+var Reasons = []Reason{ReasonCompetitorPrice, ReasonLetDown, ReasonNoLongerNeeded, ReasonOutgrew, ReasonBadFit, ReasonOther}
+
+// Scope says whether the root problem is specific to this account or systemic to our business.
+type Scope string
+
+// The scopes.
+const (
+	ScopeSpecific Scope = "specific"
+	ScopeSystemic Scope = "systemic"
+)
+
+// Offer is what we put on the table when we decide to pursue.
+type Offer string
+
+// The offers (seeds: apologise and conciliate, beat their offer, show the numbers, an incentive,
+// foot in the door). OfferStayInTouch is for customers who outgrew us: no offer, a light cadence.
+const (
+	OfferApology      Offer = "apology"
+	OfferBeatOffer    Offer = "beat_offer"
+	OfferValueNumbers Offer = "value_numbers"
+	OfferIncentive    Offer = "incentive"
+	OfferFootInDoor   Offer = "foot_in_door"
+	OfferStayInTouch  Offer = "stay_in_touch"
+)
+
+// Offers lists every valid Offer.
+var Offers = []Offer{OfferApology, OfferBeatOffer, OfferValueNumbers, OfferIncentive, OfferFootInDoor, OfferStayInTouch}
+
+// Channel is a way of reaching the customer.
+type Channel string
+
+// The channels.
+const (
+	ChannelEmail Channel = "email"
+	ChannelSMS   Channel = "sms"
+	ChannelCall  Channel = "call"
+)
+
+// CallOutcome is the result of a thank-you or check-in call.
+type CallOutcome string
+
+// The call outcomes.
+const (
+	CallWonBack     CallOutcome = "won_back"
+	CallConsidering CallOutcome = "considering"
+	CallDeclined    CallOutcome = "declined"
+	CallNoAnswer    CallOutcome = "no_answer"
+	CallOptedOut    CallOutcome = "opted_out"
+)
+
+// CallOutcomes lists every valid CallOutcome.
+var CallOutcomes = []CallOutcome{CallWonBack, CallConsidering, CallDeclined, CallNoAnswer, CallOptedOut}
+
+// Customer is who we want back. Name, email and phone are PII: they travel only in payloads
+// (encrypted when a codec key is set), never in search attributes.
+type Customer struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	Company      string  `json:"company"`
+	Email        string  `json:"email"`
+	Phone        string  `json:"phone"` // E.164
+	TimeZone     string  `json:"timeZone"`
+	AccountValue float64 `json:"accountValue"`
+	Segment      string  `json:"segment"`
+}
+
+// Departure is what we know about the customer leaving when ops launch the campaign.
+type Departure struct {
+	Date            time.Time `json:"date"`
+	StatedReason    Reason    `json:"statedReason,omitempty"`
+	Competitor      string    `json:"competitor,omitempty"`
+	CompetitorOffer string    `json:"competitorOffer,omitempty"`
+	Notes           string    `json:"notes,omitempty"`
+}
+
+// Person is a rep or a manager.
+type Person struct {
+	ID       string `json:"id"`
+	Name     string `json:"name,omitempty"`
+	Email    string `json:"email,omitempty"`
+	TimeZone string `json:"timeZone,omitempty"` // their calendar, for business days
+}
+
+// Owners are the people responsible for the account.
+type Owners struct {
+	Rep     Person `json:"rep"`
+	Manager Person `json:"manager"`
+}
+
+// CampaignInput starts a campaign. The playbook is resolved from config at launch, so a
+// running campaign keeps the rules it started with.
+type CampaignInput struct {
+	Customer  Customer  `json:"customer"`
+	Departure Departure `json:"departure"`
+	Owners    Owners    `json:"owners"`
+	Playbook  Playbook  `json:"playbook"`
+	// Carried is set only by continue-as-new: the state of the previous run.
+	Carried *CarriedState `json:"carried,omitempty"`
+}
+
+// CampaignResult is what a closed campaign returns.
+type CampaignResult struct {
+	Outcome Outcome   `json:"outcome"`
+	Reason  string    `json:"reason,omitempty"` // a sentence for people
+	Closed  time.Time `json:"closed"`
+}
+
+// TaskKind is the kind of a human task; each kind has its own answers.
+type TaskKind string
+
+// The task kinds.
+const (
+	TaskBackstory     TaskKind = "backstory"
+	TaskExitInterview TaskKind = "exit_interview"
+	TaskDecision      TaskKind = "decision"
+	TaskThankYouCall  TaskKind = "thank_you_call"
+	TaskCheckInCall   TaskKind = "check_in_call"
+	TaskFixContact    TaskKind = "fix_contact"
+)
+
+// TaskStatus is where a task is in its life.
+type TaskStatus string
+
+// The task statuses.
+const (
+	TaskOpen      TaskStatus = "open"
+	TaskDone      TaskStatus = "done"
+	TaskExpired   TaskStatus = "expired"   // its deadline passed; the playbook default applied
+	TaskCancelled TaskStatus = "cancelled" // the campaign ended first
+)
+
+// Task is a piece of work for a person. Its ID is stable within the campaign
+// ("exit-interview", "check-in-call-3"); address it by workflow ID plus task ID, never run ID.
+type Task struct {
+	ID          string       `json:"id"`
+	Kind        TaskKind     `json:"kind"`
+	Title       string       `json:"title"`
+	Assignee    string       `json:"assignee"`
+	Created     time.Time    `json:"created"`
+	Due         time.Time    `json:"due"`
+	EscalateAt  time.Time    `json:"escalateAt"`
+	ExpireAt    time.Time    `json:"expireAt"`
+	Status      TaskStatus   `json:"status"`
+	Reminded    bool         `json:"reminded,omitempty"`
+	Escalated   bool         `json:"escalated,omitempty"`
+	Answers     *TaskAnswers `json:"answers,omitempty"`
+	CompletedBy string       `json:"completedBy,omitempty"`
+	Completed   time.Time    `json:"completed,omitempty"`
+}
+
+// TaskAnswers holds the answers for every kind of task; each kind uses its own fields and the
+// CompleteTask validator says which are missing or wrong.
+type TaskAnswers struct {
+	// Backstory: our side of the story, from the account team.
+	OurSide    string   `json:"ourSide,omitempty"`
+	Landmines  []string `json:"landmines,omitempty"`
+	Strengths  string   `json:"strengths,omitempty"`
+	Weaknesses string   `json:"weaknesses,omitempty"`
+
+	// Exit interview: the customer's own words, and our reading of them.
+	WhyLeaving       string `json:"whyLeaving,omitempty"`       // "Why are you leaving us?"
+	WhatWouldKeepYou string `json:"whatWouldKeepYou,omitempty"` // "What would we need to do to keep you as a customer?"
+	Reason           Reason `json:"reason,omitempty"`
+	Scope            Scope  `json:"scope,omitempty"`
+	IsItMe           bool   `json:"isItMe,omitempty"` // the rep relationship is the problem
+	NewRep           string `json:"newRep,omitempty"` // who takes the account when IsItMe
+
+	// Decision: pursue or walk away, and the plan.
+	Pursue        *bool  `json:"pursue,omitempty"`
+	Rationale     string `json:"rationale,omitempty"`
+	WhatWeChanged string `json:"whatWeChanged,omitempty"`
+	Offer         Offer  `json:"offer,omitempty"`
+	OfferDetails  string `json:"offerDetails,omitempty"`
+
+	// Calls (thank-you and check-in).
+	Outcome CallOutcome `json:"outcome,omitempty"`
+	Notes   string      `json:"notes,omitempty"`
+
+	// Fix contact: corrected details.
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
+}
+
+// CompleteTaskRequest is the argument of the CompleteTask update.
+type CompleteTaskRequest struct {
+	TaskID  string      `json:"taskId"`
+	By      string      `json:"by"` // the person completing it: its assignee or the manager
+	Answers TaskAnswers `json:"answers"`
+}
+
+// CompleteTaskResult tells the caller what happens next.
+type CompleteTaskResult struct {
+	TaskID string `json:"taskId"`
+	Next   string `json:"next"`
+}
+
+// ReassignRequest is the argument of the ReassignTask update. An empty TaskID moves the whole
+// account (every open rep task and every future one) to To.
+type ReassignRequest struct {
+	TaskID string `json:"taskId,omitempty"`
+	To     string `json:"to"`
+	By     string `json:"by"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// ReassignResult says what moved.
+type ReassignResult struct {
+	Moved []string `json:"moved"`
+	Next  string   `json:"next"`
+}
+
+// CustomerReturnedSignal says the customer came back (CRM, CLI or inbox).
+type CustomerReturnedSignal struct {
+	Source string `json:"source"`
+	Note   string `json:"note,omitempty"`
+}
+
+// OptOutSignal stops a channel (STOP reply, unsubscribe, bounce, or by hand).
+type OptOutSignal struct {
+	Channel Channel `json:"channel"`
+	Source  string  `json:"source"` // "twilio:STOP", "sendgrid:bounce", "cli:alice"...
+}
+
+// OptInSignal restores a channel (START for SMS).
+type OptInSignal struct {
+	Channel Channel `json:"channel"`
+	Source  string  `json:"source"`
+}
+
+// CancelSignal ends the campaign as cancelled.
+type CancelSignal struct {
+	By     string `json:"by"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// MessageEventSignal records what a provider told us about a message we sent.
+type MessageEventSignal struct {
+	Channel   Channel   `json:"channel"`
+	MessageID string    `json:"messageId,omitempty"`
+	Event     string    `json:"event"` // delivered, open, click, bounce...
+	At        time.Time `json:"at"`
+}
+
+// Message is a message the campaign sent (or tried to send).
+type Message struct {
+	Step      string    `json:"step"` // "revisit-email", "check-in-2"
+	Channel   Channel   `json:"channel"`
+	Template  string    `json:"template"`
+	Provider  string    `json:"provider,omitempty"`
+	MessageID string    `json:"messageId,omitempty"`
+	Status    string    `json:"status"` // sent, skipped_opted_out, failed_invalid, deduplicated...
+	Error     string    `json:"error,omitempty"`
+	At        time.Time `json:"at"`
+	Events    []string  `json:"events,omitempty"`
+}
+
+// Decision is the manager's (or the policy's) answer to "is this customer worth it?".
+type Decision struct {
+	Pursue        bool      `json:"pursue"`
+	By            string    `json:"by"` // manager ID, or "policy"
+	Rationale     string    `json:"rationale"`
+	WhatWeChanged string    `json:"whatWeChanged,omitempty"`
+	Offer         Offer     `json:"offer,omitempty"`
+	OfferDetails  string    `json:"offerDetails,omitempty"`
+	At            time.Time `json:"at"`
+}
+
+// Escalation is a reminder or an escalation on an overdue task.
+type Escalation struct {
+	TaskID string    `json:"taskId"`
+	Kind   string    `json:"kind"` // reminder, escalation, reassigned, expired
+	To     string    `json:"to"`
+	At     time.Time `json:"at"`
+	Note   string    `json:"note,omitempty"`
+}
+
+// CampaignStatus is what the status query returns.
+type CampaignStatus struct {
+	CustomerID   string       `json:"customerId"`
+	Stage        Stage        `json:"stage"`
+	Outcome      Outcome      `json:"outcome,omitempty"`
+	Rep          string       `json:"rep"`
+	Manager      string       `json:"manager"`
+	Reason       Reason       `json:"reason,omitempty"`
+	Scope        Scope        `json:"scope,omitempty"`
+	Tasks        []Task       `json:"tasks"`
+	Messages     []Message    `json:"messages"`
+	Decision     *Decision    `json:"decision,omitempty"`
+	Escalations  []Escalation `json:"escalations"`
+	OptedOut     []Channel    `json:"optedOut,omitempty"`
+	NextCheckIn  time.Time    `json:"nextCheckIn,omitempty"`
+	CheckInsDone int          `json:"checkInsDone"`
+	Runs         int          `json:"runs"` // how many runs (continue-as-new) this campaign has had
+}
+
+// CarriedState is what a campaign carries into its next run by continue-as-new.
+type CarriedState struct {
+	Status      CampaignStatus `json:"status"`
+	NextCheckIn int            `json:"nextCheckIn"`
+	CallRetries int            `json:"callRetries"`
+	SentAt      []time.Time    `json:"sentAt,omitempty"` // recent sends, for the frequency cap
+}
