@@ -1,0 +1,34 @@
+package workflows
+
+import (
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+)
+
+// Search attributes: what ops filter campaigns by in the Temporal UI and what a rep's inbox
+// queries. They are never encrypted, so none of them carries PII.
+var (
+	AttrCustomerID   = temporal.NewSearchAttributeKeyKeyword("WinBackCustomerID")
+	AttrStage        = temporal.NewSearchAttributeKeyKeyword("WinBackStage")
+	AttrOutcome      = temporal.NewSearchAttributeKeyKeyword("WinBackOutcome")
+	AttrReason       = temporal.NewSearchAttributeKeyKeyword("WinBackReason")
+	AttrScope        = temporal.NewSearchAttributeKeyKeyword("WinBackScope")
+	AttrAssignee     = temporal.NewSearchAttributeKeyKeyword("WinBackAssignee")
+	AttrSegment      = temporal.NewSearchAttributeKeyKeyword("WinBackSegment")
+	AttrTaskDue      = temporal.NewSearchAttributeKeyTime("WinBackTaskDue")
+	AttrAccountValue = temporal.NewSearchAttributeKeyFloat64("WinBackAccountValue")
+)
+
+// SearchAttributeTypes lists every search attribute with its indexed type, for registration
+// (`make run` on the dev server, `winback setup` on any cluster).
+var SearchAttributeTypes = map[string]enums.IndexedValueType{
+	"WinBackCustomerID":   enums.INDEXED_VALUE_TYPE_KEYWORD,
+	"WinBackStage":        enums.INDEXED_VALUE_TYPE_KEYWORD,
+	"WinBackOutcome":      enums.INDEXED_VALUE_TYPE_KEYWORD,
+	"WinBackReason":       enums.INDEXED_VALUE_TYPE_KEYWORD,
+	"WinBackScope":        enums.INDEXED_VALUE_TYPE_KEYWORD,
+	"WinBackAssignee":     enums.INDEXED_VALUE_TYPE_KEYWORD,
+	"WinBackSegment":      enums.INDEXED_VALUE_TYPE_KEYWORD,
+	"WinBackTaskDue":      enums.INDEXED_VALUE_TYPE_DATETIME,
+	"WinBackAccountValue": enums.INDEXED_VALUE_TYPE_DOUBLE,
+}

@@ -1,0 +1,57 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+)
+
+// ErrAlreadyRunning is returned by Start when the customer already has a running campaign.
+var ErrAlreadyRunning = errors.New("campaign already running")
+
+// StartOptions are the options every launcher (CLI, inbox, tests) starts a campaign with: the
+// workflow ID comes from the customer, a second start while one runs fails, and a relaunch
+// after a closed campaign is allowed.
+func StartOptions(taskQueue string, in CampaignInput) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                       WorkflowID(in.Customer.ID),
+		TaskQueue:                taskQueue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			AttrCustomerID.ValueSet(in.Customer.ID),
+			AttrStage.ValueSet(string(StageBackstory)),
+			AttrSegment.ValueSet(in.Customer.Segment),
+			AttrAccountValue.ValueSet(in.Customer.AccountValue),
+			AttrAssignee.ValueSet(in.Owners.Rep.ID),
+		),
+		// No PII here: the summary is shown in lists without decoding payloads.
+		StaticSummary: fmt.Sprintf("Win-back campaign for customer %s (%s, value %.0f), rep %s",
+			in.Customer.ID, orDash(in.Customer.Segment), in.Customer.AccountValue, in.Owners.Rep.ID),
+	}
+}
+
+// Start launches a campaign. It returns ErrAlreadyRunning (wrapped, with the customer ID) when
+// the customer's campaign is still running; nothing is started twice.
+func Start(ctx context.Context, c client.Client, taskQueue string, in CampaignInput) (client.WorkflowRun, error) {
+	run, err := c.ExecuteWorkflow(ctx, StartOptions(taskQueue, in), WorkflowType, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil, fmt.Errorf("customer %s: %w (workflow %s); wait for it to close or cancel it first",
+			in.Customer.ID, ErrAlreadyRunning, WorkflowID(in.Customer.ID))
+	}
+	return run, err
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
