@@ -361,6 +361,7 @@ type CampaignStatus struct {
 	Decision     *Decision    `json:"decision,omitempty"`
 	Escalations  []Escalation `json:"escalations"`
 	OptedOut     []Channel    `json:"optedOut,omitempty"`
+	Unreachable  []Channel    `json:"unreachable,omitempty"` // invalid address or number, until a rep fixes it
 	NextCheckIn  time.Time    `json:"nextCheckIn,omitempty"`
 	CheckInsDone int          `json:"checkInsDone"`
 	Runs         int          `json:"runs"` // how many runs (continue-as-new) this campaign has had
@@ -370,6 +371,5 @@ type CampaignStatus struct {
 type CarriedState struct {
 	Status      CampaignStatus `json:"status"`
 	NextCheckIn int            `json:"nextCheckIn"`
-	CallRetries int            `json:"callRetries"`
 	SentAt      []time.Time    `json:"sentAt,omitempty"` // recent sends, for the frequency cap
 }

@@ -1,0 +1,118 @@
+package workflows
+
+import (
+	"slices"
+
+	"go.temporal.io/sdk/workflow"
+)
+
+// signalHandler receives one kind of signal and applies it to the campaign.
+type signalHandler struct {
+	ch      workflow.ReceiveChannel
+	receive func(ctx workflow.Context, async bool) bool // false when async and nothing waits
+}
+
+func onSignal[T any](ctx workflow.Context, name string, apply func(workflow.Context, T)) signalHandler {
+	ch := workflow.GetSignalChannel(ctx, name)
+	return signalHandler{ch: ch, receive: func(ctx workflow.Context, async bool) bool {
+		var sig T
+		if async {
+			if !ch.ReceiveAsync(&sig) {
+				return false
+			}
+		} else {
+			ch.Receive(ctx, &sig)
+		}
+		apply(ctx, sig)
+		return true
+	}}
+}
+
+// listenForEvents handles, at any stage, the events that arrive as signals: the customer
+// returned, opted out or back in, ops cancelled, or a provider reported on a message.
+func (c *campaign) listenForEvents(ctx workflow.Context) {
+	c.signals = []signalHandler{
+		onSignal(ctx, SignalCustomerReturned, c.customerReturned),
+		onSignal(ctx, SignalOptOut, c.optOut),
+		onSignal(ctx, SignalOptIn, c.optIn),
+		onSignal(ctx, SignalCancel, c.cancel),
+		onSignal(ctx, SignalMessageEvent, c.messageEvent),
+	}
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		s := workflow.NewSelector(ctx)
+		for _, h := range c.signals {
+			s.AddReceive(h.ch, func(workflow.ReceiveChannel, bool) { h.receive(ctx, false) })
+		}
+		for {
+			s.Select(ctx)
+		}
+	})
+}
+
+// drainSignals handles every signal already delivered, so none is lost at continue-as-new.
+func (c *campaign) drainSignals(ctx workflow.Context) {
+	for again := true; again; {
+		again = false
+		for _, h := range c.signals {
+			for h.receive(ctx, true) {
+				again = true
+			}
+		}
+	}
+}
+
+// cancel ends the campaign as cancelled by ops.
+func (c *campaign) cancel(ctx workflow.Context, sig CancelSignal) {
+	note := "cancelled by " + sig.By
+	if sig.Reason != "" {
+		note += ": " + sig.Reason
+	}
+	c.end(OutcomeCancelled, note)
+	c.refresh(ctx)
+}
+
+// customerReturned ends the campaign as won back at once, whatever it was waiting for.
+func (c *campaign) customerReturned(ctx workflow.Context, sig CustomerReturnedSignal) {
+	note := "the customer returned (" + sig.Source + ")"
+	if sig.Note != "" {
+		note += ": " + sig.Note
+	}
+	c.end(OutcomeWonBack, note)
+	c.refresh(ctx)
+}
+
+// optOut stops a channel at once. A customer who opted out of every channel we write on is
+// not contacted again, by phone either: the campaign closes as opted out.
+func (c *campaign) optOut(ctx workflow.Context, sig OptOutSignal) {
+	if sig.Channel != ChannelEmail && sig.Channel != ChannelSMS {
+		c.logger.Warn("Ignored opt-out for an unknown channel", "Channel", sig.Channel)
+		return
+	}
+	if !c.optedOut(sig.Channel) {
+		c.st.OptedOut = append(c.st.OptedOut, sig.Channel)
+		c.logger.Info("Customer opted out", "Channel", sig.Channel, "Source", sig.Source)
+	}
+	if c.optedOut(ChannelEmail) && c.optedOut(ChannelSMS) {
+		c.end(OutcomeOptedOut, "the customer opted out of email and SMS ("+sig.Source+")")
+	}
+	c.refresh(ctx)
+}
+
+// optIn restores a channel (START for SMS).
+func (c *campaign) optIn(ctx workflow.Context, sig OptInSignal) {
+	c.st.OptedOut = slices.DeleteFunc(c.st.OptedOut, func(ch Channel) bool { return ch == sig.Channel })
+	c.logger.Info("Customer opted back in", "Channel", sig.Channel, "Source", sig.Source)
+	c.refresh(ctx)
+}
+
+func (c *campaign) optedOut(ch Channel) bool { return slices.Contains(c.st.OptedOut, ch) }
+
+// messageEvent records what the provider said about a message (once per kind of event).
+func (c *campaign) messageEvent(_ workflow.Context, sig MessageEventSignal) {
+	for i := range c.st.Messages {
+		m := &c.st.Messages[i]
+		if m.MessageID != "" && m.MessageID == sig.MessageID && !slices.Contains(m.Events, sig.Event) {
+			m.Events = append(m.Events, sig.Event)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// enterStage moves the campaign to a stage and shows it.
+func (c *campaign) enterStage(ctx workflow.Context, s Stage) {
+	c.st.Stage = s
+	c.logger.Info("Stage", "Stage", s)
+	c.refresh(ctx)
+}
+
+// refresh shows the campaign's state to ops: the search attributes that changed (no PII) and
+// the current details in the Temporal UI.
+func (c *campaign) refresh(ctx workflow.Context) {
+	assignee, due := c.st.Rep, time.Time{}
+	for _, t := range c.st.Tasks {
+		if t.Status == TaskOpen && (due.IsZero() || t.Due.Before(due)) {
+			assignee, due = t.Assignee, t.Due
+		}
+	}
+	var updates []temporal.SearchAttributeUpdate
+	keyword := func(k temporal.SearchAttributeKeyKeyword, v string) {
+		if v == "" || c.lastAttrs[k.GetName()] == v {
+			return
+		}
+		c.lastAttrs[k.GetName()] = v
+		updates = append(updates, k.ValueSet(v))
+	}
+	if c.lastAttrs == nil {
+		// Set at start by workflows.Start; a continued run starts with them too.
+		c.lastAttrs = map[string]string{AttrStage.GetName(): string(StageBackstory), AttrAssignee.GetName(): c.in.Owners.Rep.ID}
+	}
+	keyword(AttrStage, string(c.st.Stage))
+	keyword(AttrAssignee, assignee)
+	keyword(AttrReason, string(c.st.Reason))
+	keyword(AttrScope, string(c.st.Scope))
+	keyword(AttrOutcome, string(c.st.Outcome))
+	if dueText := due.Format(time.RFC3339); c.lastAttrs[AttrTaskDue.GetName()] != dueText {
+		c.lastAttrs[AttrTaskDue.GetName()] = dueText
+		if due.IsZero() {
+			updates = append(updates, AttrTaskDue.ValueUnset())
+		} else {
+			updates = append(updates, AttrTaskDue.ValueSet(due))
+		}
+	}
+	if len(updates) > 0 {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+			c.logger.Warn("Search attributes not updated", "Error", err)
+		}
+	}
+	workflow.SetCurrentDetails(ctx, c.details())
+}
+
+// details is a short markdown state for the Temporal UI: what stage, who has what, what went out.
+func (c *campaign) details() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**Stage:** %s  \n**Rep:** %s · **Manager:** %s\n", c.st.Stage, c.st.Rep, c.st.Manager)
+	if c.st.Outcome != "" {
+		fmt.Fprintf(&b, "\n**Outcome:** %s (%s)\n", c.st.Outcome, c.note)
+	}
+	if c.st.Reason != "" {
+		fmt.Fprintf(&b, "\n**Reason:** %s (%s)\n", c.st.Reason, c.st.Scope)
+	}
+	if d := c.st.Decision; d != nil {
+		verdict := "walk away"
+		if d.Pursue {
+			verdict = "pursue, offer " + string(d.Offer)
+		}
+		fmt.Fprintf(&b, "\n**Decision:** %s (by %s)\n", verdict, d.By)
+	}
+	var open []string
+	for _, t := range c.st.Tasks {
+		if t.Status == TaskOpen {
+			open = append(open, fmt.Sprintf("- `%s` → %s, due %s", t.ID, t.Assignee, t.Due.UTC().Format("2006-01-02 15:04 UTC")))
+		}
+	}
+	if len(open) > 0 {
+		fmt.Fprintf(&b, "\n**Open tasks:**\n%s\n", strings.Join(open, "\n"))
+	}
+	sent := 0
+	for _, m := range c.st.Messages {
+		if strings.HasPrefix(m.Status, "sent") {
+			sent++
+		}
+	}
+	fmt.Fprintf(&b, "\n**Messages sent:** %d · **Check-ins done:** %d · **Escalations:** %d", sent, c.st.CheckInsDone, len(c.st.Escalations))
+	if len(c.st.OptedOut) > 0 {
+		fmt.Fprintf(&b, " · **Opted out:** %v", c.st.OptedOut)
+	}
+	return b.String()
+}
