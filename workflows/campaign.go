@@ -29,13 +29,13 @@ type campaign struct {
 	customer *time.Location
 	repCal   *time.Location
 
-	st           CampaignStatus
-	taskVersion  int // bumped on any task change; wakes the deadline clock
-	nextCheckIn  int
-	sentAt       []time.Time
-	note         string // why the campaign closed, for people
-	lastAttrs    map[string]string
-	signals      []signalHandler
+	st          CampaignStatus
+	taskVersion int // bumped on any task change; wakes the deadline clock
+	nextCheckIn int
+	sentAt      []time.Time
+	note        string // why the campaign closed, for people
+	lastAttrs   map[string]string
+	signals     []signalHandler
 }
 
 // setup validates the input, restores carried state and registers the handlers.

@@ -2,9 +2,9 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
-	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -127,8 +127,8 @@ func (h *harness) complete(d time.Duration, taskID, by string, a TaskAnswers) {
 
 func (h *harness) completeNow(updateID, taskID, by string, a TaskAnswers) {
 	h.env.UpdateWorkflow(UpdateCompleteTask, updateID, &testsuite.TestUpdateCallback{
-		OnReject:   func(err error) { h.rejected[updateID] = err },
-		OnAccept:   func() {},
+		OnReject: func(err error) { h.rejected[updateID] = err },
+		OnAccept: func() {},
 		OnComplete: func(r any, err error) {
 			if err != nil {
 				h.rejected[updateID] = err

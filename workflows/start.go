@@ -19,10 +19,10 @@ var ErrAlreadyRunning = errors.New("campaign already running")
 // after a closed campaign is allowed.
 func StartOptions(taskQueue string, in CampaignInput) client.StartWorkflowOptions {
 	return client.StartWorkflowOptions{
-		ID:                       WorkflowID(in.Customer.ID),
-		TaskQueue:                taskQueue,
-		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		ID:                                       WorkflowID(in.Customer.ID),
+		TaskQueue:                                taskQueue,
+		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			AttrCustomerID.ValueSet(in.Customer.ID),

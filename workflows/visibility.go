@@ -61,19 +61,19 @@ func (c *campaign) refresh(ctx workflow.Context) {
 // details is a short markdown state for the Temporal UI: what stage, who has what, what went out.
 func (c *campaign) details() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "**Stage:** %s  \n**Rep:** %s · **Manager:** %s\n", c.st.Stage, c.st.Rep, c.st.Manager)
+	b.WriteString(fmt.Sprintf("**Stage:** %s  \n**Rep:** %s · **Manager:** %s\n", c.st.Stage, c.st.Rep, c.st.Manager))
 	if c.st.Outcome != "" {
-		fmt.Fprintf(&b, "\n**Outcome:** %s (%s)\n", c.st.Outcome, c.note)
+		b.WriteString(fmt.Sprintf("\n**Outcome:** %s (%s)\n", c.st.Outcome, c.note))
 	}
 	if c.st.Reason != "" {
-		fmt.Fprintf(&b, "\n**Reason:** %s (%s)\n", c.st.Reason, c.st.Scope)
+		b.WriteString(fmt.Sprintf("\n**Reason:** %s (%s)\n", c.st.Reason, c.st.Scope))
 	}
 	if d := c.st.Decision; d != nil {
 		verdict := "walk away"
 		if d.Pursue {
 			verdict = "pursue, offer " + string(d.Offer)
 		}
-		fmt.Fprintf(&b, "\n**Decision:** %s (by %s)\n", verdict, d.By)
+		b.WriteString(fmt.Sprintf("\n**Decision:** %s (by %s)\n", verdict, d.By))
 	}
 	var open []string
 	for _, t := range c.st.Tasks {
@@ -82,7 +82,7 @@ func (c *campaign) details() string {
 		}
 	}
 	if len(open) > 0 {
-		fmt.Fprintf(&b, "\n**Open tasks:**\n%s\n", strings.Join(open, "\n"))
+		b.WriteString(fmt.Sprintf("\n**Open tasks:**\n%s\n", strings.Join(open, "\n")))
 	}
 	sent := 0
 	for _, m := range c.st.Messages {
@@ -90,9 +90,9 @@ func (c *campaign) details() string {
 			sent++
 		}
 	}
-	fmt.Fprintf(&b, "\n**Messages sent:** %d · **Check-ins done:** %d · **Escalations:** %d", sent, c.st.CheckInsDone, len(c.st.Escalations))
+	b.WriteString(fmt.Sprintf("\n**Messages sent:** %d · **Check-ins done:** %d · **Escalations:** %d", sent, c.st.CheckInsDone, len(c.st.Escalations)))
 	if len(c.st.OptedOut) > 0 {
-		fmt.Fprintf(&b, " · **Opted out:** %v", c.st.OptedOut)
+		b.WriteString(fmt.Sprintf(" · **Opted out:** %v", c.st.OptedOut))
 	}
 	return b.String()
 }
