@@ -50,7 +50,7 @@ func setup(ctx workflow.Context, in CampaignInput) (*campaign, error) {
 		customer: location(in.Customer.TimeZone),
 		repCal:   location(in.Owners.Rep.TimeZone),
 		st: CampaignStatus{
-			CustomerID: in.Customer.ID, Stage: StageBackstory,
+			CustomerID: in.Customer.ID, Launched: workflow.Now(ctx), Stage: StageBackstory,
 			Rep: in.Owners.Rep.ID, Manager: in.Owners.Manager.ID,
 			Tasks: []Task{}, Messages: []Message{}, Escalations: []Escalation{}, Runs: 1,
 		},

@@ -35,7 +35,7 @@ type Playbook struct {
 	MaxCallAttempts int           `json:"maxCallAttempts"`
 	CallRetryAfter  time.Duration `json:"callRetryAfter"`
 
-	// Check-ins: the written schedule, offsets from the departure date.
+	// Check-ins: the written schedule, offsets from the campaign's launch.
 	CheckIns []CheckIn `json:"checkIns"`
 	// StayInTouch is the lighter cadence for customers who outgrew us.
 	StayInTouch []CheckIn `json:"stayInTouch"`
@@ -45,7 +45,7 @@ type Playbook struct {
 	// FrequencyCap: at most Max messages to the customer in any Per window.
 	FrequencyCap FrequencyCap `json:"frequencyCap"`
 
-	// Expiry: the campaign closes as expired this long after departure.
+	// Expiry: the campaign closes as expired this long after its launch.
 	Expiry time.Duration `json:"expiry"`
 	// MaxEventsPerRun: the check-in loop continues-as-new past this many history events.
 	MaxEventsPerRun int `json:"maxEventsPerRun"`
@@ -53,7 +53,7 @@ type Playbook struct {
 
 // CheckIn is one planned touch.
 type CheckIn struct {
-	After   time.Duration `json:"after"` // from the departure date
+	After   time.Duration `json:"after"` // from the campaign's launch
 	Channel Channel       `json:"channel"`
 }
 

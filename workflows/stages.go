@@ -177,10 +177,11 @@ func (c *campaign) afterCall(ctx workflow.Context, t Task) CallOutcome {
 	return outcome
 }
 
-// runCheckIns: keep in touch on the written schedule (offsets from the departure), by email,
-// SMS or a call task, until the customer is back, declines, opts out, or the campaign expires.
-// A touch whose date passed while the earlier stages ran is skipped. Long campaigns
-// continue-as-new so each run's history stays small.
+// runCheckIns: keep in touch on the written schedule, by email, SMS or a call task, until the
+// customer is back, declines, opts out, or the campaign expires. Offsets count from the launch
+// (ops launch when the customer leaves, or import past churn later: either way the first touch
+// comes days after the launch, not months). A touch whose date passed while the earlier stages
+// ran is skipped. Long campaigns continue-as-new so each run's history stays small.
 func (c *campaign) runCheckIns(ctx workflow.Context) error {
 	if c.closed() {
 		return nil
@@ -189,12 +190,12 @@ func (c *campaign) runCheckIns(ctx workflow.Context) error {
 	if c.stayingInTouch() {
 		schedule = c.pb.StayInTouch
 	}
-	departed := c.in.Departure.Date
-	expiry := departed.Add(c.pb.Expiry)
+	launched := c.st.Launched
+	expiry := launched.Add(c.pb.Expiry)
 	c.enterStage(ctx, StageCheckIns)
 	for ; c.nextCheckIn < len(schedule) && !c.closed(); c.nextCheckIn++ {
 		ci := schedule[c.nextCheckIn]
-		at := departed.Add(ci.After)
+		at := launched.Add(ci.After)
 		if at.After(expiry) {
 			break
 		}
@@ -217,7 +218,7 @@ func (c *campaign) runCheckIns(ctx workflow.Context) error {
 	}
 	c.st.NextCheckIn = time.Time{}
 	c.refresh(ctx)
-	c.wait(ctx, expiry, "The campaign expires "+c.pb.Expiry.String()+" after the departure")
+	c.wait(ctx, expiry, "The campaign expires "+c.pb.Expiry.String()+" after its launch")
 	return nil
 }
 

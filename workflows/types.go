@@ -350,6 +350,7 @@ type Escalation struct {
 // CampaignStatus is what the status query returns.
 type CampaignStatus struct {
 	CustomerID   string       `json:"customerId"`
+	Launched     time.Time    `json:"launched"` // check-in offsets and expiry count from here
 	Stage        Stage        `json:"stage"`
 	Outcome      Outcome      `json:"outcome,omitempty"`
 	Rep          string       `json:"rep"`

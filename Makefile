@@ -1,0 +1,40 @@
+# winback: `make run` brings up the whole stack on this machine; `make test` is what CI runs.
+GO            ?= go
+TEMPORAL      := $(GO) tool -modfile=tools/go.mod temporal
+WORKFLOWCHECK := $(GO) tool -modfile=tools/workflowcheck.mod workflowcheck
+PRISM         := .tools/prism/node_modules/.bin/prism
+
+.PHONY: run build test lint workflowcheck prism temporal bench clean
+
+## run: dev server with UI, worker, inbox and sandbox providers; Ctrl-C stops it all
+run: build temporal
+	scripts/run.sh
+
+## build: the worker and the CLI into bin/
+build:
+	$(GO) build -o bin/winback-worker ./worker
+	$(GO) build -o bin/winback ./starter
+
+## test: lint, determinism check, unit, scenario, replay, contract and integration tests
+test: lint temporal prism
+	$(GO) test -count=1 -timeout 45m ./...
+
+## lint: gofmt, go vet and workflowcheck
+lint: workflowcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+workflowcheck:
+	$(WORKFLOWCHECK) ./workflows/...
+
+## temporal: build the pinned Temporal CLI (about two minutes the first time, cached after)
+temporal:
+	$(TEMPORAL) --version
+
+## prism: the spec-checking SendGrid/Twilio mock used by the contract tests
+prism: $(PRISM)
+$(PRISM):
+	npm install --prefix .tools/prism --no-audit --no-fund --ignore-scripts @stoplight/prism-cli@5.14.2
+
+clean:
+	rm -rf bin .tools

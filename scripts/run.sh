@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Brings up winback on one machine: the Temporal dev server with its UI (state kept in
+# $WINBACK_DATA_DIR/temporal.db, so a second run keeps the campaigns of the first), the
+# WinBack* search attributes, and the worker with its HTTP server (inbox, outbox, webhooks,
+# sandbox providers when no keys are set). Ctrl-C stops all of it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+data=${WINBACK_DATA_DIR:-.data}
+port=${TEMPORAL_PORT:-7233}
+ui_port=${TEMPORAL_UI_PORT:-8233}
+http_addr=${WINBACK_HTTP_ADDR:-127.0.0.1:8080}
+export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:$port}
+export WINBACK_DATA_DIR=$data WINBACK_HTTP_ADDR=$http_addr
+mkdir -p "$data"
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping winback..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "Stopped. Campaigns are kept in $data/temporal.db; 'make run' picks them up again."
+}
+trap stop INT TERM EXIT
+
+# The dev server. WAL journaling: see README ("Durability of make run").
+go tool -modfile=tools/go.mod temporal server start-dev \
+  --ip 127.0.0.1 --port "$port" --ui-port "$ui_port" \
+  --db-filename "$data/temporal.db" \
+  --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
+  --log-level error >"$data/temporal.log" 2>&1 &
+pids+=($!)
+
+echo -n "Waiting for the Temporal dev server on $TEMPORAL_ADDRESS "
+for _ in $(seq 1 120); do
+  if bin/winback setup >/dev/null 2>"$data/setup.err"; then break; fi
+  kill -0 "${pids[0]}" 2>/dev/null || { echo; echo "The dev server exited; see $data/temporal.log"; exit 1; }
+  echo -n "."; sleep 1
+done
+bin/winback setup >/dev/null || { echo; cat "$data/setup.err"; exit 1; }
+echo " ready."
+
+bin/winback-worker &
+pids+=($!)
+
+for _ in $(seq 1 60); do
+  curl -fsS "http://$http_addr/healthz" >/dev/null 2>&1 && break
+  kill -0 "${pids[1]}" 2>/dev/null || { echo "The worker exited (see the lines above)."; exit 1; }
+  sleep 0.5
+done
+
+cat <<MSG
+
+  winback is running.
+    Temporal UI   http://127.0.0.1:$ui_port/namespaces/default/workflows
+    Outbox        http://$http_addr/outbox   (sandbox email and SMS)
+    Health        http://$http_addr/healthz
+    Temporal      $TEMPORAL_ADDRESS (export TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS for bin/winback)
+
+  Try: bin/winback launch --csv starter/example-customers.csv
+  Ctrl-C stops everything.
+
+MSG
+wait -n "${pids[@]}"
