@@ -35,6 +35,7 @@ type campaign struct {
 	sentAt      []time.Time
 	note        string // why the campaign closed, for people
 	lastAttrs   map[string]string
+	attrsDirty  bool
 	signals     []signalHandler
 }
 
@@ -65,6 +66,8 @@ func setup(ctx workflow.Context, in CampaignInput) (*campaign, error) {
 	if err := c.registerHandlers(ctx); err != nil {
 		return nil, err
 	}
+	c.startDeadlineClock(ctx)
+	c.startVisibility(ctx) // last: see startVisibility
 	return c, nil
 }
 
@@ -88,7 +91,6 @@ func validateInput(in CampaignInput) error {
 // run is the playbook, top to bottom. Each stage returns early once the campaign has closed
 // (won back, opted out, cancelled), so the story reads straight through.
 func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
-	c.startDeadlineClock(ctx)
 	if c.in.Carried == nil {
 		c.runBackstory(ctx)
 		c.runExitInterview(ctx)
@@ -132,6 +134,7 @@ func (c *campaign) close(ctx workflow.Context) (CampaignResult, error) {
 		c.end(OutcomeExpired, "the check-in schedule ended without a win")
 	}
 	c.enterStage(ctx, StageClosed)
+	c.upsertAttributes(ctx) // now: the workflow ends before the visibility loop would run
 	c.logger.Info("Campaign closed", "Outcome", c.st.Outcome, "Note", c.note)
 	return CampaignResult{Outcome: c.st.Outcome, Reason: c.note, Closed: workflow.Now(ctx)}, nil
 }
@@ -155,11 +158,29 @@ func (c *campaign) repTimeZone() string {
 // wait sleeps until t or until the campaign closes, whichever comes first. The timer carries a
 // summary for the Temporal UI.
 func (c *campaign) wait(ctx workflow.Context, until time.Time, summary string) {
-	d := until.Sub(workflow.Now(ctx))
-	if d <= 0 || c.closed() {
+	if c.closed() {
 		return
 	}
-	_, _ = workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-		Timeout: d, TimerOptions: workflow.TimerOptions{Summary: summary},
-	}, c.closed)
+	sleepUntil(ctx, until, summary, c.closed)
+}
+
+// sleepUntil waits until the time comes (true) or wake holds (false), and cancels its timer
+// when wake wins. (workflow.AwaitWithOptions leaves the timer running in SDK 1.50, and each
+// such timer later fires into a workflow task of its own.)
+func sleepUntil(ctx workflow.Context, until time.Time, summary string, wake func() bool) bool {
+	d := until.Sub(workflow.Now(ctx))
+	if d <= 0 {
+		return true
+	}
+	if wake() {
+		return false
+	}
+	timerCtx, cancel := workflow.WithCancel(ctx)
+	timer := workflow.NewTimerWithOptions(timerCtx, d, workflow.TimerOptions{Summary: summary})
+	_ = workflow.Await(ctx, func() bool { return timer.IsReady() || wake() })
+	if timer.IsReady() {
+		return true
+	}
+	cancel()
+	return false
 }

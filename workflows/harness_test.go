@@ -84,14 +84,14 @@ func (h *harness) newEnv() {
 	h.suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))))
 	h.env = h.suite.NewTestWorkflowEnvironment()
 	h.env.RegisterWorkflowWithOptions(WinBackCampaign, workflow.RegisterOptions{Name: WorkflowType})
-	h.env.RegisterActivity(acts)
+	h.env.RegisterActivity(&activities.Activities{})
 	h.env.SetStartTime(h.start)
 	h.env.SetContinueAsNewSuggested(h.suggestCAN)
-	h.env.OnActivity(acts.SendEmail, mock.Anything, mock.Anything).Return(
+	h.env.OnActivity(sendEmail, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.EmailRequest) (activities.SendResult, error) {
 			return h.recordSend(ChannelEmail, r.Step, r.Template, r.To, r.Staff, r.Data)
 		})
-	h.env.OnActivity(acts.SendSMS, mock.Anything, mock.Anything).Return(
+	h.env.OnActivity(sendSMS, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.SMSRequest) (activities.SendResult, error) {
 			return h.recordSend(ChannelSMS, r.Step, r.Template, r.To, false, r.Data)
 		})

@@ -50,9 +50,38 @@ func recordPlaybook() workflows.Playbook {
 }
 
 type recorder struct {
-	t  *testing.T
-	c  client.Client
-	tq string
+	t      *testing.T
+	c      client.Client
+	tq     string
+	fatalf func(format string, args ...any)
+}
+
+func (r *recorder) fail(format string, args ...any) {
+	if r.fatalf != nil {
+		r.fatalf(format, args...)
+		return
+	}
+	r.t.Fatalf(format, args...)
+}
+
+// waitFor polls the status query until cond holds (30 seconds at most).
+func (r *recorder) waitFor(wid string, cond func(workflows.CampaignStatus) bool) {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		v, err := r.c.QueryWorkflow(context.Background(), wid, "", workflows.QueryStatus)
+		if err != nil {
+			continue
+		}
+		var st workflows.CampaignStatus
+		if v.Get(&st) == nil && cond(st) {
+			return
+		}
+	}
+	v, err := r.c.QueryWorkflow(context.Background(), wid, "", workflows.QueryStatus)
+	var st workflows.CampaignStatus
+	if err == nil {
+		_ = v.Get(&st)
+	}
+	r.fail("%s: condition not reached in 60s; status %+v (query error %v)", wid, st, err)
 }
 
 func (r *recorder) launch(id string, pb workflows.Playbook) string {
@@ -65,14 +94,13 @@ func (r *recorder) launch(id string, pb workflows.Playbook) string {
 		Playbook: pb,
 	}
 	if _, err := workflows.Start(context.Background(), r.c, r.tq, in); err != nil {
-		r.t.Fatal(err)
+		r.fail("launch %s: %v", id, err)
 	}
 	return workflows.WorkflowID(id)
 }
 
 // complete waits until the task is open, then completes it.
 func (r *recorder) complete(wid, task, by string, a workflows.TaskAnswers) {
-	r.t.Helper()
 	ctx := context.Background()
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		v, err := r.c.QueryWorkflow(ctx, wid, "", workflows.QueryStatus)
@@ -86,16 +114,16 @@ func (r *recorder) complete(wid, task, by string, a workflows.TaskAnswers) {
 				h, err := r.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: workflows.UpdateCompleteTask,
 					WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{workflows.CompleteTaskRequest{TaskID: task, By: by, Answers: a}}})
 				if err != nil {
-					r.t.Fatalf("complete %s: %v", task, err)
+					r.fail("complete %s: %v", task, err)
 				}
 				if err := h.Get(ctx, nil); err != nil {
-					r.t.Fatalf("complete %s: %v", task, err)
+					r.fail("complete %s: %v", task, err)
 				}
 				return
 			}
 		}
 	}
-	r.t.Fatalf("task %s never opened in %s", task, wid)
+	r.fail("task %s never opened in %s", task, wid)
 }
 
 func (r *recorder) save(wid, name string) {

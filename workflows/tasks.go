@@ -72,13 +72,8 @@ func (c *campaign) startDeadlineClock(ctx workflow.Context) {
 				_ = workflow.Await(ctx, changed)
 				continue
 			}
-			if d := next.Sub(workflow.Now(ctx)); d > 0 {
-				fired, err := workflow.AwaitWithOptions(ctx, workflow.AwaitOptions{
-					Timeout: d, TimerOptions: workflow.TimerOptions{Summary: what},
-				}, changed)
-				if err != nil || fired {
-					continue // a task changed: look again
-				}
+			if !sleepUntil(ctx, next, what, changed) {
+				continue // a task changed: look again
 			}
 			c.actOnDeadlines(ctx)
 		}

@@ -16,9 +16,30 @@ func (c *campaign) enterStage(ctx workflow.Context, s Stage) {
 	c.refresh(ctx)
 }
 
-// refresh shows the campaign's state to ops: the search attributes that changed (no PII) and
-// the current details in the Temporal UI.
+// refresh shows the campaign's state to ops: the current details in the Temporal UI at once,
+// and the search attributes (no PII) through the visibility loop.
 func (c *campaign) refresh(ctx workflow.Context) {
+	c.attrsDirty = true
+	workflow.SetCurrentDetails(ctx, c.details())
+}
+
+// startVisibility runs the loop that upserts the search attributes that changed. It is started
+// after every other coroutine, so it runs last in each pass of the workflow task: however many
+// things changed, one upsert per workflow task records them.
+func (c *campaign) startVisibility(ctx workflow.Context) {
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			if err := workflow.Await(ctx, func() bool { return c.attrsDirty }); err != nil {
+				return
+			}
+			c.upsertAttributes(ctx)
+		}
+	})
+}
+
+// upsertAttributes upserts the search attributes whose values changed since the last upsert.
+func (c *campaign) upsertAttributes(ctx workflow.Context) {
+	c.attrsDirty = false
 	assignee, due := c.st.Rep, time.Time{}
 	for _, t := range c.st.Tasks {
 		if t.Status == TaskOpen && (due.IsZero() || t.Due.Before(due)) {
@@ -55,7 +76,6 @@ func (c *campaign) refresh(ctx workflow.Context) {
 			c.logger.Warn("Search attributes not updated", "Error", err)
 		}
 	}
-	workflow.SetCurrentDetails(ctx, c.details())
 }
 
 // details is a short markdown state for the Temporal UI: what stage, who has what, what went out.
