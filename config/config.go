@@ -1,0 +1,77 @@
+package config
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/winback/winback/workflows"
+)
+
+// Config is everything the worker and the CLI need from their environment, read and validated
+// once at start by Load.
+type Config struct {
+	// Temporal is how to reach the cluster and which task queue campaigns run on.
+	Temporal Temporal
+	// HTTPAddr is where the worker's HTTP server listens (WINBACK_HTTP_ADDR, default 127.0.0.1:8080).
+	HTTPAddr string
+	// PublicURL is how customers, providers and browsers reach that server (WINBACK_PUBLIC_URL,
+	// default http://HTTPAddr, with localhost for a wildcard host). No trailing slash.
+	PublicURL string
+	// DataDir holds local state: generated secrets (WINBACK_DATA_DIR, default .data).
+	DataDir string
+	// SendGrid sends email, or the local sandbox does when no API key is set.
+	SendGrid SendGrid
+	// Twilio sends SMS, or the local sandbox does when no credentials are set.
+	Twilio Twilio
+	// Playbook is workflows.DefaultPlaybook overridden by the WINBACK_PLAYBOOK file, validated.
+	Playbook workflows.Playbook
+	// Team is the reps and managers from the WINBACK_TEAM file; an empty team accepts any IDs.
+	Team Team
+	// TemplatesDir overrides the embedded message templates (WINBACK_TEMPLATES_DIR, optional).
+	TemplatesDir string
+	// LinkSecret signs unsubscribe and inbox links (WINBACK_LINK_SECRET or _FILE, at least 16
+	// bytes); when unset, a random one is created once and kept in DataDir/link-secret.
+	LinkSecret []byte
+	// InboxSecret signs inbox sessions and CSRF tokens (WINBACK_INBOX_SECRET or _FILE, same
+	// rules, kept in DataDir/inbox-secret when generated).
+	InboxSecret []byte
+	// Codec holds the payload encryption keys (WINBACK_CODEC_KEYS or _FILE); none means plain payloads.
+	Codec Codec
+	// LogLevel is the minimum level logged (WINBACK_LOG_LEVEL: debug, info, warn or error).
+	LogLevel slog.Level
+}
+
+// Load reads the process environment and the optional WINBACK_CONFIG file (the environment
+// wins), validates everything, and returns every problem at once, each naming its variable.
+// It creates DataDir and the generated secrets in it when they are missing.
+func Load() (*Config, error) { return load(os.LookupEnv, os.Environ) }
+
+// LoadFrom is Load with another variable lookup, for tests and tools. It cannot list the
+// environment, so TEMPORAL_GRPC_META_* headers come only from the WINBACK_CONFIG file.
+func LoadFrom(lookup func(string) (string, bool)) (*Config, error) { return load(lookup, nil) }
+
+func load(lookup func(string) (string, bool), environ func() []string) (*Config, error) {
+	src, err := newSource(lookup, environ)
+	if err != nil {
+		return nil, err
+	}
+	var p problems
+	c := &Config{}
+	c.Temporal = loadTemporal(src, &p)
+	c.HTTPAddr, c.PublicURL = loadHTTP(src, &p)
+	c.DataDir, c.TemplatesDir = loadDirs(src, &p)
+	c.LogLevel = loadLogLevel(src, &p)
+	c.SendGrid = loadSendGrid(src, c.PublicURL, &p)
+	c.Twilio = loadTwilio(src, c.PublicURL, &p)
+	c.Playbook = loadPlaybook(src, &p)
+	c.Team = loadTeam(src, &p)
+	c.Codec = loadCodec(src, &p)
+	// Secrets last: a missing one is written to DataDir, and only when all else is valid, so
+	// a failed start leaves nothing behind.
+	c.LinkSecret = loadSecret(src, "WINBACK_LINK_SECRET", c.DataDir, "link-secret", &p)
+	c.InboxSecret = loadSecret(src, "WINBACK_INBOX_SECRET", c.DataDir, "inbox-secret", &p)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

@@ -1,0 +1,213 @@
+package config_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/winback/winback/config"
+	"github.com/winback/winback/workflows"
+)
+
+const day = 24 * time.Hour
+
+func TestDefaultPlaybookIsValid(t *testing.T) {
+	if err := config.ValidatePlaybook(workflows.DefaultPlaybook()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFastPlaybook(t *testing.T) {
+	c := newVars(t, "WINBACK_PLAYBOOK", "playbooks/fast.yaml").load(t)
+	pb := c.Playbook
+	if pb.Version != "fast-1" {
+		t.Errorf("Version = %q", pb.Version)
+	}
+	for _, d := range []struct {
+		name      string
+		got, want time.Duration
+	}{
+		{"backstoryDue", pb.BackstoryDue, 20 * time.Second},
+		{"exitInterviewDue", pb.ExitInterviewDue, 20 * time.Second},
+		{"decisionDue", pb.DecisionDue, 20 * time.Second},
+		{"callDue", pb.CallDue, 20 * time.Second},
+		{"escalateAfter", pb.EscalateAfter, 10 * time.Second},
+		{"expireAfter", pb.ExpireAfter, 20 * time.Second},
+		{"waitFixed", pb.WaitFixed, 3 * time.Second},
+		{"callRetryAfter", pb.CallRetryAfter, 3 * time.Second},
+		{"first check-in", pb.CheckIns[0].After, 20 * time.Second},
+		{"second check-in", pb.CheckIns[1].After, 25 * time.Second},
+		{"third check-in", pb.CheckIns[2].After, 30 * time.Second},
+	} {
+		if d.got != d.want {
+			t.Errorf("%s = %v, want %v", d.name, d.got, d.want)
+		}
+	}
+	if pb.QuietHours.Start != pb.QuietHours.End {
+		t.Errorf("quiet hours %+v: the fast playbook disables them with start == end", pb.QuietHours)
+	}
+	if pb.FrequencyCap.Max < len(pb.CheckIns)+2 {
+		t.Errorf("frequency cap %+v would hide steps of a demo", pb.FrequencyCap)
+	}
+	last := pb.CheckIns[len(pb.CheckIns)-1].After
+	if last > 2*time.Minute || pb.Expiry > 5*time.Minute {
+		t.Errorf("fast playbook runs too long: last check-in %v, expiry %v", last, pb.Expiry)
+	}
+}
+
+// The demo playbook gives a person minutes for each task, and still ends within the hour.
+func TestDemoPlaybook(t *testing.T) {
+	pb := newVars(t, "WINBACK_PLAYBOOK", "playbooks/demo.yaml").load(t).Playbook
+	if pb.Version != "demo-1" || pb.ExitInterviewDue < time.Minute || pb.WaitFixed == 0 {
+		t.Errorf("demo playbook %+v: want minute-scale tasks and a fixed wait", pb)
+	}
+	if pb.CheckIns[0].After <= pb.ExitInterviewDue || pb.Expiry > time.Hour {
+		t.Errorf("demo check-ins start at %v, expiry %v: want the first after the tasks, all within the hour", pb.CheckIns[0].After, pb.Expiry)
+	}
+}
+
+func TestPlaybookFileOverlaysTheDefault(t *testing.T) {
+	path := writeFile(t, "pb.yaml", `
+version: custom-1
+decisionDue: 7d
+quietHours: {start: 22}
+checkIns:
+  - {after: 3d, channel: sms}
+  - {after: 1d12h, channel: email}
+holidays: [2026-12-25, "2027-01-01"]
+walkAwayReasons: ~
+`)
+	_, err := config.ReadPlaybook(path)
+	assertMentions(t, err, "checkIns[1].after: 36h0m0s is not after checkIns[0] (3d)")
+
+	path = writeFile(t, "pb.yaml", `
+version: custom-1
+decisionDue: 7d
+quietHours: {start: 22}
+checkIns:
+  - {after: 1d12h, channel: email}
+  - {after: 3d, channel: sms}
+holidays: [2026-12-25, "2027-01-01"]
+walkAwayReasons: ~
+`)
+	pb, err := config.ReadPlaybook(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := workflows.DefaultPlaybook()
+	want.Version = "custom-1"
+	want.DecisionDue = 7 * day
+	want.QuietHours.Start = 22 // end stays 9: nested objects merge key by key
+	want.CheckIns = []workflows.CheckIn{{After: day + 12*time.Hour, Channel: "email"}, {After: 3 * day, Channel: "sms"}}
+	want.Holidays = []string{"2026-12-25", "2027-01-01"}
+	want.WalkAwayReasons = nil
+	if !reflect.DeepEqual(pb, want) {
+		t.Errorf("got  %+v\nwant %+v", pb, want)
+	}
+}
+
+func TestPlaybookFileInJSON(t *testing.T) {
+	path := writeFile(t, "pb.json", `{"version": "json-1", "waitFixed": "2s", "checkIns": [{"after": "1m", "channel": "call"}], "frequencyCap": {"max": 5, "per": "1h"}}`)
+	c := newVars(t, "WINBACK_PLAYBOOK", path).load(t)
+	pb := c.Playbook
+	if pb.Version != "json-1" || pb.WaitFixed != 2*time.Second || len(pb.CheckIns) != 1 || pb.CheckIns[0].Channel != workflows.ChannelCall ||
+		pb.FrequencyCap != (workflows.FrequencyCap{Max: 5, Per: time.Hour}) {
+		t.Errorf("Playbook = %+v", pb)
+	}
+}
+
+func TestPlaybookFileErrorsNameLineAndKey(t *testing.T) {
+	for _, tc := range []struct {
+		name, content string
+		mention       []string
+	}{
+		{"unknown key", "version: x\nchekIns: []\n", []string{"pb.yaml:2: chekIns: unknown key", "checkIns"}},
+		{"unknown nested key", "quietHours: {from: 1}\n", []string{"pb.yaml:1: quietHours.from: unknown key (known: start, end)"}},
+		{"bad duration", "checkIns:\n  - after: 5x\n    channel: email\n", []string{"pb.yaml:2: checkIns[0].after:", `"5x" is not a duration`}},
+		{"number for duration", "expiry: 400\n", []string{"pb.yaml:1: expiry:", `"400" is not a duration`}},
+		{"list for duration", "expiry: [1d]\n", []string{"pb.yaml:1: expiry: want a duration"}},
+		{"word for number", "maxCallAttempts: three\n", []string{"pb.yaml:1: maxCallAttempts:", `"three" is not a whole number`}},
+		{"word for bool", "reassignOnEscalation: sometimes\n", []string{"reassignOnEscalation", "true or false"}},
+		{"mapping for list", "checkIns: {after: 1d}\n", []string{"pb.yaml:1: checkIns: want a list"}},
+		{"list for mapping", "quietHours: [1, 2]\n", []string{"pb.yaml:1: quietHours: want a mapping"}},
+		{"not a mapping", "- a\n", []string{"pb.yaml:1: want a mapping"}},
+		{"empty", "", []string{"pb.yaml: the file is empty"}},
+		{"yaml syntax", "version: [\n", []string{"pb.yaml: yaml:"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := config.ReadPlaybook(writeFile(t, "pb.yaml", tc.content))
+			assertMentions(t, err, tc.mention...)
+		})
+	}
+}
+
+func TestValidatePlaybook(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		change  func(*workflows.Playbook)
+		mention string
+	}{
+		{"version", func(p *workflows.Playbook) { p.Version = "" }, "version: required"},
+		{"backstoryDue", func(p *workflows.Playbook) { p.BackstoryDue = 0 }, "backstoryDue: 0s is not a positive duration"},
+		{"exitInterviewDue", func(p *workflows.Playbook) { p.ExitInterviewDue = -time.Hour }, "exitInterviewDue: -1h0m0s is not a positive duration"},
+		{"decisionDue", func(p *workflows.Playbook) { p.DecisionDue = 0 }, "decisionDue:"},
+		{"callDue", func(p *workflows.Playbook) { p.CallDue = 0 }, "callDue:"},
+		{"fixContactDue", func(p *workflows.Playbook) { p.FixContactDue = 0 }, "fixContactDue:"},
+		{"escalateAfter", func(p *workflows.Playbook) { p.EscalateAfter = 0 }, "escalateAfter:"},
+		{"expireAfter", func(p *workflows.Playbook) { p.ExpireAfter = 0 }, "expireAfter:"},
+		{"escalate after expiry", func(p *workflows.Playbook) { p.EscalateAfter = 4 * day }, "escalateAfter: 4d is not before expireAfter (3d)"},
+		{"callRetryAfter", func(p *workflows.Playbook) { p.CallRetryAfter = 0 }, "callRetryAfter:"},
+		{"expiry", func(p *workflows.Playbook) { p.Expiry = 0 }, "expiry: 0s is not a positive duration"},
+		{"walkAwayBelowValue", func(p *workflows.Playbook) { p.WalkAwayBelowValue = -1 }, "walkAwayBelowValue: -1 is negative"},
+		{"walkAwayReasons", func(p *workflows.Playbook) { p.WalkAwayReasons = []workflows.Reason{"bad_fit", "grumpy"} }, `walkAwayReasons[1]: "grumpy" is not one of`},
+		{"defaultOffer", func(p *workflows.Playbook) { p.DefaultOffer = "free_lunch" }, `defaultOffer: "free_lunch" is not one of`},
+		{"defaultOffer empty", func(p *workflows.Playbook) { p.DefaultOffer = "" }, `defaultOffer: "" is not one of`},
+		{"waitBusinessDays high", func(p *workflows.Playbook) { p.WaitBusinessDays = 6 }, "waitBusinessDays: 6 is not from 0 to 5"},
+		{"waitBusinessDays negative", func(p *workflows.Playbook) { p.WaitBusinessDays = -1 }, "waitBusinessDays: -1"},
+		{"waitFixed negative", func(p *workflows.Playbook) { p.WaitFixed = -time.Second }, "waitFixed: -1s is negative"},
+		{"holidays", func(p *workflows.Playbook) { p.Holidays = []string{"25/12/2026"} }, `holidays[0]: "25/12/2026" is not a date`},
+		{"maxCallAttempts", func(p *workflows.Playbook) { p.MaxCallAttempts = 0 }, "maxCallAttempts: 0 is less than 1"},
+		{"check-in at departure", func(p *workflows.Playbook) { p.CheckIns[0].After = 0 }, "checkIns[0].after: 0s is not after the departure"},
+		{"check-ins out of order", func(p *workflows.Playbook) { p.CheckIns[2].After = 10 * day }, "checkIns[2].after: 10d is not after checkIns[1] (14d)"},
+		{"check-in after expiry", func(p *workflows.Playbook) { p.Expiry = 300 * day }, "checkIns[7].after: 365d is not before expiry (300d)"},
+		{"check-in channel", func(p *workflows.Playbook) { p.CheckIns[1].Channel = "fax" }, `checkIns[1].channel: "fax" is not email, sms or call`},
+		{"stay-in-touch order", func(p *workflows.Playbook) { p.StayInTouch[1].After = day }, "stayInTouch[1].after: 1d is not after stayInTouch[0] (30d)"},
+		{"stay-in-touch channel", func(p *workflows.Playbook) { p.StayInTouch[0].Channel = "" }, `stayInTouch[0].channel: "" is not email, sms or call`},
+		{"quiet hours start", func(p *workflows.Playbook) { p.QuietHours.Start = 24 }, "quietHours.start: 24 is not an hour from 0 to 23"},
+		{"quiet hours end", func(p *workflows.Playbook) { p.QuietHours.End = -1 }, "quietHours.end: -1 is not an hour"},
+		{"frequency cap max", func(p *workflows.Playbook) { p.FrequencyCap.Max = 0 }, "frequencyCap.max: 0 is less than 1"},
+		{"frequency cap per", func(p *workflows.Playbook) { p.FrequencyCap.Per = 0 }, "frequencyCap.per: 0s is not a positive duration"},
+		{"maxEventsPerRun", func(p *workflows.Playbook) { p.MaxEventsPerRun = 0 }, "maxEventsPerRun: 0 is not from 1 to 10240"},
+		{"maxEventsPerRun high", func(p *workflows.Playbook) { p.MaxEventsPerRun = 50000 }, "maxEventsPerRun: 50000"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pb := workflows.DefaultPlaybook()
+			tc.change(&pb)
+			assertMentions(t, config.ValidatePlaybook(pb), tc.mention)
+		})
+	}
+}
+
+func TestValidatePlaybookAcceptsEdgeCases(t *testing.T) {
+	pb := workflows.DefaultPlaybook()
+	pb.QuietHours = workflows.QuietHours{Start: 5, End: 5} // no quiet hours
+	pb.CheckIns, pb.StayInTouch, pb.WalkAwayReasons = nil, nil, nil
+	pb.WaitBusinessDays = 0
+	if err := config.ValidatePlaybook(pb); err != nil {
+		t.Error(err)
+	}
+	pb.WaitFixed, pb.WaitBusinessDays = time.Second, 99
+	if err := config.ValidatePlaybook(pb); err != nil {
+		t.Errorf("WaitBusinessDays must be ignored when WaitFixed replaces it: %v", err)
+	}
+}
+
+func TestValidatePlaybookReportsEveryProblem(t *testing.T) {
+	pb := workflows.DefaultPlaybook()
+	pb.MaxCallAttempts, pb.QuietHours.Start, pb.DefaultOffer = 0, 30, "x"
+	err := config.ValidatePlaybook(pb)
+	if n := strings.Count(err.Error(), "\n") + 1; n != 3 {
+		t.Errorf("%d problems reported, want 3: %v", n, err)
+	}
+}

@@ -1,0 +1,435 @@
+package deploy_test
+
+import (
+	"maps"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.temporal.io/api/enums/v1"
+	"gopkg.in/yaml.v3"
+
+	"github.com/winback/winback/config"
+	"github.com/winback/winback/workflows"
+)
+
+// No Docker engine runs in CI, so this test reads docker-compose.yml, the Dockerfile and the
+// files they mount, and checks that they fit together: what `docker compose up` would find out
+// late and loudly.
+
+const repoRoot = ".."
+
+type composeFile struct {
+	Services map[string]service `yaml:"services"`
+	Volumes  map[string]any     `yaml:"volumes"`
+}
+
+type service struct {
+	Image       string                `yaml:"image"`
+	Build       any                   `yaml:"build"`
+	Command     []string              `yaml:"command"`
+	Environment env                   `yaml:"environment"`
+	Ports       []string              `yaml:"ports"`
+	Expose      []string              `yaml:"expose"`
+	DependsOn   map[string]dependency `yaml:"depends_on"`
+	Healthcheck *struct {
+		Test []string `yaml:"test"`
+	} `yaml:"healthcheck"`
+	Volumes []string `yaml:"volumes"`
+}
+
+type dependency struct {
+	Condition string `yaml:"condition"`
+}
+
+// env is a service's environment, in map or list form, with ${VAR:-default} resolved as
+// compose would with none of the variables set.
+type env map[string]string
+
+func (e *env) UnmarshalYAML(n *yaml.Node) error {
+	*e = env{}
+	if n.Kind == yaml.SequenceNode {
+		var list []string
+		if err := n.Decode(&list); err != nil {
+			return err
+		}
+		for _, kv := range list {
+			k, v, _ := strings.Cut(kv, "=")
+			(*e)[k] = interpolate(v)
+		}
+		return nil
+	}
+	var m map[string]string
+	if err := n.Decode(&m); err != nil {
+		return err
+	}
+	for k, v := range m {
+		(*e)[k] = interpolate(v)
+	}
+	return nil
+}
+
+var variable = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)(?::?-([^}]*))?\}`)
+
+func interpolate(s string) string {
+	return variable.ReplaceAllStringFunc(s, func(m string) string { return variable.FindStringSubmatch(m)[2] })
+}
+
+func readCompose(t *testing.T) composeFile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c composeFile
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	return c
+}
+
+func (c composeFile) service(t *testing.T, name string) service {
+	t.Helper()
+	s, ok := c.Services[name]
+	if !ok {
+		t.Fatalf("docker-compose.yml has no %q service", name)
+	}
+	return s
+}
+
+// published returns the host port that publishes containerPort, or "".
+func (s service) published(containerPort string) string {
+	for _, p := range s.Ports {
+		p = strings.TrimSuffix(p, "/tcp")
+		parts := strings.Split(p, ":") // [ip:]host:container, or container alone
+		if len(parts) >= 2 && parts[len(parts)-1] == containerPort {
+			return parts[len(parts)-2]
+		}
+	}
+	return ""
+}
+
+func TestServicesExist(t *testing.T) {
+	c := readCompose(t)
+	for _, name := range []string{"postgres", "temporal-schema", "temporal", "temporal-setup", "temporal-ui", "worker", "prometheus"} {
+		c.service(t, name)
+	}
+	if !strings.HasPrefix(c.service(t, "temporal").Image, "temporalio/server:") {
+		t.Errorf("temporal runs %q, want the official temporalio/server image", c.service(t, "temporal").Image)
+	}
+	if !strings.HasPrefix(c.service(t, "temporal-ui").Image, "temporalio/ui:") {
+		t.Errorf("temporal-ui runs %q, want temporalio/ui", c.service(t, "temporal-ui").Image)
+	}
+	if c.service(t, "worker").Build == nil {
+		t.Error("worker is not built from the repository's Dockerfile")
+	}
+}
+
+// pinned says what is wrong with an image reference, or "".
+func pinned(image string) string {
+	name := image[strings.LastIndex(image, "/")+1:]
+	_, tag, ok := strings.Cut(name, ":")
+	switch {
+	case strings.Contains(image, "@sha256:"):
+		return ""
+	case !ok || tag == "":
+		return "has no tag"
+	case tag == "latest":
+		return "is pinned to latest"
+	case strings.Contains(tag, "$"):
+		return "takes its tag from a variable"
+	}
+	return ""
+}
+
+func TestImagesArePinned(t *testing.T) {
+	for name, s := range readCompose(t).Services {
+		if s.Image == "" && s.Build == nil {
+			t.Errorf("%s: neither image nor build", name)
+			continue
+		}
+		if s.Image != "" {
+			if problem := pinned(s.Image); problem != "" {
+				t.Errorf("%s: image %q %s", name, s.Image, problem)
+			}
+		}
+	}
+	for _, from := range dockerfile(t).froms {
+		if problem := pinned(from); problem != "" {
+			t.Errorf("Dockerfile: FROM %s %s", from, problem)
+		}
+	}
+}
+
+func TestPublishedPorts(t *testing.T) {
+	c := readCompose(t)
+	for _, p := range []struct{ service, container, host string }{
+		{"temporal", "7233", "7233"},
+		{"temporal-ui", "8080", "8233"},
+		{"worker", "8080", "8080"},
+		{"prometheus", "9090", "9090"},
+	} {
+		if got := c.service(t, p.service).published(p.container); got != p.host {
+			t.Errorf("%s: container port %s published on %q, want %s", p.service, p.container, got, p.host)
+		}
+	}
+	if got := c.service(t, "postgres").Ports; len(got) != 0 {
+		t.Errorf("postgres publishes %v: the database stays on the compose network", got)
+	}
+}
+
+func TestDependsOnConditions(t *testing.T) {
+	c := readCompose(t)
+	want := map[string]map[string]string{
+		"temporal-schema": {"postgres": "service_healthy"},
+		"temporal":        {"temporal-schema": "service_completed_successfully"},
+		"temporal-setup":  {"temporal": "service_healthy"},
+		"temporal-ui":     {"temporal": "service_healthy"},
+		"worker":          {"temporal": "service_healthy", "temporal-setup": "service_completed_successfully"},
+		"prometheus":      {"worker": "service_started"},
+	}
+	for name, deps := range want {
+		got := c.service(t, name).DependsOn
+		for dep, cond := range deps {
+			if got[dep].Condition != cond {
+				t.Errorf("%s depends on %s with condition %q, want %q", name, dep, got[dep].Condition, cond)
+			}
+		}
+	}
+	for name, s := range c.Services {
+		for dep, d := range s.DependsOn {
+			target, ok := c.Services[dep]
+			switch {
+			case !ok:
+				t.Errorf("%s depends on %s, which is not a service", name, dep)
+			case d.Condition == "service_healthy" && (target.Healthcheck == nil || len(target.Healthcheck.Test) == 0):
+				t.Errorf("%s waits for %s to be healthy, but %s has no healthcheck", name, dep, dep)
+			case !slices.Contains([]string{"service_healthy", "service_completed_successfully", "service_started"}, d.Condition):
+				t.Errorf("%s depends on %s with condition %q", name, dep, d.Condition)
+			}
+		}
+	}
+}
+
+// workerHTTP returns the worker's HTTP port in its container and where it is published.
+func workerHTTP(t *testing.T, c composeFile) (containerPort, hostPort string) {
+	t.Helper()
+	w := c.service(t, "worker")
+	host, port, err := net.SplitHostPort(w.Environment["WINBACK_HTTP_ADDR"])
+	if err != nil {
+		t.Fatalf("worker: WINBACK_HTTP_ADDR: %v", err)
+	}
+	if host != "0.0.0.0" && host != "" {
+		t.Errorf("worker listens on %q: other containers and the host cannot reach it", host)
+	}
+	hostPort = w.published(port)
+	if hostPort == "" {
+		t.Fatalf("worker: port %s (WINBACK_HTTP_ADDR) is not published", port)
+	}
+	return port, hostPort
+}
+
+func TestWorkerEnvironment(t *testing.T) {
+	c := readCompose(t)
+	w := c.service(t, "worker")
+	host, port, err := net.SplitHostPort(w.Environment["TEMPORAL_ADDRESS"])
+	if err != nil {
+		t.Fatalf("worker: TEMPORAL_ADDRESS: %v", err)
+	}
+	temporal, ok := c.Services[host]
+	if !ok || !strings.HasPrefix(temporal.Image, "temporalio/server:") || port != "7233" {
+		t.Errorf("worker: TEMPORAL_ADDRESS=%s is not the temporal service's frontend", w.Environment["TEMPORAL_ADDRESS"])
+	}
+
+	_, hostPort := workerHTTP(t, c)
+	public, err := url.Parse(w.Environment["WINBACK_PUBLIC_URL"])
+	if err != nil || public.Port() != hostPort {
+		t.Errorf("worker: WINBACK_PUBLIC_URL=%q does not reach the published port %s", w.Environment["WINBACK_PUBLIC_URL"], hostPort)
+	}
+
+	// The worker's environment, with nothing set in the shell, is a valid configuration.
+	vars := maps.Clone(w.Environment)
+	vars["WINBACK_DATA_DIR"] = t.TempDir()
+	if _, err := config.LoadFrom(func(k string) (string, bool) { v, ok := vars[k]; return v, ok }); err != nil {
+		t.Errorf("the worker's compose environment does not load: %v", err)
+	}
+}
+
+func TestUIUsesTheWorkersCodecEndpoint(t *testing.T) {
+	c := readCompose(t)
+	ui := c.service(t, "temporal-ui")
+	if ui.Environment["TEMPORAL_ADDRESS"] != c.service(t, "worker").Environment["TEMPORAL_ADDRESS"] {
+		t.Errorf("the UI (%s) and the worker (%s) talk to different servers",
+			ui.Environment["TEMPORAL_ADDRESS"], c.service(t, "worker").Environment["TEMPORAL_ADDRESS"])
+	}
+	_, hostPort := workerHTTP(t, c)
+	endpoint, err := url.Parse(ui.Environment["TEMPORAL_CODEC_ENDPOINT"])
+	if err != nil || endpoint.Scheme != "http" || endpoint.Path != "/codec" {
+		t.Fatalf("temporal-ui: TEMPORAL_CODEC_ENDPOINT=%q, want http://localhost:PORT/codec", ui.Environment["TEMPORAL_CODEC_ENDPOINT"])
+	}
+	// The browser calls the codec, so it must be the worker's published port on the host.
+	if h := endpoint.Hostname(); (h != "localhost" && h != "127.0.0.1") || endpoint.Port() != hostPort {
+		t.Errorf("temporal-ui: TEMPORAL_CODEC_ENDPOINT=%s is not the worker's published port %s", endpoint, hostPort)
+	}
+}
+
+func TestPrometheusScrapesTheWorker(t *testing.T) {
+	c := readCompose(t)
+	var source string
+	for _, v := range c.service(t, "prometheus").Volumes {
+		parts := strings.Split(v, ":")
+		if len(parts) >= 2 && parts[1] == "/etc/prometheus/prometheus.yml" {
+			source = parts[0]
+		}
+	}
+	if source == "" {
+		t.Fatal("prometheus: no prometheus.yml mounted at /etc/prometheus/prometheus.yml")
+	}
+	data, err := os.ReadFile(filepath.Join(repoRoot, source))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prom struct {
+		ScrapeConfigs []struct {
+			JobName       string `yaml:"job_name"`
+			MetricsPath   string `yaml:"metrics_path"`
+			StaticConfigs []struct {
+				Targets []string `yaml:"targets"`
+			} `yaml:"static_configs"`
+		} `yaml:"scrape_configs"`
+	}
+	if err := yaml.Unmarshal(data, &prom); err != nil {
+		t.Fatalf("%s: %v", source, err)
+	}
+	port, _ := workerHTTP(t, c)
+	want := "worker:" + port
+	for _, job := range prom.ScrapeConfigs {
+		for _, sc := range job.StaticConfigs {
+			if slices.Contains(sc.Targets, want) && (job.MetricsPath == "" || job.MetricsPath == "/metrics") {
+				return
+			}
+		}
+	}
+	t.Errorf("%s: no job scrapes %s/metrics", source, want)
+}
+
+func TestBindMountsExist(t *testing.T) {
+	for name, s := range readCompose(t).Services {
+		for _, v := range s.Volumes {
+			src, _, _ := strings.Cut(v, ":")
+			if strings.HasPrefix(src, "./") {
+				if _, err := os.Stat(filepath.Join(repoRoot, src)); err != nil {
+					t.Errorf("%s mounts %s: %v", name, src, err)
+				}
+			}
+		}
+	}
+}
+
+func TestSetupRegistersEverySearchAttribute(t *testing.T) {
+	c := readCompose(t)
+	if got := c.service(t, "temporal-setup").Command; !slices.Equal(got, []string{"/scripts/setup.sh"}) {
+		t.Fatalf("temporal-setup runs %v, want /scripts/setup.sh", got)
+	}
+	script, err := os.ReadFile(filepath.Join(repoRoot, "deploy/temporal/setup.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	registered := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^register (\S+) (\S+)$`).FindAllStringSubmatch(string(script), -1) {
+		registered[m[1]] = m[2]
+	}
+	cliType := map[enums.IndexedValueType]string{
+		enums.INDEXED_VALUE_TYPE_KEYWORD:  "Keyword",
+		enums.INDEXED_VALUE_TYPE_DATETIME: "Datetime",
+		enums.INDEXED_VALUE_TYPE_DOUBLE:   "Double",
+		enums.INDEXED_VALUE_TYPE_INT:      "Int",
+		enums.INDEXED_VALUE_TYPE_BOOL:     "Bool",
+		enums.INDEXED_VALUE_TYPE_TEXT:     "Text",
+	}
+	for name, typ := range workflows.SearchAttributeTypes {
+		if registered[name] != cliType[typ] {
+			t.Errorf("setup.sh registers %s as %q, want %q (workflows/searchattrs.go)", name, registered[name], cliType[typ])
+		}
+	}
+	for name := range registered {
+		if _, ok := workflows.SearchAttributeTypes[name]; !ok {
+			t.Errorf("setup.sh registers %s, which workflows/searchattrs.go does not define", name)
+		}
+	}
+}
+
+// dockerfileInfo is what the test needs from the Dockerfile.
+type dockerfileInfo struct {
+	froms      []string // image of each stage
+	runs       []string // RUN instructions, continuation lines joined
+	finalUser  string   // USER of the last stage
+	finalImage string
+}
+
+func dockerfile(t *testing.T) dockerfileInfo {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info dockerfileInfo
+	text := strings.ReplaceAll(string(data), "\\\n", " ")
+	for line := range strings.SplitSeq(text, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		switch strings.ToUpper(fields[0]) {
+		case "FROM":
+			info.froms = append(info.froms, fields[1])
+			info.finalImage, info.finalUser = fields[1], ""
+		case "RUN":
+			info.runs = append(info.runs, line)
+		case "USER":
+			info.finalUser = fields[1]
+		}
+	}
+	return info
+}
+
+func TestDockerfileBuildsWorkerAndStarter(t *testing.T) {
+	info := dockerfile(t)
+	if len(info.froms) < 2 || !strings.HasPrefix(info.froms[0], "golang:1.26") {
+		t.Errorf("stages %v: want a golang:1.26 build stage and a separate runtime stage", info.froms)
+	}
+	if strings.HasPrefix(info.finalImage, "golang:") {
+		t.Errorf("the runtime stage is %s: ship the binaries, not the toolchain", info.finalImage)
+	}
+	if u := strings.Split(info.finalUser, ":")[0]; u == "" || u == "root" || u == "0" {
+		t.Errorf("the runtime stage runs as %q, want a non-root user", info.finalUser)
+	}
+	built := map[string]string{} // package -> binary
+	build := regexp.MustCompile(`go build .*?-o (\S+) (\./\S+)`)
+	for _, run := range info.runs {
+		for _, cmd := range strings.Split(run, "&&") {
+			if m := build.FindStringSubmatch(cmd); m != nil {
+				built[m[2]] = filepath.Base(m[1])
+			}
+		}
+	}
+	for _, pkg := range []string{"./worker", "./starter"} {
+		if built[pkg] == "" {
+			t.Errorf("the Dockerfile does not build %s (it builds %v)", pkg, built)
+		}
+	}
+	// What compose runs in the image must be something the Dockerfile built.
+	w := readCompose(t).service(t, "worker")
+	binaries := slices.Collect(maps.Values(built))
+	if len(w.Command) == 0 || !slices.Contains(binaries, w.Command[0]) {
+		t.Errorf("worker runs %v, which the Dockerfile does not build (%v)", w.Command, binaries)
+	}
+	if w.Healthcheck == nil || len(w.Healthcheck.Test) < 2 || !slices.Contains(binaries, w.Healthcheck.Test[1]) {
+		t.Errorf("worker healthcheck %v does not run a binary the Dockerfile builds (%v)", w.Healthcheck, binaries)
+	}
+}

@@ -1,0 +1,4 @@
+// Package deploy holds the files of the Docker Compose deployment (../docker-compose.yml): the
+// Prometheus configuration, the Temporal setup scripts and the image's health check, plus the
+// test that checks them all fit together, since no Docker engine runs in CI.
+package deploy

@@ -1,0 +1,16 @@
+#!/bin/sh
+# One-shot, before the Temporal server starts: create the Temporal databases on PostgreSQL and
+# bring their schemas up to the server's version. Safe to rerun on an existing volume: create
+# and the initial setup are skipped when done; update-schema applies only what is missing.
+set -eu
+
+sql() { temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" --pw "$POSTGRES_PWD" "$@"; }
+
+for db in temporal visibility; do
+  name=temporal
+  [ "$db" = visibility ] && name=temporal_visibility
+  sql --db "$name" create 2>/dev/null || echo "database $name exists"
+  sql --db "$name" setup-schema -v 0.0 2>/dev/null || echo "schema of $name already set up"
+  sql --db "$name" update-schema -d "/etc/temporal/schema/postgresql/v12/$db/versioned"
+done
+echo "Temporal schemas are up to date"
