@@ -11,7 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"go.temporal.io/api/enums/v1"
 	"gopkg.in/yaml.v3"
 
 	"github.com/winback/winback/config"
@@ -344,17 +343,10 @@ func TestSetupRegistersEverySearchAttribute(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^register (\S+) (\S+)$`).FindAllStringSubmatch(string(script), -1) {
 		registered[m[1]] = m[2]
 	}
-	cliType := map[enums.IndexedValueType]string{
-		enums.INDEXED_VALUE_TYPE_KEYWORD:  "Keyword",
-		enums.INDEXED_VALUE_TYPE_DATETIME: "Datetime",
-		enums.INDEXED_VALUE_TYPE_DOUBLE:   "Double",
-		enums.INDEXED_VALUE_TYPE_INT:      "Int",
-		enums.INDEXED_VALUE_TYPE_BOOL:     "Bool",
-		enums.INDEXED_VALUE_TYPE_TEXT:     "Text",
-	}
 	for name, typ := range workflows.SearchAttributeTypes {
-		if registered[name] != cliType[typ] {
-			t.Errorf("setup.sh registers %s as %q, want %q (workflows/searchattrs.go)", name, registered[name], cliType[typ])
+		// The enum's String() is the CLI's type name (Keyword, Datetime, KeywordList...).
+		if registered[name] != typ.String() {
+			t.Errorf("setup.sh registers %s as %q, want %q (workflows/searchattrs.go)", name, registered[name], typ.String())
 		}
 	}
 	for name := range registered {

@@ -17,6 +17,9 @@ var (
 	AttrSegment      = temporal.NewSearchAttributeKeyKeyword("WinBackSegment")
 	AttrTaskDue      = temporal.NewSearchAttributeKeyTime("WinBackTaskDue")
 	AttrAccountValue = temporal.NewSearchAttributeKeyFloat64("WinBackAccountValue")
+	// AttrContact holds keyed hashes (HMAC with the link secret) of the customer's phone, so an
+	// inbound SMS ("STOP") finds its campaign without the phone number ever being indexed.
+	AttrContact = temporal.NewSearchAttributeKeyKeywordList("WinBackContact")
 )
 
 // SearchAttributeTypes lists every search attribute with its indexed type, for registration
@@ -31,4 +34,5 @@ var SearchAttributeTypes = map[string]enums.IndexedValueType{
 	"WinBackSegment":      enums.INDEXED_VALUE_TYPE_KEYWORD,
 	"WinBackTaskDue":      enums.INDEXED_VALUE_TYPE_DATETIME,
 	"WinBackAccountValue": enums.INDEXED_VALUE_TYPE_DOUBLE,
+	"WinBackContact":      enums.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 }

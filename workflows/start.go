@@ -18,19 +18,23 @@ var ErrAlreadyRunning = errors.New("campaign already running")
 // workflow ID comes from the customer, a second start while one runs fails, and a relaunch
 // after a closed campaign is allowed.
 func StartOptions(taskQueue string, in CampaignInput) client.StartWorkflowOptions {
+	attrs := []temporal.SearchAttributeUpdate{
+		AttrCustomerID.ValueSet(in.Customer.ID),
+		AttrStage.ValueSet(string(StageBackstory)),
+		AttrSegment.ValueSet(in.Customer.Segment),
+		AttrAccountValue.ValueSet(in.Customer.AccountValue),
+		AttrAssignee.ValueSet(in.Owners.Rep.ID),
+	}
+	if len(in.ContactKeys) > 0 {
+		attrs = append(attrs, AttrContact.ValueSet(in.ContactKeys))
+	}
 	return client.StartWorkflowOptions{
 		ID:                                       WorkflowID(in.Customer.ID),
 		TaskQueue:                                taskQueue,
 		WorkflowIDReusePolicy:                    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy:                 enums.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 		WorkflowExecutionErrorWhenAlreadyStarted: true,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			AttrCustomerID.ValueSet(in.Customer.ID),
-			AttrStage.ValueSet(string(StageBackstory)),
-			AttrSegment.ValueSet(in.Customer.Segment),
-			AttrAccountValue.ValueSet(in.Customer.AccountValue),
-			AttrAssignee.ValueSet(in.Owners.Rep.ID),
-		),
+		TypedSearchAttributes:                    temporal.NewSearchAttributes(attrs...),
 		// No PII here: the summary is shown in lists without decoding payloads.
 		StaticSummary: fmt.Sprintf("Win-back campaign for customer %s (%s, value %.0f), rep %s",
 			in.Customer.ID, orDash(in.Customer.Segment), in.Customer.AccountValue, in.Owners.Rep.ID),

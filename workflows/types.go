@@ -167,6 +167,8 @@ type CampaignInput struct {
 	Departure Departure `json:"departure"`
 	Owners    Owners    `json:"owners"`
 	Playbook  Playbook  `json:"playbook"`
+	// ContactKeys are keyed hashes of the customer's phone (see AttrContact), set by the launcher.
+	ContactKeys []string `json:"contactKeys,omitempty"`
 	// Carried is set only by continue-as-new: the state of the previous run.
 	Carried *CarriedState `json:"carried,omitempty"`
 }

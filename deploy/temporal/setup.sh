@@ -45,4 +45,5 @@ register WinBackAssignee Keyword
 register WinBackSegment Keyword
 register WinBackTaskDue Datetime
 register WinBackAccountValue Double
+register WinBackContact KeywordList
 echo "namespace $NAMESPACE is ready for winback"
