@@ -13,6 +13,18 @@ const (
 	ErrProviderAuth = "ProviderAuthFailed"
 	// ErrProviderRejected: any other 4xx that retrying cannot fix.
 	ErrProviderRejected = "ProviderRejected"
+	// ErrInvalidRequest: the request itself is incomplete (no key, unknown template, a field the
+	// template requires is empty). Non-retryable: fix the caller.
+	ErrInvalidRequest = "InvalidRequest"
+)
+
+// Error types of retryable send failures. Temporal retries them with the activity's retry
+// policy; a rate limit carries the provider's reset time as the next retry delay.
+const (
+	// ErrProviderRateLimited: the provider answered 429 (SendGrid) or 20429 (Twilio).
+	ErrProviderRateLimited = "ProviderRateLimited"
+	// ErrProviderUnavailable: a 5xx, a timeout or a network error; the message was not accepted.
+	ErrProviderUnavailable = "ProviderUnavailable"
 )
 
 // MessageData personalises a template.
@@ -32,6 +44,8 @@ type MessageData struct {
 	TaskTitle     string `json:"taskTitle,omitempty"`
 	TaskDue       string `json:"taskDue,omitempty"`
 	Note          string `json:"note,omitempty"`
+	// OurCompany signs the message; the send activities fill it from Options.FromName when empty.
+	OurCompany string `json:"ourCompany,omitempty"`
 }
 
 // EmailRequest asks for one email to a customer or a staff member.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/winback/winback/internal/testenv"
+	"github.com/winback/winback/sandbox"
 	"github.com/winback/winback/workflows"
 )
 
@@ -108,32 +109,21 @@ func (s *stack) taskOpen(customer, taskID string) bool {
 	return false
 }
 
-// outboxMessage is what the sandbox recorded of a message.
-type outboxMessage struct {
-	Provider   string `json:"provider"`
-	To         string `json:"to"`
-	Subject    string `json:"subject"`
-	Text       string `json:"text"`
-	WorkflowID string `json:"workflowId"`
-	Step       string `json:"step"`
-	Key        string `json:"key"`
-}
-
-func (s *stack) outbox(workflowID string) []outboxMessage {
+func (s *stack) outbox(workflowID string) []sandbox.Message {
 	s.t.Helper()
 	resp, err := http.Get("http://" + s.http + "/outbox.json?workflow=" + workflowID)
 	if err != nil {
 		s.t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var msgs []outboxMessage
+	var msgs []sandbox.Message
 	if err := json.NewDecoder(resp.Body).Decode(&msgs); err != nil {
 		s.t.Fatalf("outbox.json: %v", err)
 	}
 	return msgs
 }
 
-func steps(msgs []outboxMessage) []string {
+func steps(msgs []sandbox.Message) []string {
 	var out []string
 	for _, m := range msgs {
 		out = append(out, m.Step)

@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -47,8 +50,8 @@ func TestCampaignLaunchToClose(t *testing.T) {
 		return slices.Contains(steps(s.outbox(wid)), "revisit-email")
 	})
 	revisit := s.outbox(wid)[0]
-	if revisit.To != "dana@acme.example" || !strings.Contains(revisit.Text, "cut your renewal price by 25%") {
-		t.Errorf("revisit email = %+v: want it to Dana, saying exactly what we changed", revisit)
+	if !strings.Contains(revisit.To, "<dana@acme.example>") || !strings.Contains(revisit.Text, "cut your renewal price by 25%") {
+		t.Errorf("revisit email to %q, text %q: want it to Dana, saying exactly what we changed", revisit.To, revisit.Text)
 	}
 
 	s.eventually("the thank-you call after the wait", 30*time.Second, func() bool { return s.taskOpen(customer, "thank-you-call") })
@@ -76,16 +79,18 @@ func TestCampaignLaunchToClose(t *testing.T) {
 	}
 
 	// What ops see in Temporal: the search attributes, no PII.
-	desc := s.server.Temporal(t, "workflow", "describe", "--workflow-id", wid, "--output", "json")
-	for _, want := range []string{`"WinBackStage"`, `"closed"`, `"WinBackOutcome"`, `"won_back"`, `"WinBackCustomerID"`, customer,
-		`"WinBackReason"`, `"competitor_price"`} {
-		if !strings.Contains(desc, want) {
-			t.Errorf("temporal workflow describe lacks %s", want)
+	attrs := describeSearchAttributes(t, s.server.Temporal(t, "workflow", "describe", "--workflow-id", wid, "--output", "json"))
+	for name, want := range map[string]any{"WinBackStage": "closed", "WinBackOutcome": "won_back", "WinBackCustomerID": customer,
+		"WinBackReason": "competitor_price", "WinBackScope": "systemic", "WinBackSegment": "enterprise", "WinBackAccountValue": 48000.0} {
+		if attrs[name] != want {
+			t.Errorf("search attribute %s = %v, want %v", name, attrs[name], want)
 		}
 	}
-	for _, pii := range []string{"Dana Reyes", "dana@acme.example", "+12125550142"} {
-		if strings.Contains(searchAttributesOf(desc), pii) {
-			t.Errorf("search attributes carry PII %q", pii)
+	for name, v := range attrs {
+		for _, pii := range []string{"Dana", "dana@acme.example", "+12125550142", "Acme"} {
+			if strings.Contains(fmt.Sprint(v), pii) {
+				t.Errorf("search attribute %s = %v carries PII", name, v)
+			}
 		}
 	}
 	// A relaunch after a closed campaign is allowed.
@@ -93,14 +98,34 @@ func TestCampaignLaunchToClose(t *testing.T) {
 	s.winback(0, "cancel", customer, "--reason", "test over")
 }
 
-// searchAttributesOf cuts the search attributes out of `temporal workflow describe` JSON.
-func searchAttributesOf(desc string) string {
-	i := strings.Index(desc, "searchAttributes")
-	if i < 0 {
-		return ""
+// describeSearchAttributes decodes the search attributes from `temporal workflow describe -o json`.
+func describeSearchAttributes(t *testing.T, desc string) map[string]any {
+	t.Helper()
+	var d struct {
+		WorkflowExecutionInfo struct {
+			SearchAttributes struct {
+				IndexedFields map[string]struct {
+					Data string `json:"data"`
+				} `json:"indexedFields"`
+			} `json:"searchAttributes"`
+		} `json:"workflowExecutionInfo"`
 	}
-	end := min(len(desc), i+4000)
-	return desc[i:end]
+	if err := json.Unmarshal([]byte(desc), &d); err != nil {
+		t.Fatalf("describe JSON: %v", err)
+	}
+	out := map[string]any{}
+	for name, f := range d.WorkflowExecutionInfo.SearchAttributes.IndexedFields {
+		raw, err := base64.StdEncoding.DecodeString(f.Data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out[name] = v
+	}
+	return out
 }
 
 // TestBadConfigurationStopsTheWorker: a bad variable stops the worker at start, naming it.

@@ -28,7 +28,7 @@ var sendRetry = &temporal.RetryPolicy{
 	MaximumInterval:    5 * time.Minute,
 	NonRetryableErrorTypes: []string{
 		activities.ErrInvalidRecipient, activities.ErrRecipientOptedOut,
-		activities.ErrProviderAuth, activities.ErrProviderRejected,
+		activities.ErrProviderAuth, activities.ErrProviderRejected, activities.ErrInvalidRequest,
 	},
 }
 

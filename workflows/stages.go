@@ -103,9 +103,10 @@ func (c *campaign) policyDecision() Decision {
 		return Decision{Pursue: true, By: "policy", Offer: OfferStayInTouch,
 			Rationale: "no answer from the manager; they outgrew us: stay in touch"}
 	}
-	changed := "we are acting on what you told us"
+	// The revisit email says "we've decided to <what we changed>".
+	changed := "act on what you told us"
 	if t := c.task("exit-interview"); t != nil && t.Answers != nil {
-		changed = fmt.Sprintf("we are acting on what you told us you need: %s", t.Answers.WhatWouldKeepYou)
+		changed = fmt.Sprintf("act on what you told us you need: %s", t.Answers.WhatWouldKeepYou)
 	}
 	return Decision{Pursue: true, By: "policy", Offer: pb.DefaultOffer, WhatWeChanged: changed,
 		Rationale: "no answer from the manager; the playbook pursues with its default offer"}

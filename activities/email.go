@@ -1,0 +1,188 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+
+	"github.com/sendgrid/rest"
+	"github.com/sendgrid/sendgrid-go"
+	sgmail "github.com/sendgrid/sendgrid-go/helpers/mail"
+)
+
+// The custom_args every email carries, so SendGrid event webhooks route back to the campaign.
+const (
+	ArgWorkflowID = "winback_workflow_id"
+	ArgStep       = "winback_step"
+	ArgKey        = "winback_key"
+)
+
+// SandboxHeader is set by the local sandbox on its answers, so results say "sandbox-sendgrid"
+// or "sandbox-twilio" rather than claiming the real provider sent the message.
+const SandboxHeader = "X-Winback-Sandbox"
+
+// SendEmail sends one email through SendGrid, once per r.Key: when the ledger already holds the
+// key it returns the recorded result with Deduplicated set and sends nothing. Customer emails
+// (not Staff) carry an unsubscribe link in the body and List-Unsubscribe headers; with
+// Options.SendGridTemplateID they use that dynamic template instead of our rendered content.
+// Failures are application errors typed by the constants of this package.
+func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (SendResult, error) {
+	to, err := checkEmailRequest(r)
+	if err != nil {
+		return SendResult{}, err
+	}
+	log := a.log.With("workflowId", r.WorkflowID, "step", r.Step, "key", r.Key, "template", r.Template)
+
+	unlock := a.keys.lock(r.Key)
+	defer unlock()
+	if res, ok, err := a.ledger.Lookup(r.Key); err != nil {
+		return SendResult{}, unavailable("send ledger lookup failed (%v); retrying", err)
+	} else if ok {
+		log.Info("email already sent; not sending again", "provider", res.Provider, "messageId", res.MessageID)
+		res.Deduplicated = true
+		return res, nil
+	}
+
+	m, err := a.buildEmail(r, to)
+	if err != nil {
+		return SendResult{}, nonRetryable(ErrInvalidRequest, "email template %s for step %s: %v", r.Template, r.Step, err)
+	}
+	req := sendgrid.GetRequest(a.opts.SendGridAPIKey, "/v3/mail/send", a.opts.SendGridBaseURL)
+	req.Method = rest.Post
+	req.Body = sgmail.GetRequestBody(m)
+	cctx, cancel := context.WithTimeout(ctx, a.timeout)
+	defer cancel()
+	resp, err := a.sendgrid.SendWithContext(cctx, req)
+	if err != nil {
+		log.Warn("SendGrid request failed", "error", err)
+		return SendResult{}, transportError("SendGrid", err)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		err := classifySendGrid(resp, to, a.now())
+		log.Warn("SendGrid refused the email", "status", resp.StatusCode, "error", err)
+		return SendResult{}, err
+	}
+
+	h := http.Header(resp.Headers)
+	res := SendResult{Provider: "sendgrid", MessageID: h.Get("X-Message-Id"), SentAt: a.now().UTC()}
+	if h.Get(SandboxHeader) != "" {
+		res.Provider = "sandbox-sendgrid"
+	}
+	a.record(log, r.Key, res)
+	return res, nil
+}
+
+// record writes the accepted send to the ledger. A failure is logged, not returned: the provider
+// has the message, and an error would make Temporal retry and send it again.
+func (a *Activities) record(log *slog.Logger, key string, res SendResult) {
+	if res.MessageID == "" {
+		log.Error("provider accepted the message without a message ID", "provider", res.Provider)
+	}
+	if err := a.ledger.Record(key, res); err != nil {
+		log.Error("message sent but not recorded in the send ledger: a retry of this step would send it again", "provider", res.Provider, "messageId", res.MessageID, "error", err)
+		return
+	}
+	log.Info("message sent", "provider", res.Provider, "messageId", res.MessageID)
+}
+
+func checkEmailRequest(r EmailRequest) (to string, err error) {
+	if err := checkKeys(r.Key, r.WorkflowID, r.Template); err != nil {
+		return "", err
+	}
+	addr, perr := mail.ParseAddress(strings.TrimSpace(r.To))
+	if strings.TrimSpace(r.To) == "" || perr != nil || addr.Name != "" {
+		return "", nonRetryable(ErrInvalidRecipient, "the recipient email address in To is missing or not a valid address: correct it (a bare address like name@example.com), then send again")
+	}
+	return addr.Address, nil
+}
+
+func checkKeys(key, workflowID, template string) error {
+	switch {
+	case strings.TrimSpace(key) == "":
+		return nonRetryable(ErrInvalidRequest, "Key is empty: set it to workflow ID + \"/\" + step so a retry cannot send twice")
+	case strings.TrimSpace(workflowID) == "":
+		return nonRetryable(ErrInvalidRequest, "WorkflowID is empty: webhooks and unsubscribe links need it to find the campaign")
+	case strings.TrimSpace(template) == "":
+		return nonRetryable(ErrInvalidRequest, "Template is empty: name the template to send (revisit, check_in...)")
+	}
+	return nil
+}
+
+// buildEmail makes the SendGrid message: one personalization to the recipient, our custom_args,
+// and either the rendered template or the dynamic template with its data.
+func (a *Activities) buildEmail(r EmailRequest, to string) (*sgmail.SGMailV3, error) {
+	d := r.Data
+	if d.OurCompany == "" {
+		d.OurCompany = a.opts.FromName
+	}
+	v := view{MessageData: d, ToName: r.ToName, PublicURL: a.opts.PublicURL}
+	if !r.Staff {
+		v.UnsubscribeURL = a.unsubscribeURL(r.WorkflowID)
+	}
+
+	m := sgmail.NewV3Mail()
+	m.SetFrom(sgmail.NewEmail(a.opts.FromName, a.opts.FromEmail))
+	p := sgmail.NewPersonalization()
+	p.AddTos(sgmail.NewEmail(r.ToName, to))
+	m.AddPersonalizations(p)
+	if rep, err := mail.ParseAddress(d.RepEmail); err == nil && !r.Staff {
+		m.SetReplyTo(sgmail.NewEmail(d.RepName, rep.Address)) // answers go to the rep, not a no-reply box
+	}
+	// custom_args on the personalization: the spec types the message-level one as a string, and
+	// SendGrid carries both into every event webhook.
+	p.SetCustomArg(ArgWorkflowID, r.WorkflowID)
+	p.SetCustomArg(ArgKey, r.Key)
+	if r.Step != "" {
+		p.SetCustomArg(ArgStep, r.Step)
+	}
+	m.AddCategories("winback", r.Template)
+	if v.UnsubscribeURL != "" {
+		m.SetHeader("List-Unsubscribe", "<"+v.UnsubscribeURL+">")
+		m.SetHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
+
+	if a.opts.SendGridTemplateID != "" && !r.Staff {
+		// Staff notices stay on our templates: the dynamic template is the customer-facing one.
+		m.SetTemplateID(a.opts.SendGridTemplateID)
+		data, err := dynamicTemplateData(d, r.Template, v.UnsubscribeURL)
+		if err != nil {
+			return nil, err
+		}
+		p.DynamicTemplateData = data
+		return m, nil
+	}
+	c, err := a.tmpl.renderEmail(r.Template, v)
+	if err != nil {
+		return nil, err
+	}
+	m.Subject = c.Subject
+	m.AddContent(sgmail.NewContent("text/plain", c.Text), sgmail.NewContent("text/html", c.HTML))
+	return m, nil
+}
+
+// dynamicTemplateData is MessageData under its JSON names, plus "template" (so one dynamic
+// template can branch on it) and "unsubscribeUrl".
+func dynamicTemplateData(d MessageData, template, unsubscribeURL string) (map[string]any, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	out["template"] = template
+	if unsubscribeURL != "" {
+		out["unsubscribeUrl"] = unsubscribeURL
+	}
+	return out, nil
+}
+
+// unsubscribeURL is PublicURL/unsubscribe?t=<token> for the campaign's email channel.
+func (a *Activities) unsubscribeURL(workflowID string) string {
+	return a.opts.PublicURL + "/unsubscribe?t=" + url.QueryEscape(UnsubscribeToken(a.opts.LinkSecret, workflowID, "email"))
+}

@@ -1,0 +1,155 @@
+package activities
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/twilio/twilio-go/client"
+	api "github.com/twilio/twilio-go/rest/api/v2010"
+)
+
+// e164 is a phone number in E.164: +, a country code that does not start with 0, 15 digits at most.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+
+// SendSMS sends one text message through Twilio, once per r.Key: when the ledger already holds
+// the key it returns the recorded result with Deduplicated set and sends nothing. It sends from
+// Options.TwilioMessagingServiceSID when set, else from TwilioFrom, and asks Twilio to post
+// delivery status to PublicURL/webhooks/twilio/status?wf=<workflowID>&step=<step>.
+// Failures are application errors typed by the constants of this package.
+func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (SendResult, error) {
+	if err := checkKeys(r.Key, r.WorkflowID, r.Template); err != nil {
+		return SendResult{}, err
+	}
+	to := strings.TrimSpace(r.To)
+	if !e164.MatchString(to) {
+		return SendResult{}, nonRetryable(ErrInvalidRecipient, "the recipient phone number in To is missing or not in E.164 form (like +15017122661): correct the customer's phone, then send again")
+	}
+	log := a.log.With("workflowId", r.WorkflowID, "step", r.Step, "key", r.Key, "template", r.Template)
+
+	unlock := a.keys.lock(r.Key)
+	defer unlock()
+	if res, ok, err := a.ledger.Lookup(r.Key); err != nil {
+		return SendResult{}, unavailable("send ledger lookup failed (%v); retrying", err)
+	} else if ok {
+		log.Info("text already sent; not sending again", "provider", res.Provider, "messageId", res.MessageID)
+		res.Deduplicated = true
+		return res, nil
+	}
+
+	d := r.Data
+	if d.OurCompany == "" {
+		d.OurCompany = a.opts.FromName
+	}
+	body, err := a.tmpl.renderSMS(r.Template, view{MessageData: d, PublicURL: a.opts.PublicURL})
+	if err != nil {
+		return SendResult{}, nonRetryable(ErrInvalidRequest, "SMS template %s for step %s: %v", r.Template, r.Step, err)
+	}
+	if n := SMSSegments(body); n > 2 {
+		log.Warn("text message is longer than 2 segments", "segments", n)
+	}
+
+	params := (&api.CreateMessageParams{}).
+		SetTo(to).
+		SetBody(body).
+		SetSmartEncoded(true). // lets Twilio swap look-alike Unicode for GSM-7: fewer segments
+		SetStatusCallback(a.statusCallbackURL(r.WorkflowID, r.Step))
+	if a.opts.TwilioMessagingServiceSID != "" {
+		params.SetMessagingServiceSid(a.opts.TwilioMessagingServiceSID)
+	} else {
+		params.SetFrom(a.opts.TwilioFrom)
+	}
+
+	cctx, cancel := context.WithTimeout(ctx, a.timeout)
+	defer cancel()
+	tr := &twilioTransport{base: a.twilioRT, target: a.twilioBase, ctx: cctx}
+	msg, err := a.twilioService(tr).CreateMessage(params)
+	last := tr.answer()
+	if err != nil && (last == nil || last.status < 200 || last.status > 299) {
+		err := classifyTwilio(err, last, to, a.now())
+		log.Warn("Twilio refused the text", "error", err)
+		return SendResult{}, err
+	}
+
+	res := SendResult{Provider: "twilio", SentAt: a.now().UTC()}
+	if err != nil {
+		// Twilio accepted (2xx) but its answer did not decode: the message is on its way, and an
+		// error would make Temporal send it again. Record it without a SID.
+		log.Error("Twilio accepted the text but its answer could not be read", "status", last.status, "error", err)
+	} else if msg.Sid != nil {
+		res.MessageID = *msg.Sid
+	}
+	if last != nil && last.header.Get(SandboxHeader) != "" {
+		res.Provider = "sandbox-twilio"
+	}
+	a.record(log, r.Key, res)
+	return res, nil
+}
+
+// twilioService is a Messages API bound to one call: twilio-go has no context parameter, so the
+// call's transport carries the activity's context and deadline.
+func (a *Activities) twilioService(tr *twilioTransport) *api.ApiService {
+	bc := &client.Client{
+		Credentials: client.NewCredentials(a.opts.TwilioAccountSID, a.opts.TwilioAuthToken),
+		// A custom client loses twilio-go's default timeout and no-redirect policy: set both.
+		HTTPClient: &http.Client{Timeout: a.timeout, Transport: tr, CheckRedirect: noRedirect},
+	}
+	bc.SetAccountSid(a.opts.TwilioAccountSID)
+	return api.NewApiServiceWithClient(bc)
+}
+
+// statusCallbackURL is where Twilio posts this message's delivery status.
+func (a *Activities) statusCallbackURL(workflowID, step string) string {
+	return a.opts.PublicURL + "/webhooks/twilio/status?wf=" + url.QueryEscape(workflowID) + "&step=" + url.QueryEscape(step)
+}
+
+// httpAnswer is the status and headers of the last HTTP answer (twilio-go drops them on errors,
+// and a 429's Retry-After lives there).
+type httpAnswer struct {
+	status int
+	header http.Header
+}
+
+// twilioTransport sends twilio-go's requests to target (scheme, host and path prefix) instead of
+// https://api.twilio.com when target is set (the SDK hard-codes that host), binds them to ctx,
+// and remembers the answer's status and headers.
+type twilioTransport struct {
+	base   http.RoundTripper
+	target *url.URL
+	ctx    context.Context
+
+	mu   sync.Mutex
+	last *httpAnswer
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *twilioTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// Cancel on whichever ends first: the http.Client's timeout or the activity's context.
+	// Both are released when the call returns (SendSMS cancels t.ctx).
+	ctx, cancel := context.WithCancelCause(req.Context())
+	context.AfterFunc(t.ctx, func() { cancel(context.Cause(t.ctx)) })
+	r := req.Clone(ctx)
+	if t.target != nil {
+		r.URL.Scheme = t.target.Scheme
+		r.URL.Host = t.target.Host
+		r.URL.Path = strings.TrimRight(t.target.Path, "/") + r.URL.Path
+		r.URL.RawPath = ""
+		r.Host = ""
+	}
+	resp, err := t.base.RoundTrip(r)
+	if err == nil {
+		t.mu.Lock()
+		t.last = &httpAnswer{status: resp.StatusCode, header: resp.Header.Clone()}
+		t.mu.Unlock()
+	}
+	return resp, err
+}
+
+func (t *twilioTransport) answer() *httpAnswer {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.last
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/winback/winback/activities"
+	"github.com/winback/winback/config"
+	"github.com/winback/winback/sandbox"
+	"github.com/winback/winback/workflows"
+)
+
+// run connects to Temporal, starts the worker and the HTTP server, and returns when ctx ends
+// (Ctrl-C) or either of them fails.
+func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
+	logger.Info("Starting winback-worker", "config", cfg)
+	c, err := cfg.Dial(ctx, logger)
+	if err != nil {
+		return fmt.Errorf("connect to Temporal: %w", err)
+	}
+	defer c.Close()
+
+	acts, err := activities.New(activityOptions(cfg, logger))
+	if err != nil {
+		return fmt.Errorf("activities: %w", err)
+	}
+	defer acts.Close()
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", healthz(c))
+	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox {
+		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger})
+		if err != nil {
+			return fmt.Errorf("sandbox: %w", err)
+		}
+		defer sb.Close()
+		sb.Register(mux)
+	}
+
+	w := worker.New(c, cfg.Temporal.TaskQueue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})
+	w.RegisterActivity(acts)
+
+	listener, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("WINBACK_HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		if err := srv.Serve(listener); !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("HTTP server: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := w.Start(); err != nil {
+			return fmt.Errorf("temporal worker: %w", err)
+		}
+		logger.Info("winback-worker ready",
+			"taskQueue", cfg.Temporal.TaskQueue,
+			"outbox", cfg.PublicURL+"/outbox", "health", cfg.PublicURL+"/healthz")
+		<-ctx.Done()
+		w.Stop()
+		return nil
+	})
+	g.Go(func() error {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutdown)
+	})
+	return g.Wait()
+}
+
+// activityOptions hands the activities what they need from config, and nothing else.
+func activityOptions(cfg *config.Config, logger *slog.Logger) activities.Options {
+	key := cfg.SendGrid.APIKey
+	if cfg.SendGrid.Sandbox {
+		key = "sandbox" // the sandbox wants a bearer key, like SendGrid; any value will do
+	}
+	return activities.Options{
+		SendGridAPIKey: key, SendGridBaseURL: cfg.SendGrid.BaseURL,
+		FromEmail: cfg.SendGrid.FromEmail, FromName: cfg.SendGrid.FromName, SendGridTemplateID: cfg.SendGrid.TemplateID,
+		TwilioAccountSID: cfg.Twilio.AccountSID, TwilioAuthToken: cfg.Twilio.AuthToken, TwilioBaseURL: cfg.Twilio.BaseURL,
+		TwilioFrom: cfg.Twilio.From, TwilioMessagingServiceSID: cfg.Twilio.MessagingServiceSID,
+		PublicURL: cfg.PublicURL, LinkSecret: cfg.LinkSecret,
+		LedgerPath:   filepath.Join(cfg.DataDir, "ledger.jsonl"),
+		TemplatesDir: cfg.TemplatesDir,
+		Logger:       logger,
+	}
+}
+
+// healthz answers 200 while Temporal answers, 503 otherwise.
+func healthz(c client.Client) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			http.Error(w, "temporal unreachable: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	}
+}
