@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
+
+	"github.com/winback/winback/workflows"
+)
+
+// completeCommand completes a task with its answers, by flags, a JSON file or prompts.
+func (a *app) completeCommand() *cobra.Command {
+	var (
+		as          string
+		answersFile string
+		region      string
+		yes         bool
+		flags       answerFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "complete CUSTOMER TASK --as PERSON [answers]",
+		Short: "Complete a task with its answers (flags, --answers FILE.json, or prompts)",
+		Long: `Complete one of a campaign's tasks. The answers come from flags, from --answers FILE.json (a
+TaskAnswers object; flags given too override its fields), or, when neither is given and this
+is a terminal, from prompts that ask what the task's kind needs.
+
+What each kind needs:
+  backstory       --our-side (required), --landmine (repeat), --strengths, --weaknesses
+  exit_interview  --why-leaving, --what-would-keep-you, --reason, --scope (all required),
+                  --is-it-me with --new-rep when the rep relationship is the problem
+  decision        --walk-away --rationale, or --pursue --offer --what-we-changed [--offer-details]
+                  (stay_in_touch needs no --what-we-changed)
+  thank_you_call, check_in_call   --outcome, --notes
+  fix_contact     --email and/or --phone
+
+The campaign checks the answers before anything is recorded; if it refuses them, its reason
+is printed and the exit code is 2. On success it says what happens next.`,
+		Example: `  winback complete C-1042 exit-interview --as alice \
+    --why-leaving "Globex is 20% cheaper" --what-would-keep-you "Match the price" \
+    --reason competitor_price --scope specific
+
+  winback complete C-1042 decision --as bob --pursue --offer beat_offer \
+    --what-we-changed "Dedicated support line" --offer-details "25% off for a year"
+
+  winback complete C-1042 thank-you-call --as alice --outcome considering --notes "Call back Friday"
+
+  winback complete C-1042 backstory --as alice --answers backstory.json
+
+  # Prompts, on a terminal
+  winback complete C-1042 exit-interview --as alice`,
+		Args: args("CUSTOMER", "TASK"),
+		RunE: a.action(func(ctx context.Context, cmd *cobra.Command, argv []string) error {
+			id, err := customerArg(argv[0])
+			if err != nil {
+				return err
+			}
+			taskID := argv[1]
+			region = strings.ToUpper(region)
+			if err := checkRegion(region); err != nil {
+				return badInputf("--default-region: %v", err)
+			}
+			req := workflows.CompleteTaskRequest{TaskID: taskID, By: as}
+			given := false
+			if answersFile != "" {
+				in, err := a.openInput(answersFile)
+				if err != nil {
+					return err
+				}
+				req.Answers, err = readAnswers(in, answersFile)
+				_ = in.Close()
+				if err != nil {
+					return err
+				}
+				given = true
+			}
+			fromFlags, err := flags.apply(cmd.Flags(), &req.Answers)
+			if err != nil {
+				return err
+			}
+			given = given || fromFlags
+			if !given && !isTerminal(a.stdin) {
+				return badInputf("no answers: give them by flags (see winback complete --help) or --answers FILE.json; prompts need a terminal")
+			}
+
+			c, err := a.client(ctx)
+			if err != nil {
+				return err
+			}
+			if !given {
+				if req.Answers, err = a.promptAnswers(ctx, c, id, taskID, yes); err != nil {
+					return err
+				}
+			}
+			if err := checkContact(&req.Answers, region); err != nil {
+				return err
+			}
+			var res workflows.CompleteTaskResult
+			if err := a.update(ctx, c, id, workflows.UpdateCompleteTask, req, &res); err != nil {
+				return err
+			}
+			if a.json() {
+				return writeJSON(a.stdout, res)
+			}
+			fmt.Fprintf(a.stdout, "Task %s of customer %s completed by %s.\n%s\n", res.TaskID, id, as, nextLine(res.Next))
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&as, "as", "", "who is completing the task: its assignee or their manager (required)")
+	cmd.Flags().StringVar(&answersFile, "answers", "", `read the answers from this JSON file (a TaskAnswers object; "-" reads standard input)`)
+	cmd.Flags().StringVar(&region, "default-region", "US", "region (ISO 3166) of a --phone written without +country code")
+	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "with prompts: send without asking for confirmation")
+	flags.register(cmd.Flags())
+	_ = cmd.MarkFlagRequired("as")
+	return cmd
+}
+
+// promptAnswers finds the task's kind through the status query and asks for its answers.
+func (a *app) promptAnswers(ctx context.Context, c client.Client, customerID, taskID string, yes bool) (workflows.TaskAnswers, error) {
+	st, err := a.queryStatus(ctx, c, customerID)
+	if err != nil {
+		return workflows.TaskAnswers{}, err
+	}
+	var task *workflows.Task
+	var open []string
+	for i, t := range st.Tasks {
+		if t.ID == taskID {
+			task = &st.Tasks[i]
+		}
+		if t.Status == workflows.TaskOpen {
+			open = append(open, t.ID)
+		}
+	}
+	switch {
+	case task == nil:
+		return workflows.TaskAnswers{}, badInputf("customer %s has no task %q; open tasks: %s", customerID, taskID, dash(strings.Join(open, ", ")))
+	case task.Status != workflows.TaskOpen:
+		return workflows.TaskAnswers{}, badInputf("customer %s: task %s is %s, not open; open tasks: %s", customerID, taskID, task.Status, dash(strings.Join(open, ", ")))
+	}
+	p := &prompter{in: bufio.NewReader(a.stdin), out: a.stdout}
+	answers, err := askAnswers(p, *task)
+	if errors.Is(err, errNoAnswer) {
+		return answers, badInputf("stopped before the last answer; nothing was sent")
+	}
+	if err != nil {
+		return answers, err
+	}
+	if err := workflows.ValidateAnswers(task.Kind, answers); err != nil {
+		return answers, badInputf("%v", err)
+	}
+	if !yes {
+		fmt.Fprintf(a.stdout, "\nAbout to complete %s for customer %s with:\n%s\n", taskID, customerID, describeAnswers(answers))
+		ok, err := p.yesNo("Send?")
+		if err != nil || !ok {
+			return answers, badInputf("not sent")
+		}
+	}
+	return answers, nil
+}
+
+// update sends an Update to a customer's campaign and waits for its result. A rejection by
+// the campaign's validator comes back as bad input (exit 2) with its message as given.
+func (a *app) update(ctx context.Context, c client.Client, customerID, name string, arg, result any) error {
+	callCtx, cancel := a.call(ctx)
+	defer cancel()
+	handle, err := c.UpdateWorkflow(callCtx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.WorkflowID(customerID),
+		UpdateName:   name,
+		Args:         []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(callCtx, result)
+	}
+	if err != nil {
+		return a.campaignError(ctx, customerID, "send "+name, err)
+	}
+	return nil
+}

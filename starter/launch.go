@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/winback/winback/config"
+)
+
+// launchOptions are the launch flags that are not customer fields.
+type launchOptions struct {
+	csv         string
+	region      string
+	dryRun      bool
+	strict      bool
+	concurrency int
+	skipClosed  bool
+}
+
+// launchCommand starts campaigns: one customer from flags, or every customer of a CSV file.
+func (a *app) launchCommand() *cobra.Command {
+	var (
+		opts launchOptions
+		row  CustomerRow
+	)
+	cmd := &cobra.Command{
+		Use:   "launch (--customer-id ID --name NAME --email EMAIL ... | --csv FILE)",
+		Short: "Start win-back campaigns, for one customer or a CSV of lost customers",
+		Long: `Start a win-back campaign for one customer (by flags) or for every customer of a CSV file.
+
+Every row is validated before anything starts: required fields, a bare email address, a phone
+number normalised to E.164 (numbers without +country code are read in --default-region), an
+IANA time zone, a known reason, a non-negative account value, a departure date that is not in
+the future, one row per customer, and a rep (and manager) on the team. Each bad row is printed
+with its row number, column and every problem. By default the valid rows launch and the bad
+ones are skipped; --strict launches nothing if any row is bad.
+
+CSV: a header row is required; columns in any order, names case-insensitive; UTF-8, with or
+without a BOM; rows numbered as lines of the file (the header is row 1); blank rows skipped.
+Columns (* required):
+` + columnHelp() + `
+Running the same file again is safe: a customer whose campaign is running is counted as
+"already running" and not started twice. A campaign that has closed may be relaunched by
+design, so for a file --skip-closed (default true) also skips customers who already had a
+campaign that closed, as far as Temporal remembers it (the namespace's retention period); pass
+--skip-closed=false to start new campaigns for them. A single customer given by flags is an
+explicit launch: it starts a new campaign after a closed one.
+
+Exit codes: 0 all valid rows launched (or already running, or skipped as closed); 1 a launch
+failed, or the one customer given by flags already has a campaign; 2 bad flags, a bad file or
+bad rows.`,
+		Example: `  # One customer
+  winback launch --customer-id C-1042 --name "Dana Reyes" --company "Acme Corp" \
+    --email dana@acme.example --phone "+1 415 555 0142" --timezone America/Los_Angeles \
+    --account-value 48000 --segment enterprise --departed 2025-11-03 \
+    --reason competitor_price --competitor Globex --competitor-offer "20% off for a year" \
+    --rep alice
+
+  # A CSV file: check it first, then launch (safe to rerun)
+  winback launch --csv customers.csv --dry-run
+  winback launch --csv customers.csv --concurrency 16
+
+  # All or nothing, and a summary for scripts
+  winback launch --csv customers.csv --strict -o json`,
+		Args: cobra.NoArgs,
+		RunE: a.action(func(ctx context.Context, cmd *cobra.Command, _ []string) error {
+			if opts.csv != "" {
+				var given []string
+				for _, c := range columns {
+					if cmd.Flags().Changed(flagName(c.name)) {
+						given = append(given, "--"+flagName(c.name))
+					}
+				}
+				if len(given) > 0 {
+					return badInputf("--csv launches the customers of a file; drop %s or launch one customer without --csv", strings.Join(given, ", "))
+				}
+			} else if !cmd.Flags().Changed("customer-id") {
+				return badInputf("give a customer with --customer-id and its other flags, or a file with --csv FILE (see --help)")
+			}
+			if opts.concurrency < 1 {
+				return badInputf("--concurrency %d: launch at least 1 at a time", opts.concurrency)
+			}
+			opts.region = strings.ToUpper(opts.region)
+			if err := checkRegion(opts.region); err != nil {
+				return badInputf("--default-region: %v", err)
+			}
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			v := Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook}
+			if opts.csv == "" {
+				return a.launchSingle(ctx, cfg, v, row, opts)
+			}
+			return a.launchFile(ctx, cfg, v, opts)
+		}),
+	}
+	for _, c := range columns {
+		cmd.Flags().StringVar(row.field(c.name), flagName(c.name), "", c.help)
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.csv, "csv", "", `launch every customer of this CSV file ("-" reads standard input)`)
+	f.StringVar(&opts.region, "default-region", "US", "region (ISO 3166) of phone numbers written without +country code")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "validate and print what would launch; start nothing, and do not contact Temporal")
+	f.BoolVar(&opts.strict, "strict", false, "launch nothing if any row is bad")
+	f.IntVar(&opts.concurrency, "concurrency", 8, "how many campaigns to start at a time")
+	f.BoolVar(&opts.skipClosed, "skip-closed", true, "with --csv: skip customers who already had a campaign that has closed")
+	return cmd
+}
+
+// flagName is the launch flag of a column: customer_id is --customer-id.
+func flagName(column string) string { return strings.ReplaceAll(column, "_", "-") }
+
+// columnHelp lists the CSV columns for the launch help.
+func columnHelp() string {
+	var b strings.Builder
+	for _, c := range columns {
+		mark := " "
+		if c.required {
+			mark = "*"
+		}
+		fmt.Fprintf(&b, "  %s %-17s %s\n", mark, c.name, c.help)
+	}
+	return b.String()
+}
+
+// launchSingle validates and starts the campaign of the one customer given by flags.
+func (a *app) launchSingle(ctx context.Context, cfg *config.Config, v Validator, row CustomerRow, opts launchOptions) error {
+	in, problems := v.Check(row)
+	if len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(a.stderr, p)
+		}
+		return badInputf("customer %s not launched: %s", dash(row.CustomerID), plural(len(problems), "problem"))
+	}
+	l := Launch{Input: in}
+	if opts.dryRun {
+		return a.printDryRun(cfg, []Launch{l}, nil)
+	}
+	c, err := a.client(ctx)
+	if err != nil {
+		return err
+	}
+	// One customer named by hand is an explicit relaunch: a closed campaign does not stop it.
+	res := a.launchOne(ctx, c, cfg.Temporal.TaskQueue, l, false)
+	if a.json() {
+		if err := writeJSON(a.stdout, res); err != nil {
+			return err
+		}
+	}
+	switch res.Status {
+	case statusLaunched:
+		if !a.json() {
+			fmt.Fprintf(a.stdout, "Launched campaign %s for customer %s (rep %s, manager %s, playbook %s).\nFollow it with: winback status %s\n",
+				res.WorkflowID, res.CustomerID, in.Owners.Rep.ID, in.Owners.Manager.ID, dash(in.Playbook.Version), res.CustomerID)
+		}
+		return nil
+	case statusAlreadyRunning:
+		return fmt.Errorf("customer %s: a campaign is already running (workflow %s); nothing was started. See it with: winback status %s",
+			res.CustomerID, res.WorkflowID, res.CustomerID)
+	default:
+		return fmt.Errorf("customer %s not launched: %s", res.CustomerID, res.Detail)
+	}
+}
+
+// openInput opens the --csv file, or standard input for "-".
+func (a *app) openInput(name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(a.stdin), nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, badInputf("cannot read %s: %v", name, err)
+	}
+	return f, nil
+}

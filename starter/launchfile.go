@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/winback/winback/config"
+	"github.com/winback/winback/workflows"
+)
+
+// launchSummary is the outcome of a file launch, for people and for -o json.
+type launchSummary struct {
+	DryRun         bool           `json:"dryRun,omitempty"`
+	Launched       int            `json:"launched"`
+	AlreadyRunning int            `json:"alreadyRunning"`
+	Skipped        int            `json:"skipped"` // bad rows plus customers who had a campaign
+	Failed         int            `json:"failed"`
+	BadRows        []int          `json:"badRows"`
+	Problems       []Problem      `json:"problems"`
+	Results        []launchResult `json:"results,omitempty"`
+	WouldLaunch    []Launch       `json:"wouldLaunch,omitempty"`
+}
+
+// summarise counts the results of a launch.
+func summarise(results []launchResult, problems []Problem) launchSummary {
+	s := launchSummary{Results: results, Problems: problems, BadRows: badRows(problems)}
+	s.Skipped = len(s.BadRows)
+	for _, r := range results {
+		switch r.Status {
+		case statusLaunched:
+			s.Launched++
+		case statusAlreadyRunning:
+			s.AlreadyRunning++
+		case statusSkippedClosed:
+			s.Skipped++
+		default:
+			s.Failed++
+		}
+	}
+	return s
+}
+
+// code is the exit code of a file launch: 1 if any launch failed (a rerun finishes it), else
+// 2 if any row was bad, else 0.
+func (s launchSummary) code() int {
+	switch {
+	case s.Failed > 0:
+		return exitFailed
+	case len(s.BadRows) > 0:
+		return exitBadInput
+	}
+	return exitOK
+}
+
+// launchFile validates every row of the --csv file, then launches the valid ones (or, with
+// --strict, none if any is bad).
+func (a *app) launchFile(ctx context.Context, cfg *config.Config, v Validator, opts launchOptions) error {
+	in, err := a.openInput(opts.csv)
+	if err != nil {
+		return err
+	}
+	file, err := ParseCSV(in)
+	_ = in.Close()
+	if err != nil {
+		return badInputf("%s: %v", opts.csv, err)
+	}
+	ready, problems := v.CheckFile(file)
+	if !a.json() {
+		a.printProblems(problems)
+	}
+	switch {
+	case opts.dryRun:
+		return a.printDryRun(cfg, ready, problems)
+	case opts.strict && len(problems) > 0:
+		if a.json() {
+			s := summarise(nil, problems)
+			s.Skipped += len(ready)
+			_ = writeJSON(a.stdout, s)
+		}
+		bad := len(badRows(problems))
+		return badInputf("--strict: nothing launched, %d of %d rows %s bad", bad, len(ready)+bad, pickWord(bad, "is", "are"))
+	case len(ready) == 0:
+		if a.json() {
+			_ = writeJSON(a.stdout, summarise(nil, problems))
+		}
+		return badInputf("%s: no valid rows to launch", opts.csv)
+	}
+
+	c, err := a.client(ctx)
+	if err != nil {
+		return err
+	}
+	bar := a.newProgress(len(ready))
+	results := a.launchAll(ctx, c, cfg.Temporal.TaskQueue, ready, opts.concurrency, opts.skipClosed, bar.step)
+	bar.finish()
+	s := summarise(results, problems)
+	if a.json() {
+		if err := writeJSON(a.stdout, s); err != nil {
+			return err
+		}
+	} else {
+		a.printLaunchSummary(s)
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted: rerun the same file to launch the rest (nothing starts twice)")
+	}
+	return exitWith(s.code())
+}
+
+// printProblems lists every bad row's problems on stderr.
+func (a *app) printProblems(problems []Problem) {
+	for _, p := range problems {
+		fmt.Fprintln(a.stderr, p)
+	}
+	if n := len(badRows(problems)); n > 0 {
+		fmt.Fprintf(a.stderr, "%s skipped; fix %s and rerun the file (valid rows launch, nothing starts twice).\n",
+			plural(n, "bad row"), pickWord(n, "it", "them"))
+	}
+}
+
+// printLaunchSummary prints the counts and every customer not launched, with why.
+func (a *app) printLaunchSummary(s launchSummary) {
+	fmt.Fprintf(a.stdout, "Launched %d, already running %d, skipped %d, failed %d.\n",
+		s.Launched, s.AlreadyRunning, s.Skipped, s.Failed)
+	var skipped []string
+	for _, row := range s.BadRows {
+		skipped = append(skipped, fmt.Sprintf("row %d: bad row (see the problems above)", row))
+	}
+	for _, r := range s.Results {
+		if r.Status == statusSkippedClosed {
+			skipped = append(skipped, resultLine(r)+"; --skip-closed=false relaunches it")
+		}
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintln(a.stdout, "Skipped:")
+		for _, line := range skipped {
+			fmt.Fprintln(a.stdout, "  "+line)
+		}
+	}
+	if s.Failed > 0 {
+		fmt.Fprintln(a.stdout, "Failed (rerun the file to retry them; nothing starts twice):")
+		for _, r := range s.Results {
+			if r.Status == statusFailed || r.Status == statusNotAttempted {
+				fmt.Fprintln(a.stdout, "  "+resultLine(r))
+			}
+		}
+	}
+}
+
+// printDryRun prints what would launch, and exits 2 if any row was bad.
+func (a *app) printDryRun(cfg *config.Config, ready []Launch, problems []Problem) error {
+	s := summarise(nil, problems)
+	s.DryRun = true
+	s.WouldLaunch = ready
+	if a.json() {
+		if err := writeJSON(a.stdout, s); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(a.stdout, "Dry run: would launch %s with playbook %s on task queue %s (%s skipped); nothing started.\n",
+			plural(len(ready), "campaign"), dash(cfg.Playbook.Version), cfg.Temporal.TaskQueue, plural(len(s.BadRows), "bad row"))
+		if len(ready) == 0 {
+			return exitWith(exitBadInput)
+		}
+		t := newTable(a.stdout, "ROW", "CUSTOMER", "WORKFLOW", "REP", "MANAGER", "VALUE", "SEGMENT", "DEPARTED", "REASON", "PHONE")
+		for _, l := range ready {
+			in := l.Input
+			t.row(rowNumber(l.Row), in.Customer.ID, workflows.WorkflowID(in.Customer.ID), in.Owners.Rep.ID, in.Owners.Manager.ID,
+				strconv.FormatFloat(in.Customer.AccountValue, 'f', -1, 64), in.Customer.Segment,
+				in.Departure.Date.Format(dateLayout), string(in.Departure.StatedReason), in.Customer.Phone)
+		}
+		t.flush()
+	}
+	if len(s.BadRows) > 0 {
+		return exitWith(exitBadInput)
+	}
+	return nil
+}
+
+// rowNumber shows a row number, or nothing for a launch by flags.
+func rowNumber(row int) string {
+	if row == 0 {
+		return ""
+	}
+	return strconv.Itoa(row)
+}
+
+// pickWord picks the singular or plural word for n.
+func pickWord(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,306 @@
+package main
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"net/mail"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/winback/winback/workflows"
+)
+
+// maxFieldLength bounds every value: they travel in the workflow input and its history.
+const maxFieldLength = 2000
+
+// maxCustomerIDLength bounds a customer ID, which becomes a workflow ID and a search attribute.
+const maxCustomerIDLength = 100
+
+// dateLayout is how dates are written on the command line and in CSV files.
+const dateLayout = "2006-01-02"
+
+// Validator checks customer rows and builds the campaign input of each good one. It is pure:
+// the clock, the team and the playbook are given, so tests pin them.
+type Validator struct {
+	// Region is the default region (ISO 3166, e.g. "US") for phone numbers written without
+	// their +country code.
+	Region string
+	// Now is the time of the launch: departures may not be after its day.
+	Now time.Time
+	// Owners resolves a rep and an optional manager to the account's owners (config
+	// Team.Owners); nil skips the check.
+	Owners func(rep, manager string) (workflows.Owners, error)
+	// Playbook is the playbook every campaign starts with.
+	Playbook workflows.Playbook
+}
+
+// Launch is a row that passed validation, with the input its campaign starts with.
+type Launch struct {
+	Row   int                     `json:"row,omitempty"`
+	Input workflows.CampaignInput `json:"input"`
+}
+
+// CheckFile validates every row of a file and refuses customer IDs that appear more than once
+// (which row is right is the file owner's call). It returns the rows ready to launch and every
+// problem, the file's reading problems included, ordered by row.
+func (v Validator) CheckFile(f *CSVFile) ([]Launch, []Problem) {
+	problems := slices.Clone(f.Problems)
+	rowsByID := map[string][]int{}
+	for _, r := range f.Rows {
+		if r.CustomerID != "" {
+			rowsByID[r.CustomerID] = append(rowsByID[r.CustomerID], r.Row)
+		}
+	}
+	var ready []Launch
+	for _, r := range f.Rows {
+		in, rowProblems := v.Check(r)
+		if rows := rowsByID[r.CustomerID]; len(rows) > 1 {
+			rowProblems = append([]Problem{{Row: r.Row, Column: "customer_id",
+				Message: fmt.Sprintf("%q appears on rows %s; keep one row per customer", r.CustomerID, joinInts(rows))}}, rowProblems...)
+		}
+		if len(rowProblems) > 0 {
+			problems = append(problems, rowProblems...)
+			continue
+		}
+		ready = append(ready, Launch{Row: r.Row, Input: in})
+	}
+	slices.SortStableFunc(problems, func(a, b Problem) int { return cmp.Compare(a.Row, b.Row) })
+	return ready, problems
+}
+
+// Check validates one customer and builds its campaign input. It reports every problem of the
+// row, in column order, not just the first.
+func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
+	var problems []Problem
+	bad := func(column, format string, args ...any) {
+		problems = append(problems, Problem{Row: r.Row, Column: column, Message: fmt.Sprintf(format, args...)})
+	}
+
+	// ok marks the readable values: valid UTF-8, not too long, and present when required.
+	// A value that is not readable is reported once and not checked further.
+	ok := map[string]bool{}
+	for _, c := range columns {
+		value := *r.field(c.name)
+		switch {
+		case !utf8.ValidString(value):
+			bad(c.name, "is not valid UTF-8; save the file as CSV UTF-8")
+		case utf8.RuneCountInString(value) > maxFieldLength:
+			bad(c.name, "is %d characters long; keep it under %d", utf8.RuneCountInString(value), maxFieldLength)
+		case value == "" && c.required:
+			bad(c.name, "is required (%s)", c.help)
+		default:
+			ok[c.name] = true
+		}
+	}
+
+	in := workflows.CampaignInput{
+		Customer: workflows.Customer{ID: r.CustomerID, Name: r.Name, Company: r.Company,
+			Email: r.Email, TimeZone: r.TimeZone, Segment: r.Segment},
+		Departure: workflows.Departure{Competitor: r.Competitor, CompetitorOffer: r.CompetitorOffer,
+			Notes: r.Notes},
+		Playbook: v.Playbook,
+	}
+	if ok["customer_id"] {
+		if err := checkCustomerID(r.CustomerID); err != nil {
+			bad("customer_id", "%v", err)
+		}
+	}
+	if ok["email"] {
+		if err := checkEmail(r.Email); err != nil {
+			bad("email", "%v", err)
+		}
+	}
+	if ok["phone"] && r.Phone != "" {
+		phone, err := normalisePhone(r.Phone, v.Region)
+		if err != nil {
+			bad("phone", "%v", err)
+		}
+		in.Customer.Phone = phone
+	}
+	zone := time.UTC // for the departure check when the zone itself is wrong
+	if ok["timezone"] {
+		loc, err := loadZone(r.TimeZone)
+		if err != nil {
+			bad("timezone", "%v", err)
+		} else {
+			zone = loc
+		}
+	}
+	if ok["account_value"] {
+		value, err := parseAccountValue(r.AccountValue)
+		if err != nil {
+			bad("account_value", "%v", err)
+		}
+		in.Customer.AccountValue = value
+	}
+	if ok["departed"] {
+		date, err := parseDeparted(r.Departed, zone, v.Now)
+		if err != nil {
+			bad("departed", "%v", err)
+		}
+		in.Departure.Date = date
+	}
+	if ok["reason"] && r.Reason != "" {
+		reason, err := parseReason(r.Reason)
+		if err != nil {
+			bad("reason", "%v", err)
+		}
+		in.Departure.StatedReason = reason
+	}
+	if ok["rep"] && ok["manager"] && v.Owners != nil {
+		owners, err := v.Owners(r.Rep, r.Manager)
+		if err != nil {
+			// Team.Owners names the person it could not resolve; point at that column.
+			column := "rep"
+			if strings.Contains(err.Error(), "manager") {
+				column = "manager"
+			}
+			bad(column, "%v", err)
+		}
+		in.Owners = owners
+	}
+	slices.SortStableFunc(problems, func(a, b Problem) int { return cmp.Compare(columnIndex(a.Column), columnIndex(b.Column)) })
+	return in, problems
+}
+
+// columnIndex is the place of a column in the documented order.
+func columnIndex(name string) int {
+	return slices.IndexFunc(columns, func(c column) bool { return c.name == name })
+}
+
+// checkCustomerID accepts IDs that are safe as a workflow ID, a search attribute value and in
+// a visibility query: no spaces, quotes, backslashes or control characters.
+func checkCustomerID(id string) error {
+	if n := utf8.RuneCountInString(id); n > maxCustomerIDLength {
+		return fmt.Errorf("%q is %d characters long; customer IDs are at most %d", id, n, maxCustomerIDLength)
+	}
+	if i := strings.IndexFunc(id, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\'' || r == '"' || r == '\\' || r == '`'
+	}); i >= 0 {
+		return fmt.Errorf("%q has %q in it; customer IDs may not hold spaces, quotes or backslashes", id, []rune(id[i:])[0])
+	}
+	return nil
+}
+
+// checkEmail accepts a bare address with a domain: "jane@example.com", not
+// "Jane <jane@example.com>".
+func checkEmail(s string) error {
+	addr, err := mail.ParseAddress(s)
+	if err != nil {
+		return fmt.Errorf("%q is not an email address", s)
+	}
+	if addr.Address != s {
+		return fmt.Errorf("%q is not a bare address; write just %s", s, addr.Address)
+	}
+	at := strings.LastIndexByte(s, '@')
+	if !strings.Contains(s[at+1:], ".") {
+		return fmt.Errorf("%q has no domain; write it like jane@example.com", s)
+	}
+	return nil
+}
+
+// normalisePhone returns a phone number in E.164. Numbers without a +country code are read in
+// region (ISO 3166, e.g. "US").
+func normalisePhone(s, region string) (string, error) {
+	num, err := phonenumbers.Parse(s, region)
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		if strings.HasPrefix(s, "+") {
+			return "", fmt.Errorf("%q is not a valid E.164 number", s)
+		}
+		return "", fmt.Errorf("%q is not a valid phone number in region %s; write it in E.164, e.g. +14155550123", s, region)
+	}
+	return phonenumbers.Format(num, phonenumbers.E164), nil
+}
+
+// checkRegion accepts a region phonenumbers knows, for --default-region.
+func checkRegion(region string) error {
+	if !phonenumbers.GetSupportedRegions()[region] {
+		return fmt.Errorf("%q is not a region code; use an ISO 3166 code such as US, GB or DE", region)
+	}
+	return nil
+}
+
+// loadZone accepts an IANA time zone name ("America/New_York", "UTC").
+func loadZone(name string) (*time.Location, error) {
+	if name == "Local" {
+		return nil, errors.New(`"Local" is not a time zone; use an IANA name such as America/New_York`)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not an IANA time zone; use a name such as America/New_York or Europe/Paris", name)
+	}
+	return loc, nil
+}
+
+// parseAccountValue accepts a plain non-negative number: "12000", "12000.50".
+func parseAccountValue(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("%q is not a number; write digits with an optional decimal point, like 12000.50", s)
+	}
+	if v < 0 {
+		return 0, fmt.Errorf("%q is negative; an account value is 0 or more", s)
+	}
+	return v, nil
+}
+
+// parseDeparted reads the departure day (YYYY-MM-DD, midnight in the customer's zone); empty
+// means today. The day may not be in the future. Any past day is fine: check-ins and expiry
+// count from the launch, so importing old churn does not skip the schedule.
+func parseDeparted(s string, loc *time.Location, now time.Time) (time.Time, error) {
+	y, m, d := now.In(loc).Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	if s == "" {
+		return today, nil
+	}
+	date, err := time.ParseInLocation(dateLayout, s, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date; write it as YYYY-MM-DD, e.g. %s", s, today.Format(dateLayout))
+	}
+	if date.After(today) {
+		return time.Time{}, fmt.Errorf("%q is in the future (today is %s in %s)", s, today.Format(dateLayout), loc)
+	}
+	return date, nil
+}
+
+// parseReason reads a departure reason; "Competitor Price" is read as competitor_price.
+func parseReason(s string) (workflows.Reason, error) {
+	r := workflows.Reason(normaliseColumn(s))
+	if !slices.Contains(workflows.Reasons, r) {
+		return "", fmt.Errorf("%q is not a reason; use one of %s", s, joinReasons())
+	}
+	return r, nil
+}
+
+// joinReasons lists the valid departure reasons.
+func joinReasons() string { return joinValues(workflows.Reasons) }
+
+// joinValues lists enum values for messages and help: "a, b, c".
+func joinValues[T ~string](values []T) string { return strings.Join(stringsOf(values), ", ") }
+
+// joinInts lists numbers: "3, 7".
+func joinInts(ns []int) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// badRows returns the distinct rows that have problems, in order.
+func badRows(problems []Problem) []int {
+	rows := make([]int, len(problems))
+	for i, p := range problems {
+		rows[i] = p.Row
+	}
+	slices.Sort(rows)
+	return slices.Compact(rows)
+}
