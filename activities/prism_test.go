@@ -7,24 +7,39 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/sendgrid/sendgrid-go"
+	"github.com/sendgrid/sendgrid-go/helpers/mail"
+
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/internal/testenv"
 )
+
+var (
+	prismOnce        sync.Once
+	prismSG, prismTW string
+)
+
+// prismMocks returns the SendGrid and Twilio mocks: the ones named in the environment, or two
+// Prism processes started once for this test binary.
+func prismMocks(t *testing.T) (sendgrid, twilio string) {
+	if sg, tw := os.Getenv("WINBACK_PRISM_SENDGRID"), os.Getenv("WINBACK_PRISM_TWILIO"); sg != "" && tw != "" {
+		return sg, tw
+	}
+	return testenv.StartPrism(t, "tsg_mail_v3.json"), testenv.StartPrism(t, "twilio_api_v2010.json")
+}
 
 // TestRequestsMatchProviderSpecs sends our real requests to Prism mocks of SendGrid's and
 // Twilio's official OpenAPI specs (see ../shared/specs/PROVIDERS.md), which reject any request
-// the spec does not allow. Opt-in:
-//
-//	WINBACK_PRISM_SENDGRID=http://127.0.0.1:4010 WINBACK_PRISM_TWILIO=http://127.0.0.1:4011 \
-//	  go test -run TestRequestsMatchProviderSpecs ./activities/
+// the spec does not allow. `make test` installs Prism; WINBACK_PRISM_SENDGRID and
+// WINBACK_PRISM_TWILIO point at mocks already running instead.
 func TestRequestsMatchProviderSpecs(t *testing.T) {
-	sgMock, twMock := os.Getenv("WINBACK_PRISM_SENDGRID"), os.Getenv("WINBACK_PRISM_TWILIO")
-	if sgMock == "" || twMock == "" {
-		t.Skip("set WINBACK_PRISM_SENDGRID and WINBACK_PRISM_TWILIO to Prism mocks to run")
-	}
+	sgMock, twMock := prismMocks(t)
 	sg, sgViolations := violationProxy(t, sgMock)
 	tw, twViolations := violationProxy(t, twMock)
 	ctx := context.Background()
@@ -73,4 +88,38 @@ func violationProxy(t *testing.T, target string) (string, func() []string) {
 	srv := httptest.NewServer(p)
 	t.Cleanup(srv.Close)
 	return srv.URL, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), seen...) }
+}
+
+// TestProviderSpecsCatchMalformedRequests: the mocks are strict enough to be worth trusting.
+// A request the spec forbids comes back rejected, with the reason (SendGrid: sl-violations; Twilio:
+// 422 with validation details), and our activities treat the rejection as final, not retryable.
+func TestProviderSpecsCatchMalformedRequests(t *testing.T) {
+	sgMock, twMock := prismMocks(t)
+	sg, sgViolations := violationProxy(t, sgMock)
+	ctx := context.Background()
+
+	// SendGrid: a mail with no sender, through the real SDK.
+	m := mail.NewV3Mail()
+	p := mail.NewPersonalization()
+	p.AddTos(mail.NewEmail("Dana", "dana@northwind.example"))
+	m.AddPersonalizations(p)
+	m.Subject = "no sender"
+	m.AddContent(mail.NewContent("text/plain", "hello"))
+	c := sendgrid.NewSendClient("SG.test")
+	c.BaseURL = sg + "/v3/mail/send"
+	resp, err := c.SendWithContext(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusBadRequest || !slices.ContainsFunc(sgViolations(), func(v string) bool { return strings.Contains(v, "from") }) {
+		t.Errorf("mail without from: %d, violations %v; want 400 naming 'from'", resp.StatusCode, sgViolations())
+	}
+
+	// Twilio: an AccountSid the spec's pattern refuses, through the real SDK.
+	bad := newTestActivities(t, sg, twMock, func(o *activities.Options) { o.TwilioAccountSID = "ACnotahexsid00000000000000000000zz" })
+	_, err = bad.SendSMS(ctx, smsRequest("bad-sid"))
+	wantAppError(t, err, activities.ErrProviderRejected, true)
+	if err == nil || !strings.Contains(err.Error(), "422") {
+		t.Errorf("SMS with a malformed AccountSid: %v; want the spec's 422", err)
+	}
 }
