@@ -93,7 +93,8 @@ bad rows.`,
 			if err != nil {
 				return err
 			}
-			v := Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook}
+			v := Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook,
+				ContactSecret: cfg.LinkSecret}
 			if opts.csv == "" {
 				return a.launchSingle(ctx, cfg, v, row, opts)
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
+	"github.com/winback/winback/activities"
 	"github.com/winback/winback/workflows"
 )
 
@@ -40,6 +41,9 @@ type Validator struct {
 	Owners func(rep, manager string) (workflows.Owners, error)
 	// Playbook is the playbook every campaign starts with.
 	Playbook workflows.Playbook
+	// ContactSecret keys the hash of the phone that lets an inbound SMS (STOP) find the
+	// campaign (activities.ContactKey); nil sets no contact key.
+	ContactSecret []byte
 }
 
 // Launch is a row that passed validation, with the input its campaign starts with.
@@ -124,6 +128,9 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 			bad("phone", "%v", err)
 		}
 		in.Customer.Phone = phone
+		if err == nil && v.ContactSecret != nil {
+			in.ContactKeys = []string{activities.ContactKey(v.ContactSecret, phone)}
+		}
 	}
 	zone := time.UTC // for the departure check when the zone itself is wrong
 	if ok["timezone"] {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/winback/winback/activities"
 	"github.com/winback/winback/workflows"
 )
 
@@ -259,5 +260,28 @@ func TestNormalisePhoneRegions(t *testing.T) {
 	}
 	if err := checkRegion("GB"); err != nil {
 		t.Error(err)
+	}
+}
+
+// A launch with a phone carries the keyed hash an inbound SMS finds the campaign by, never the
+// phone itself.
+func TestLaunchCarriesTheContactKey(t *testing.T) {
+	secret := []byte("0123456789abcdef")
+	v := Validator{Region: "US", Now: time.Now(), Playbook: workflows.DefaultPlaybook(), ContactSecret: secret,
+		Owners: func(rep, manager string) (workflows.Owners, error) {
+			return workflows.Owners{Rep: workflows.Person{ID: rep}, Manager: workflows.Person{ID: manager}}, nil
+		}}
+	row := CustomerRow{Row: 2, CustomerID: "c-1", Name: "Dana", Email: "dana@acme.example", Phone: "(212) 555-0142",
+		TimeZone: "America/New_York", AccountValue: "100", Rep: "alice", Manager: "maria"}
+	in, problems := v.Check(row)
+	if len(problems) > 0 {
+		t.Fatalf("problems: %v", problems)
+	}
+	want := activities.ContactKey(secret, "+12125550142")
+	if len(in.ContactKeys) != 1 || in.ContactKeys[0] != want {
+		t.Errorf("contact keys = %v, want [%s]", in.ContactKeys, want)
+	}
+	if strings.Contains(strings.Join(in.ContactKeys, ""), "555") {
+		t.Error("the contact key shows the phone number")
 	}
 }
