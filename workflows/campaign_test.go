@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/winback/winback/activities"
 )
@@ -525,5 +526,56 @@ func TestDecisionAnswersAreChecked(t *testing.T) {
 	}
 	if err := ValidateAnswers(TaskDecision, TaskAnswers{Pursue: yes(), Offer: OfferStayInTouch}); err != nil {
 		t.Errorf("stay in touch needs no change: %v", err)
+	}
+}
+
+func (h *harness) reassign(d time.Duration, id string, r ReassignRequest) {
+	h.at(d, func() {
+		h.env.UpdateWorkflow(UpdateReassignTask, id, &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { h.rejected[id] = err },
+			OnAccept: func() {},
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					h.rejected[id] = err
+				}
+			},
+		}, r)
+	})
+}
+
+func TestReassignATaskAndTheWholeAccount(t *testing.T) {
+	h := newHarness(t)
+	h.complete(1*hour, "backstory", "alice", backstory)
+	// Alice hands her exit interview to bob; bob may not hand the account on, alice may.
+	h.reassign(90*time.Minute, "task", ReassignRequest{TaskID: "exit-interview", To: "bob", By: "alice", Reason: "bob knows them"})
+	h.reassign(95*time.Minute, "stranger", ReassignRequest{To: "carol", By: "bob"})
+	h.reassign(100*time.Minute, "same", ReassignRequest{TaskID: "exit-interview", To: "bob", By: "maria"})
+	h.complete(2*hour, "exit-interview", "bob", interview)
+	h.complete(3*hour, "decision", "maria", pursue)
+	h.reassign(4*hour, "account", ReassignRequest{To: "bob", By: "maria", Reason: "fire yourself, not the firm"})
+	h.complete(26*hour, "thank-you-call", "bob", TaskAnswers{Outcome: CallWonBack})
+
+	res, st := h.run()
+
+	if res.Outcome != OutcomeWonBack || st.Rep != "bob" {
+		t.Fatalf("outcome %s, rep %s: want bob to own the account and win it back", res.Outcome, st.Rep)
+	}
+	if task := taskByID(st, "exit-interview"); task.CompletedBy != "bob" {
+		t.Errorf("exit interview done by %s, want bob", task.CompletedBy)
+	}
+	if task := taskByID(st, "thank-you-call"); task.Assignee != "bob" {
+		t.Errorf("thank-you call went to %s after the account moved to bob", task.Assignee)
+	}
+	if err := h.rejected["stranger"]; err == nil || !strings.Contains(err.Error(), "only the account's rep") {
+		t.Errorf("bob moving alice's account: %v, want a rejection", err)
+	}
+	if err := h.rejected["same"]; err == nil || !strings.Contains(err.Error(), "already assigned to bob") {
+		t.Errorf("reassigning to the same person: %v, want a rejection", err)
+	}
+	if h.rejected["task"] != nil || h.rejected["account"] != nil {
+		t.Errorf("valid reassignments rejected: %v, %v", h.rejected["task"], h.rejected["account"])
+	}
+	if !hasEscalation(st, "", "reassigned", "bob") || !hasEscalation(st, "exit-interview", "reassigned", "bob") {
+		t.Errorf("escalations = %+v: want both reassignments recorded", st.Escalations)
 	}
 }
