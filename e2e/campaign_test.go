@@ -26,7 +26,10 @@ type stack struct {
 	worker *testenv.Process
 }
 
-func startStack(t *testing.T) *stack {
+func startStack(t *testing.T) *stack { return startStackWith(t) }
+
+// startStackWith starts a stack whose processes also get env (a later value of a variable wins).
+func startStackWith(t *testing.T, env ...string) *stack {
 	t.Helper()
 	workerBin, cli := testenv.Binaries(t)
 	server := testenv.StartDevServer(t, testenv.DevServerOptions{})
@@ -40,6 +43,7 @@ func startStack(t *testing.T) *stack {
 		"WINBACK_TEAM=" + filepath.Join(testenv.RepoRoot(), "config", "team.example.yaml"),
 		"WINBACK_LOG_LEVEL=warn",
 	}
+	s.env = append(s.env, env...)
 	s.winback(0, "setup")
 	s.worker = testenv.StartProcess(t, s.env, workerBin)
 	s.waitHealthy()
