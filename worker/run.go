@@ -18,6 +18,7 @@ import (
 	"github.com/winback/winback/activities"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/sandbox"
+	"github.com/winback/winback/webhooks"
 	"github.com/winback/winback/workflows"
 )
 
@@ -47,6 +48,20 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		defer sb.Close()
 		sb.Register(mux)
 	}
+
+	wh, err := webhooks.New(webhooks.Options{
+		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, PublicURL: cfg.PublicURL,
+		TwilioAuthToken:   cfg.Twilio.AuthToken,
+		SendGridPublicKey: cfg.SendGrid.WebhookPublicKey,
+		LinkSecret:        cfg.LinkSecret,
+		DedupeFile:        filepath.Join(cfg.DataDir, "webhooks-seen.log"),
+		Logger:            logger,
+	})
+	if err != nil {
+		return fmt.Errorf("webhooks: %w", err)
+	}
+	defer wh.Close()
+	wh.Register(mux)
 
 	w := worker.New(c, cfg.Temporal.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})

@@ -1,0 +1,218 @@
+package webhooks
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sendgrid/sendgrid-go/helpers/eventwebhook"
+
+	"github.com/winback/winback/activities"
+	"github.com/winback/winback/workflows"
+)
+
+// maxSendGridBody bounds one batch of events.
+const maxSendGridBody = 1 << 20
+
+// sendGridOptOuts are the events that stop email to the customer; sendGridTracked are recorded
+// on the message. Other events (processed, deferred...) are ignored.
+var (
+	sendGridOptOuts = map[string]bool{"bounce": true, "dropped": true, "spamreport": true, "unsubscribe": true, "group_unsubscribe": true}
+	sendGridTracked = map[string]bool{"delivered": true, "open": true, "click": true}
+)
+
+// sendGridEvent is the part of a SendGrid event the campaigns use.
+type sendGridEvent struct {
+	Event      string
+	ID         string    // sg_event_id
+	MessageID  string    // sg_message_id up to the first ".": the X-Message-Id the send recorded
+	WorkflowID string    // our custom arg activities.ArgWorkflowID
+	At         time.Time // zero when the event has no timestamp
+}
+
+// sendGridEvents handles a batch of the Signed Event Webhook. It checks the signature over the
+// raw body and the timestamp window before reading anything, then signals each event of ours
+// once. It answers 200 when every event is handled (a closed campaign included) and 503 only
+// when Temporal cannot be reached, so SendGrid retries the batch; events already handled are
+// then skipped.
+func (h *Handler) sendGridEvents(w http.ResponseWriter, r *http.Request) {
+	if h.sendGrid == nil {
+		if h.warnSG.allow(h.now()) {
+			h.log.Warn("webhooks: " + sendGridNotConfigured)
+		}
+		retryLater(w, "SendGrid events are not configured on this server")
+		return
+	}
+	sig := strings.TrimSpace(r.Header.Get(eventwebhook.VerificationHTTPHeader))
+	ts := strings.TrimSpace(r.Header.Get(eventwebhook.TimestampHTTPHeader))
+	if sig == "" || ts == "" {
+		h.log.Warn("webhooks: SendGrid request refused: signature or timestamp header missing")
+		refuse(w, http.StatusUnauthorized, "missing "+eventwebhook.VerificationHTTPHeader+" or "+eventwebhook.TimestampHTTPHeader)
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSendGridBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			h.log.Warn("webhooks: SendGrid request refused: body larger than 1 MiB")
+			refuse(w, http.StatusRequestEntityTooLarge, "the body is larger than 1 MiB")
+			return
+		}
+		refuse(w, http.StatusBadRequest, "could not read the body")
+		return
+	}
+	if reason := h.checkSendGridTimestamp(ts); reason != "" {
+		h.log.Warn("webhooks: SendGrid request refused: " + reason)
+		refuse(w, http.StatusForbidden, reason)
+		return
+	}
+	// The signature covers timestamp ‖ the raw bytes received: never a re-serialized body.
+	if ok, err := eventwebhook.VerifySignature(h.sendGrid, body, sig, ts); !ok || err != nil {
+		h.log.Warn("webhooks: SendGrid request refused: signature does not verify (forged, altered, or SENDGRID_WEBHOOK_PUBLIC_KEY is not this account's key)")
+		refuse(w, http.StatusForbidden, "signature does not verify")
+		return
+	}
+	events, err := parseSendGridEvents(body)
+	if err != nil {
+		h.log.Warn("webhooks: SendGrid request refused", "reason", err)
+		refuse(w, http.StatusBadRequest, err.Error())
+		return
+	}
+
+	ctx, cancel := temporalContext(r.Context())
+	defer cancel()
+	var handled, ignored, replays int
+	busy := false
+	for _, ev := range events {
+		if ev.At.IsZero() {
+			ev.At = h.now()
+		}
+		name, arg, source := sendGridSignal(ev)
+		if ev.WorkflowID == "" || name == "" {
+			ignored++
+			continue
+		}
+		var ids []string
+		if ev.ID != "" {
+			ids = append(ids, "sendgrid:"+ev.ID)
+		}
+		c, state := h.seen.claim(ids...)
+		switch state {
+		case claimSeen:
+			replays++
+			continue
+		case claimBusy:
+			busy = true
+			continue
+		}
+		if err := h.signal(ctx, ev.WorkflowID, name, arg, source); err != nil {
+			c.release()
+			h.log.Error("webhooks: SendGrid batch not fully handled, SendGrid will retry it", "handled", handled, "error", err)
+			retryLater(w, "could not reach the campaigns; try again")
+			return
+		}
+		c.commit()
+		handled++
+	}
+	h.log.Info("webhooks: SendGrid batch handled", "events", len(events), "signalled", handled, "ignored", ignored, "replays", replays)
+	if busy {
+		retryLater(w, "some events are being handled; try again")
+	}
+}
+
+// checkSendGridTimestamp returns why the timestamp header is refused, or "".
+func (h *Handler) checkSendGridTimestamp(ts string) string {
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return "the timestamp is not unix seconds"
+	}
+	age := h.now().Sub(time.Unix(sec, 0))
+	switch {
+	case age > h.tolerance:
+		return fmt.Sprintf("the timestamp is older than %v: a stale or replayed request", h.tolerance)
+	case age < -h.tolerance:
+		return fmt.Sprintf("the timestamp is more than %v in the future: check this server's clock", h.tolerance)
+	}
+	return ""
+}
+
+// sendGridSignal maps an event to its Signal; name is "" for events the campaigns ignore.
+func sendGridSignal(ev sendGridEvent) (name string, arg any, source string) {
+	source = "sendgrid:" + ev.Event
+	switch {
+	case sendGridOptOuts[ev.Event]:
+		return workflows.SignalOptOut, workflows.OptOutSignal{Channel: workflows.ChannelEmail, Source: source}, source
+	case sendGridTracked[ev.Event]:
+		return workflows.SignalMessageEvent, workflows.MessageEventSignal{
+			Channel: workflows.ChannelEmail, MessageID: ev.MessageID, Event: ev.Event, At: ev.At,
+		}, source
+	}
+	return "", nil, ""
+}
+
+// parseSendGridEvents reads a batch: a JSON array of event objects. An event whose fields have
+// unexpected types is kept with those fields empty, so it is ignored rather than failing the
+// batch. SendGrid puts custom_args at the top level of each event; a nested "custom_args" or
+// "unique_args" object is read too.
+func parseSendGridEvents(body []byte) ([]sendGridEvent, error) {
+	var raw []map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return nil, errors.New("the body is not a JSON array of event objects")
+	}
+	events := make([]sendGridEvent, 0, len(raw))
+	for _, m := range raw {
+		ev := sendGridEvent{
+			Event:      jsonString(m["event"]),
+			ID:         jsonString(m["sg_event_id"]),
+			MessageID:  jsonString(m["sg_message_id"]),
+			WorkflowID: customArg(m, activities.ArgWorkflowID),
+		}
+		ev.MessageID, _, _ = strings.Cut(ev.MessageID, ".")
+		if sec, ok := jsonInt(m["timestamp"]); ok && sec > 0 {
+			ev.At = time.Unix(sec, 0).UTC()
+		}
+		events = append(events, ev)
+	}
+	return events, nil
+}
+
+// customArg finds one of our custom args: at the top level (as SendGrid sends them), or in a
+// nested custom_args or unique_args object.
+func customArg(m map[string]json.RawMessage, name string) string {
+	if v := jsonString(m[name]); v != "" {
+		return v
+	}
+	for _, nest := range []string{"custom_args", "unique_args"} {
+		var args map[string]json.RawMessage
+		if json.Unmarshal(m[nest], &args) == nil {
+			if v := jsonString(args[name]); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// jsonString returns a JSON string's value, or "" for anything else.
+func jsonString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// jsonInt returns a JSON integer (or an integer in a string), reporting whether there was one.
+func jsonInt(raw json.RawMessage) (int64, bool) {
+	var n json.Number
+	if json.Unmarshal(raw, &n) != nil {
+		return 0, false
+	}
+	i, err := n.Int64()
+	return i, err == nil
+}

@@ -1,0 +1,179 @@
+package webhooks
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/x509"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	twilioclient "github.com/twilio/twilio-go/client"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+)
+
+// Signaler is the part of client.Client the webhooks use (so tests can fake it).
+type Signaler interface {
+	SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg interface{}) error
+	ListWorkflow(ctx context.Context, request *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error)
+}
+
+// The worker passes its Temporal client as is.
+var _ Signaler = client.Client(nil)
+
+// Options configures the webhooks. Secrets (auth token, link secret) are never logged.
+type Options struct {
+	// Client signals campaigns and finds them by contact key. Required.
+	Client Signaler
+	// Namespace is the Temporal namespace of the campaigns; "" means the client's own.
+	Namespace string
+	// PublicURL is how Twilio reaches this server, e.g. "https://winback.example.com"; the URL
+	// Twilio signs is PublicURL + r.URL.RequestURI(). Required.
+	PublicURL string
+	// TwilioAuthToken checks X-Twilio-Signature. "" refuses every Twilio request (503) with a
+	// log line saying how to configure it.
+	TwilioAuthToken string
+	// SendGridPublicKey is the Signed Event Webhook's verification key (base64 DER). "" refuses
+	// SendGrid events (503) with a log line saying how to configure it.
+	SendGridPublicKey string
+	// LinkSecret is the secret of unsubscribe tokens and contact keys; the same one the
+	// activities and the launcher use. At least 16 bytes. Required.
+	LinkSecret []byte
+	// Tolerance is how far a SendGrid timestamp may be from Now, either way; 10 minutes when zero.
+	Tolerance time.Duration
+	// DedupeFile keeps the IDs of events already handled (sg_event_id, MessageSid,
+	// I-Twilio-Idempotency-Token), hashed, one per line, so a replay is recognised after a
+	// restart too. "" keeps them in memory only. One process per file.
+	DedupeFile string
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Logger receives one line per request handled or refused; slog.Default() when nil.
+	Logger *slog.Logger
+}
+
+// DefaultTolerance is the SendGrid timestamp window used when Options.Tolerance is zero.
+const DefaultTolerance = 10 * time.Minute
+
+// Handler serves the provider webhooks and the unsubscribe page. Make one with New, mount it
+// with Register, and Close it when the server stops.
+type Handler struct {
+	client     Signaler
+	namespace  string
+	publicURL  string
+	twilio     *twilioclient.RequestValidator // nil: no auth token configured
+	sendGrid   *ecdsa.PublicKey               // nil: no public key configured
+	linkSecret []byte
+	tolerance  time.Duration
+	seen       *seenSet
+	now        func() time.Time
+	log        *slog.Logger
+	warnTwilio throttle
+	warnSG     throttle
+}
+
+// New checks the options and opens the dedupe file (creating it and its folder when missing).
+func New(o Options) (*Handler, error) {
+	var errs []error
+	if o.Client == nil {
+		errs = append(errs, errors.New("webhooks: Client is nil: pass the Temporal client"))
+	}
+	publicURL, err := checkPublicURL(o.PublicURL)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if len(o.LinkSecret) < 16 {
+		errs = append(errs, errors.New("webhooks: LinkSecret is shorter than 16 bytes: pass the same link secret as the activities (WINBACK_LINK_SECRET)"))
+	}
+	if o.Tolerance < 0 {
+		errs = append(errs, fmt.Errorf("webhooks: Tolerance %v is negative", o.Tolerance))
+	}
+	var sgKey *ecdsa.PublicKey
+	if o.SendGridPublicKey != "" {
+		if sgKey, err = parseECDSAPublicKey(o.SendGridPublicKey); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	h := &Handler{
+		client:     o.Client,
+		namespace:  o.Namespace,
+		publicURL:  publicURL,
+		sendGrid:   sgKey,
+		linkSecret: o.LinkSecret,
+		tolerance:  o.Tolerance,
+		now:        o.Now,
+		log:        o.Logger,
+	}
+	if h.tolerance == 0 {
+		h.tolerance = DefaultTolerance
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	if o.TwilioAuthToken != "" {
+		v := twilioclient.NewRequestValidator(o.TwilioAuthToken)
+		h.twilio = &v
+	} else {
+		h.log.Warn("webhooks: " + twilioNotConfigured)
+	}
+	if sgKey == nil {
+		h.log.Warn("webhooks: " + sendGridNotConfigured)
+	}
+	if h.seen, err = openSeenSet(o.DedupeFile, h.now, h.log); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Register mounts the webhook routes and the unsubscribe page on mux.
+func (h *Handler) Register(mux *http.ServeMux) {
+	mux.HandleFunc("POST /webhooks/twilio/sms", h.twilioSMS)
+	mux.HandleFunc("POST /webhooks/twilio/status", h.twilioStatus)
+	mux.HandleFunc("POST /webhooks/sendgrid/events", h.sendGridEvents)
+	mux.HandleFunc("GET /unsubscribe", h.unsubscribePage)
+	mux.HandleFunc("POST /unsubscribe", h.unsubscribe)
+}
+
+// Close closes the dedupe file. Requests still being served afterwards keep their dedupe in
+// memory only.
+func (h *Handler) Close() error { return h.seen.Close() }
+
+// checkPublicURL accepts an absolute http(s) URL without query or fragment and returns it
+// without a trailing slash.
+func checkPublicURL(s string) (string, error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("webhooks: PublicURL %q is not an absolute http(s) URL without query (the URL Twilio calls, like https://winback.example.com)", s)
+	}
+	return strings.TrimRight(s, "/"), nil
+}
+
+// parseECDSAPublicKey parses the key up front: SendGrid's helper panics on a key that is not ECDSA.
+func parseECDSAPublicKey(b64 string) (*ecdsa.PublicKey, error) {
+	const hint = "webhooks: SendGridPublicKey is not a base64 DER ECDSA public key: copy public_key from SendGrid's Signed Event Webhook settings (SENDGRID_WEBHOOK_PUBLIC_KEY)"
+	der, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
+	if err != nil {
+		return nil, errors.New(hint)
+	}
+	key, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return nil, errors.New(hint)
+	}
+	pk, ok := key.(*ecdsa.PublicKey)
+	if !ok {
+		return nil, errors.New(hint)
+	}
+	return pk, nil
+}
