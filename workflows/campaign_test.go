@@ -112,6 +112,27 @@ func TestOutgrewStaysInTouchWithoutOffer(t *testing.T) {
 	}
 }
 
+func TestCheckInsPastTheirDateAreSkippedVisibly(t *testing.T) {
+	h := newHarness(t)
+	// Nobody does anything: each task expires (backstory day 5, exit interview day 11, decision
+	// day 19, the one call about day 25), so the day-7 and day-14 check-ins are past when the
+	// check-ins begin.
+	h.in.Playbook.MaxCallAttempts = 1
+	h.signal(29*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "cli"})
+
+	_, st := h.run()
+
+	var statuses []string
+	for _, m := range st.Messages {
+		if strings.HasPrefix(m.Step, "check-in-") {
+			statuses = append(statuses, m.Step+":"+m.Status)
+		}
+	}
+	if want := []string{"check-in-1:skipped_late", "check-in-2:skipped_late"}; !slices.Equal(statuses, want) {
+		t.Errorf("check-ins = %v, want %v: a skipped touch shows in the status", statuses, want)
+	}
+}
+
 func TestManagerWalksAway(t *testing.T) {
 	h := newHarness(t)
 	a := interview

@@ -200,10 +200,11 @@ func (c *campaign) runCheckIns(ctx workflow.Context) error {
 		if at.After(expiry) {
 			break
 		}
+		n := c.nextCheckIn + 1
 		if at.Before(workflow.Now(ctx)) {
+			c.record(ctx, Message{Step: fmt.Sprintf("check-in-%d", n), Channel: ci.Channel, Template: "check_in", Status: "skipped_late"})
 			continue
 		}
-		n := c.nextCheckIn + 1
 		c.st.NextCheckIn = at
 		c.refresh(ctx)
 		c.wait(ctx, at, fmt.Sprintf("Check-in %d of %d (%s) on day %d", n, len(schedule), ci.Channel, int(ci.After/day)))
