@@ -4,7 +4,7 @@ TEMPORAL      := $(GO) tool -modfile=tools/go.mod temporal
 WORKFLOWCHECK := $(GO) tool -modfile=tools/workflowcheck.mod workflowcheck
 PRISM         := .tools/prism/node_modules/.bin/prism
 
-.PHONY: run build test lint workflowcheck prism temporal bench clean
+.PHONY: run build test fault lint workflowcheck prism temporal bench clean
 
 ## run: dev server with UI, worker, inbox and sandbox providers; Ctrl-C stops it all
 run: build temporal
@@ -18,6 +18,10 @@ build:
 ## test: lint, determinism check, unit, scenario, replay, contract and integration tests
 test: lint temporal prism
 	$(GO) test -count=1 -timeout 45m ./...
+
+## fault: a few hundred campaigns through worker kills, a server restart and provider storms
+fault: temporal
+	$(GO) test -count=1 -timeout 20m -run TestFaultsLoseNothingAndDuplicateNothing -v ./e2e | grep -E "^(fault test|---|ok|FAIL)|chaos_test"
 
 ## lint: gofmt, go vet and workflowcheck
 lint: workflowcheck
