@@ -30,7 +30,8 @@ const SandboxHeader = "X-Winback-Sandbox"
 // (not Staff) carry an unsubscribe link in the body and List-Unsubscribe headers; with
 // Options.SendGridTemplateID they use that dynamic template instead of our rendered content.
 // Failures are application errors typed by the constants of this package.
-func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (SendResult, error) {
+func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendResult, err error) {
+	defer func() { countSend(ctx, "email", res, err) }()
 	to, err := checkEmailRequest(r)
 	if err != nil {
 		return SendResult{}, err
@@ -68,7 +69,7 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (SendResult,
 	}
 
 	h := http.Header(resp.Headers)
-	res := SendResult{Provider: "sendgrid", MessageID: h.Get("X-Message-Id"), SentAt: a.now().UTC()}
+	res = SendResult{Provider: "sendgrid", MessageID: h.Get("X-Message-Id"), SentAt: a.now().UTC()}
 	if h.Get(SandboxHeader) != "" {
 		res.Provider = "sandbox-sendgrid"
 	}

@@ -20,7 +20,8 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 // Options.TwilioMessagingServiceSID when set, else from TwilioFrom, and asks Twilio to post
 // delivery status to PublicURL/webhooks/twilio/status?wf=<workflowID>&step=<step>.
 // Failures are application errors typed by the constants of this package.
-func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (SendResult, error) {
+func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult, err error) {
+	defer func() { countSend(ctx, "sms", res, err) }()
 	if err := checkKeys(r.Key, r.WorkflowID, r.Template); err != nil {
 		return SendResult{}, err
 	}
@@ -74,7 +75,7 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (SendResult, err
 		return SendResult{}, err
 	}
 
-	res := SendResult{Provider: "twilio", SentAt: a.now().UTC()}
+	res = SendResult{Provider: "twilio", SentAt: a.now().UTC()}
 	if err != nil {
 		// Twilio accepted (2xx) but its answer did not decode: the message is on its way, and an
 		// error would make Temporal send it again. Record it without a SID.

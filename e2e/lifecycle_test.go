@@ -26,6 +26,7 @@ func TestCampaignLaunchToClose(t *testing.T) {
 		"--competitor", "Globex", "--rep", "alice", "--manager", "maria"}
 
 	s.winback(0, launch...)
+	sendsBefore, tasksBefore := s.metric("winback_sends_total"), s.metric("winback_tasks_completed_total")
 	// A second launch while it runs is refused, and names the customer.
 	if out := s.winback(1, launch...); !strings.Contains(out, customer) || !strings.Contains(out, "already running") {
 		t.Errorf("second launch said %q: want it to name the customer and say it is already running", out)
@@ -59,6 +60,11 @@ func TestCampaignLaunchToClose(t *testing.T) {
 
 	s.eventually("a check-in", 60*time.Second, func() bool {
 		return slices.ContainsFunc(steps(s.outbox(wid)), func(step string) bool { return strings.HasPrefix(step, "check-in-") })
+	})
+	// Ops watching /metrics see the business counters move (tally flushes every second).
+	s.eventually("the business counters on /metrics", 10*time.Second, func() bool {
+		return s.metric("winback_sends_total") >= sendsBefore+2 && s.metric("winback_tasks_completed_total") >= tasksBefore+4 &&
+			s.metric("winback_stage_entered_total") >= 6
 	})
 	s.winback(0, "won-back", customer, "--note", "signed the renewal")
 

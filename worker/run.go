@@ -26,6 +26,9 @@ import (
 // (Ctrl-C) or either of them fails.
 func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	logger.Info("Starting winback-worker", "config", cfg)
+	m := newMetrics()
+	defer m.closer.Close()
+	cfg.Temporal.ClientOptions.MetricsHandler = m.handler
 	c, err := cfg.Dial(ctx, logger)
 	if err != nil {
 		return fmt.Errorf("connect to Temporal: %w", err)
@@ -40,6 +43,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz(c))
+	mux.Handle("GET /metrics", m.http)
 	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox {
 		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger})
 		if err != nil {
@@ -86,9 +90,13 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		}
 		logger.Info("winback-worker ready",
 			"taskQueue", cfg.Temporal.TaskQueue,
-			"outbox", cfg.PublicURL+"/outbox", "health", cfg.PublicURL+"/healthz")
+			"outbox", cfg.PublicURL+"/outbox", "health", cfg.PublicURL+"/healthz", "metrics", cfg.PublicURL+"/metrics")
 		<-ctx.Done()
 		w.Stop()
+		return nil
+	})
+	g.Go(func() error {
+		m.watchVisibility(ctx, c, cfg.Temporal.ClientOptions.Namespace, 15*time.Second, logger)
 		return nil
 	})
 	g.Go(func() error {

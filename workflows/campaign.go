@@ -134,6 +134,7 @@ func (c *campaign) close(ctx workflow.Context) (CampaignResult, error) {
 		c.end(OutcomeExpired, "the check-in schedule ended without a win")
 	}
 	c.enterStage(ctx, StageClosed)
+	c.count(ctx, "winback_campaigns_closed", "outcome", string(c.st.Outcome))
 	c.upsertAttributes(ctx) // now: the workflow ends before the visibility loop would run
 	c.logger.Info("Campaign closed", "Outcome", c.st.Outcome, "Note", c.note)
 	return CampaignResult{Outcome: c.st.Outcome, Reason: c.note, Closed: workflow.Now(ctx)}, nil

@@ -89,6 +89,7 @@ func (c *campaign) optOut(ctx workflow.Context, sig OptOutSignal) {
 		return
 	}
 	if !c.optedOut(sig.Channel) {
+		c.count(ctx, "winback_opt_outs", "channel", string(sig.Channel))
 		c.st.OptedOut = append(c.st.OptedOut, sig.Channel)
 		c.logger.Info("Customer opted out", "Channel", sig.Channel, "Source", sig.Source)
 	}

@@ -18,6 +18,7 @@ func (c *campaign) openTask(ctx workflow.Context, id string, kind TaskKind, titl
 	})
 	c.taskVersion++
 	c.logger.Info("Task opened", "TaskID", id, "Assignee", assignee, "Due", dueAt)
+	c.count(ctx, "winback_tasks_opened", "kind", string(kind))
 	return c.task(id)
 }
 
@@ -117,6 +118,7 @@ func (c *campaign) actOnDeadlines(ctx workflow.Context) {
 // their address. Either way it shows in the history as an activity or a marker.
 func (c *campaign) escalation(ctx workflow.Context, t Task, kind, to, note string) {
 	e := Escalation{TaskID: t.ID, Kind: kind, To: to, At: workflow.Now(ctx), Note: note}
+	c.count(ctx, "winback_task_escalations", "kind", kind, "task_kind", string(t.Kind))
 	c.st.Escalations = append(c.st.Escalations, e)
 	c.logger.Info("Task "+kind, "TaskID", t.ID, "To", to, "Note", note)
 	c.notifyStaff(ctx, t, e)
@@ -171,6 +173,7 @@ func (c *campaign) completeTask(ctx workflow.Context, r CompleteTaskRequest) (Co
 	t.Status, t.Answers, t.CompletedBy, t.Completed = TaskDone, &answers, r.By, workflow.Now(ctx)
 	c.taskVersion++
 	c.logger.Info("Task completed", "TaskID", t.ID, "By", r.By)
+	c.count(ctx, "winback_tasks_completed", "kind", string(t.Kind))
 	if t.Kind == TaskFixContact {
 		c.fixContact(answers)
 	}

@@ -11,6 +11,9 @@ import (
 
 // enterStage moves the campaign to a stage and shows it.
 func (c *campaign) enterStage(ctx workflow.Context, s Stage) {
+	if c.st.Stage != s || s == StageBackstory {
+		c.count(ctx, "winback_stage_entered", "stage", string(s))
+	}
 	c.st.Stage = s
 	c.logger.Info("Stage", "Stage", s)
 	c.refresh(ctx)
@@ -115,4 +118,14 @@ func (c *campaign) details() string {
 		b.WriteString(fmt.Sprintf(" · **Opted out:** %v", c.st.OptedOut))
 	}
 	return b.String()
+}
+
+// count adds one to a business counter. The SDK's workflow metrics handler skips replays, so a
+// counter moves once per real event however often the history is replayed.
+func (c *campaign) count(ctx workflow.Context, name string, tags ...string) {
+	t := map[string]string{}
+	for i := 0; i+1 < len(tags); i += 2 {
+		t[tags[i]] = tags[i+1]
+	}
+	workflow.GetMetricsHandler(ctx).WithTags(t).Counter(name).Inc(1)
 }
