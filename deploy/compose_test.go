@@ -1,6 +1,7 @@
 package deploy_test
 
 import (
+	"encoding/json"
 	"maps"
 	"net"
 	"net/url"
@@ -115,7 +116,7 @@ func (s service) published(containerPort string) string {
 
 func TestServicesExist(t *testing.T) {
 	c := readCompose(t)
-	for _, name := range []string{"postgres", "temporal-schema", "temporal", "temporal-setup", "temporal-ui", "worker", "prometheus"} {
+	for _, name := range []string{"postgres", "temporal-schema", "temporal", "temporal-setup", "temporal-ui", "worker", "prometheus", "grafana"} {
 		c.service(t, name)
 	}
 	if !strings.HasPrefix(c.service(t, "temporal").Image, "temporalio/server:") {
@@ -315,6 +316,37 @@ func TestPrometheusScrapesTheWorker(t *testing.T) {
 		}
 	}
 	t.Errorf("%s: no job scrapes %s/metrics", source, want)
+}
+
+// The Grafana dashboard charts metrics the worker really exports, from the provisioned datasource.
+func TestGrafanaDashboardUsesOurMetrics(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "grafana", "dashboards", "winback.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Title   string
+			Targets []struct{ Expr string }
+		}
+	}
+	if err := json.Unmarshal(raw, &dash); err != nil {
+		t.Fatalf("dashboard JSON: %v", err)
+	}
+	exported := []string{"winback_campaigns_open", "winback_campaigns_with_overdue_task", "winback_campaigns_with_open_task",
+		"winback_campaigns_closed_total", "winback_sends_total", "winback_task_escalations_total", "winback_opt_outs_total",
+		"temporal_workflow_task_execution_latency_bucket"}
+	for _, p := range dash.Panels {
+		for _, target := range p.Targets {
+			if !slices.ContainsFunc(exported, func(m string) bool { return strings.Contains(target.Expr, m) }) {
+				t.Errorf("panel %q charts %q, which the worker does not export", p.Title, target.Expr)
+			}
+		}
+	}
+	ds, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "grafana", "provisioning", "datasources", "prometheus.yml"))
+	if err != nil || !strings.Contains(string(ds), "http://prometheus:9090") {
+		t.Errorf("the Grafana datasource does not point at the prometheus service: %v", err)
+	}
 }
 
 func TestBindMountsExist(t *testing.T) {
