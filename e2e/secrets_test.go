@@ -1,0 +1,92 @@
+package e2e
+
+import (
+	"encoding/base64"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/winback/winback/sandbox"
+	"github.com/winback/winback/workflows"
+)
+
+// TestSecretsNeverShow plants recognisable secrets (provider keys, the Twilio token, the link and
+// inbox secrets) and runs a campaign with the worker logging at debug level. None of them may
+// appear in the worker's log, the CLI's output (text or JSON), the workflow's history, or the
+// messages the providers received.
+func TestSecretsNeverShow(t *testing.T) {
+	sb, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	sb.Register(mux)
+	providers := httptest.NewServer(mux)
+	t.Cleanup(providers.Close)
+
+	secrets := map[string]string{
+		"SENDGRID_API_KEY":     "SG.plantedSendgridKey.plantedSendgridKeySecretPart0123456789abcdef",
+		"TWILIO_AUTH_TOKEN":    "plantedTwilioToken0123456789abcd",
+		"WINBACK_LINK_SECRET":  "planted-link-secret-0123456789",
+		"WINBACK_INBOX_SECRET": "planted-inbox-secret-0123456789",
+	}
+	env := []string{
+		"TWILIO_ACCOUNT_SID=AC0123456789abcdef0123456789abcdef", "TWILIO_FROM=+15005550006",
+		"SENDGRID_BASE_URL=" + providers.URL + "/sandbox/sendgrid", "TWILIO_BASE_URL=" + providers.URL + "/sandbox/twilio",
+		"WINBACK_LOG_LEVEL=debug",
+	}
+	for k, v := range secrets {
+		env = append(env, k+"="+v)
+	}
+	s := startStackWith(t, env...)
+	const customer = "e2e-secrets"
+	wid := workflows.WorkflowID(customer)
+
+	var outputs strings.Builder
+	run := func(args ...string) { outputs.WriteString(s.winback(0, args...)) }
+	run("launch", "--customer-id", customer, "--name", "Sec Rets", "--email", "sec@rets.example", "--phone", "+12125550111",
+		"--timezone", "UTC", "--account-value", "9000", "--rep", "alice", "--manager", "maria")
+	s.eventually("the backstory", 20*time.Second, func() bool { return s.taskOpen(customer, "backstory") })
+	run("complete", customer, "backstory", "--as", "alice", "--our-side", "fine")
+	s.eventually("the exit interview", 20*time.Second, func() bool { return s.taskOpen(customer, "exit-interview") })
+	run("complete", customer, "exit-interview", "--as", "alice", "--why-leaving", "price", "--what-would-keep-you", "a discount",
+		"--reason", "competitor_price", "--scope", "systemic")
+	s.eventually("the decision", 20*time.Second, func() bool { return s.taskOpen(customer, "decision") })
+	run("complete", customer, "decision", "--as", "maria", "--pursue", "--offer", "incentive", "--what-we-changed", "lower the price")
+	s.eventually("the revisit email at the provider", 30*time.Second, func() bool { return len(sb.Messages(wid)) > 0 })
+	run("status", customer)
+	run("status", customer, "-o", "json")
+	run("tasks", "-o", "json")
+	run("cancel", customer)
+	s.eventually("the campaign to close", 20*time.Second, func() bool { return s.status(customer).Stage == workflows.StageClosed })
+
+	history := s.server.Temporal(t, "workflow", "show", "--workflow-id", wid, "--output", "json")
+	var delivered strings.Builder
+	for _, m := range sb.Messages(wid) {
+		delivered.WriteString(m.Text + m.HTML + m.StatusCallback)
+		for _, h := range m.Headers {
+			delivered.WriteString(h)
+		}
+	}
+	places := map[string]string{
+		"the worker's log": s.worker.Log.String(), "the CLI's output": outputs.String(),
+		"the workflow history": history, "the messages sent": delivered.String(),
+	}
+	for name, secret := range secrets {
+		for _, form := range []string{secret, base64.StdEncoding.EncodeToString([]byte(secret))} {
+			for place, text := range places {
+				if strings.Contains(text, form) {
+					t.Errorf("%s shows %s", place, name)
+				}
+			}
+		}
+	}
+	// Controls: the places searched hold the real content (without a codec key, the history shows
+	// the customer's email), so a leak would have been seen.
+	if !strings.Contains(s.worker.Log.String(), "level=DEBUG") || !strings.Contains(history, "sec@rets.example") ||
+		!strings.Contains(outputs.String(), customer) || !strings.Contains(delivered.String(), "unsubscribe") {
+		t.Error("a place searched did not hold the content expected: the check would prove little")
+	}
+}
