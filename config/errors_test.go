@@ -68,6 +68,13 @@ func badValues(t *testing.T) []badValue {
 		{name: "codec key short", env: []string{"WINBACK_CODEC_KEYS", "k1=c2hvcnRrZXk="}, mention: []string{"WINBACK_CODEC_KEYS", `key "k1" is 8 bytes, need 32`}, secret: "c2hvcnRrZXk="},
 		{name: "codec key not base64", env: []string{"WINBACK_CODEC_KEYS", "k1=***notbase64***"}, mention: []string{"WINBACK_CODEC_KEYS", "not base64"}, secret: "notbase64"},
 		{name: "codec keys file missing", env: []string{"WINBACK_CODEC_KEYS_FILE", missing}, mention: []string{"WINBACK_CODEC_KEYS_FILE", "no such file"}},
+		{name: "codec token short", env: []string{"WINBACK_CODEC_TOKEN", "tiny-codec"}, mention: []string{"WINBACK_CODEC_TOKEN", "is 10 characters, need at least 16"}, secret: "tiny-codec"},
+		{name: "codec token spaces", env: []string{"WINBACK_CODEC_TOKEN", "codec token with spaces"}, mention: []string{"WINBACK_CODEC_TOKEN", "spaces"}, secret: "token with"},
+		{name: "codec token file missing", env: []string{"WINBACK_CODEC_TOKEN_FILE", missing}, mention: []string{"WINBACK_CODEC_TOKEN_FILE", "no such file"}},
+		{name: "codec token file short", env: []string{"WINBACK_CODEC_TOKEN_FILE", writeFile(t, "codec-token", "tiny-codec\n")}, mention: []string{"WINBACK_CODEC_TOKEN_FILE", "need at least 16"}, secret: "tiny-codec"},
+		{name: "codec origin with path", env: []string{"WINBACK_CODEC_CORS_ORIGINS", "http://localhost:8233,http://localhost:8233/namespaces"}, mention: []string{"WINBACK_CODEC_CORS_ORIGINS", `"http://localhost:8233/namespaces" is not an origin`}},
+		{name: "codec origin wildcard", env: []string{"WINBACK_CODEC_CORS_ORIGINS", "*"}, mention: []string{"WINBACK_CODEC_CORS_ORIGINS", `"*" is not allowed`}},
+		{name: "codec origin no scheme", env: []string{"WINBACK_CODEC_CORS_ORIGINS", "localhost:8233"}, mention: []string{"WINBACK_CODEC_CORS_ORIGINS", "scheme://host[:port]"}},
 		{name: "playbook missing", env: []string{"WINBACK_PLAYBOOK", missing}, mention: []string{"WINBACK_PLAYBOOK", "no such file"}},
 		{name: "playbook invalid", env: []string{"WINBACK_PLAYBOOK", writeFile(t, "pb.yaml", "maxCallAttempts: 0\n")}, mention: []string{"WINBACK_PLAYBOOK", "maxCallAttempts: 0 is less than 1"}},
 		{name: "team missing", env: []string{"WINBACK_TEAM", missing}, mention: []string{"WINBACK_TEAM", "no such file"}},
@@ -156,6 +163,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 		"WINBACK_LINK_SECRET":  "TOPSECRET-l",
 		"WINBACK_INBOX_SECRET": "TOPSECRET-i",
 		"WINBACK_CODEC_KEYS":   "TOPSECRET-codec",
+		"WINBACK_CODEC_TOKEN":  "TOPSECRET-token",
 	}
 	v := newVars(t, "TWILIO_ACCOUNT_SID", validSID, "WINBACK_HTTP_ADDR", "x")
 	for k, s := range secrets {

@@ -80,16 +80,20 @@ func (t Twilio) LogValue() slog.Value {
 // String prints the SMS settings as LogValue does.
 func (t Twilio) String() string { return t.LogValue().String() }
 
-// LogValue shows the codec's key IDs, never the keys.
+// LogValue shows the codec's key IDs and allowed origins, never the keys or the token.
 func (c Codec) LogValue() slog.Value {
 	ids := make([]string, len(c.Keys))
 	for i, k := range c.Keys {
 		ids[i] = k.ID
 	}
-	return slog.AnyValue(ids)
+	return slog.GroupValue(
+		slog.Any("key_ids", ids),
+		slog.Any("token", redacted(c.Token)),
+		slog.Any("cors_origins", c.CORSOrigins),
+	)
 }
 
-// String prints the key IDs as LogValue does.
+// String prints the codec settings as LogValue does.
 func (c Codec) String() string { return c.LogValue().String() }
 
 // LogValue shows how many people the team has.

@@ -20,6 +20,7 @@ func TestSecretsAreRedacted(t *testing.T) {
 		"inbox-SECRET-0123456789",
 		"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 		"$2a$10$bwho1AQ8t7uSkvFzoZGC3", // start of alice's password hash
+		"codec-SECRET-token-0123456789",
 	}
 	c := newVars(t,
 		"SENDGRID_API_KEY", secrets[0],
@@ -28,6 +29,7 @@ func TestSecretsAreRedacted(t *testing.T) {
 		"WINBACK_LINK_SECRET", secrets[3],
 		"WINBACK_INBOX_SECRET", secrets[4],
 		"WINBACK_CODEC_KEYS", "k1="+secrets[5],
+		"WINBACK_CODEC_TOKEN", secrets[7],
 		"WINBACK_TEAM", "team.example.yaml",
 	).load(t)
 
@@ -58,7 +60,8 @@ func TestSecretsAreRedacted(t *testing.T) {
 	}
 	cfg := line["config"].(map[string]any)
 	if cfg["link_secret"] != "[redacted]" || cfg["sendgrid"].(map[string]any)["api_key"] != "[redacted]" ||
-		cfg["twilio"].(map[string]any)["auth_token"] != "[redacted]" || cfg["temporal"].(map[string]any)["api_key"] != true {
+		cfg["twilio"].(map[string]any)["auth_token"] != "[redacted]" || cfg["temporal"].(map[string]any)["api_key"] != true ||
+		cfg["codec"].(map[string]any)["token"] != "[redacted]" {
 		t.Errorf("log line does not show which secrets are set: %s", jsonLog.String())
 	}
 	if cfg["twilio"].(map[string]any)["account_sid"] != validSID || cfg["http_addr"] != "127.0.0.1:8080" {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/contrib/envconfig"
 	tlog "go.temporal.io/sdk/log"
+
+	"github.com/winback/winback/codec"
 )
 
 // Temporal is how to reach the Temporal cluster and which task queue campaigns run on.
@@ -17,8 +20,9 @@ type Temporal struct {
 	// ClientOptions come from go.temporal.io/sdk/contrib/envconfig: the temporal.toml profile
 	// (TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE), overridden by TEMPORAL_ADDRESS,
 	// TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS* and TEMPORAL_GRPC_META_*. Defaults:
-	// 127.0.0.1:7233, namespace "default". Set DataConverter, MetricsHandler or Interceptors
-	// here before Dial.
+	// 127.0.0.1:7233, namespace "default". Set MetricsHandler or Interceptors here before
+	// Dial; DataConverter and FailureConverter too, unless codec keys are set: Dial then
+	// installs the codec's.
 	ClientOptions client.Options
 	// TaskQueue is where campaign workflows and activities run (WINBACK_TASK_QUEUE, default "winback").
 	TaskQueue string
@@ -125,7 +129,9 @@ func isEnvBool(v string) bool {
 }
 
 // Dial connects to Temporal with the configured client options and a Temporal logger that
-// writes through logger (slog.Default when nil). The error names the address and namespace.
+// writes through logger (slog.Default when nil). With codec keys set, the client (and every
+// worker built on it) encrypts payloads and failure messages, and decrypts them, with the
+// payload codec. The error names the address and namespace.
 func (c *Config) Dial(ctx context.Context, logger *slog.Logger) (client.Client, error) {
 	if logger == nil {
 		logger = slog.Default()
@@ -133,6 +139,16 @@ func (c *Config) Dial(ctx context.Context, logger *slog.Logger) (client.Client, 
 	opts := c.Temporal.ClientOptions
 	if opts.Logger == nil {
 		opts.Logger = tlog.NewStructuredLogger(logger)
+	}
+	pc, err := c.Codec.PayloadCodec()
+	if err != nil {
+		return nil, fmt.Errorf("WINBACK_CODEC_KEYS: %w", err)
+	}
+	if pc != nil {
+		if opts.DataConverter != nil || opts.FailureConverter != nil {
+			return nil, errors.New("WINBACK_CODEC_KEYS is set and Temporal.ClientOptions already has a data or failure converter: keep one")
+		}
+		codec.Use(&opts, pc)
 	}
 	cl, err := client.DialContext(ctx, opts)
 	if err != nil {

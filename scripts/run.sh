@@ -25,8 +25,19 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# Encryption is opt-in: with WINBACK_CODEC_KEYS set, payloads are encrypted and the UI decodes
+# them through the worker's codec endpoint (README, "Encrypted payloads").
+codec_flags=()
+if [ -n "${WINBACK_CODEC_KEYS:-}${WINBACK_CODEC_KEYS_FILE:-}" ]; then
+  if [ -z "${WINBACK_CODEC_TOKEN:-}${WINBACK_CODEC_TOKEN_FILE:-}" ]; then
+    [ -s "$data/codec-token" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$data/codec-token")
+    export WINBACK_CODEC_TOKEN_FILE=$data/codec-token
+  fi
+  codec_flags=(--ui-codec-endpoint "http://$http_addr/codec")
+fi
+
 # The dev server. WAL journaling: see README ("Durability of make run").
-go tool -modfile=tools/go.mod temporal server start-dev \
+go tool -modfile=tools/go.mod temporal server start-dev "${codec_flags[@]}" \
   --ip 127.0.0.1 --port "$port" --ui-port "$ui_port" \
   --db-filename "$data/temporal.db" \
   --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
@@ -63,4 +74,13 @@ cat <<MSG
   Ctrl-C stops everything.
 
 MSG
+if [ ${#codec_flags[@]} -gt 0 ]; then
+  cat <<MSG
+  Payloads are encrypted. To read them in the Temporal UI:
+    1. open http://$http_addr/codec/login and paste the token from ${WINBACK_CODEC_TOKEN_FILE:-WINBACK_CODEC_TOKEN};
+    2. in the UI, Codec Server: "Use my browser setting", endpoint http://$http_addr/codec,
+       tick "Include cross-origin credentials", Apply.
+
+MSG
+fi
 wait -n "${pids[@]}"

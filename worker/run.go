@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/codec"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/sandbox"
 	"github.com/winback/winback/webhooks"
@@ -43,6 +44,18 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz(c))
+	// With codec keys, payloads are encrypted (Dial installed the codec) and the Temporal UI
+	// decodes them through this endpoint, for people who hold its token.
+	pc, err := cfg.Codec.PayloadCodec()
+	if err != nil {
+		return fmt.Errorf("codec: %w", err)
+	}
+	if pc != nil {
+		if err := cfg.Codec.RequireToken(); err != nil {
+			return err
+		}
+		mux.Handle("/codec/", codec.Handler(pc, cfg.Codec.Token, cfg.Codec.CORSOrigins))
+	}
 	mux.Handle("GET /metrics", m.http)
 	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox {
 		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger})
