@@ -203,7 +203,7 @@ func (ts *templateSet) renderSMS(name string, v view) (string, error) {
 	if err := t.Execute(&b, v); err != nil {
 		return "", templateError(err)
 	}
-	body := oneLine(b.String())
+	body := gsmFriendly(oneLine(b.String()))
 	if body == "" {
 		return "", errors.New("the text message is empty")
 	}

@@ -130,11 +130,15 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // ParseCSV reads a customer CSV: a header naming the columns (any order, case and spaces
 // ignored, a UTF-8 BOM allowed), then one customer per record. Rows where every field is
 // empty (a spreadsheet's trailing ",,,,") are skipped. It returns an error only when the file
-// as a whole is unusable: unreadable, empty, a bad header, or no rows.
+// as a whole is unusable: unreadable, empty, not UTF-8, a bad header, or no rows.
 func ParseCSV(r io.Reader) (*CSVFile, error) {
 	br := bufio.NewReader(r)
-	if head, _ := br.Peek(len(utf8BOM)); bytes.Equal(head, utf8BOM) {
+	head, _ := br.Peek(len(utf8BOM))
+	switch {
+	case bytes.Equal(head, utf8BOM):
 		_, _ = br.Discard(len(utf8BOM))
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return nil, errors.New(`the file is UTF-16 (a spreadsheet's "Unicode text"), not UTF-8: save it as "CSV UTF-8" and launch again`)
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1 // we check the count ourselves, to name the row
@@ -180,6 +184,13 @@ func ParseCSV(r io.Reader) (*CSVFile, error) {
 		}
 		row := CustomerRow{Row: line}
 		for i, name := range file.Columns {
+			if !utf8.ValidString(record[i]) {
+				// The whole file is in another encoding: refuse it all rather than launch the
+				// rows that happen to be plain ASCII and skip the others.
+				return nil, fmt.Errorf("row %d, column %s is not UTF-8 (%q): the file is in another encoding, "+
+					`such as Windows-1252 or Latin-1 (a spreadsheet's plain "CSV"); save it as "CSV UTF-8" and launch again`,
+					line, name, strings.ToValidUTF8(strings.TrimSpace(record[i]), "\ufffd"))
+			}
 			*row.field(name) = strings.TrimSpace(record[i])
 		}
 		file.Rows = append(file.Rows, row)

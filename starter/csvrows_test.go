@@ -121,13 +121,19 @@ func TestParseCSVRowsThatCannotBeRead(t *testing.T) {
 	}
 }
 
-func TestParseCSVKeepsInvalidUTF8ForTheValidator(t *testing.T) {
-	f, err := ParseCSV(strings.NewReader(header + "\n" + strings.Replace(goodRecord("C-1"), "Ann", "Ann\xff", 1) + "\n"))
-	if err != nil {
-		t.Fatal(err)
+func TestParseCSVRefusesAFileThatIsNotUTF8(t *testing.T) {
+	// A Windows-1252 file: its ASCII rows would read fine, but launching them and skipping the
+	// others is a half-launched surprise. The whole file is refused, naming the first bad cell.
+	latin1 := header + "\n" + goodRecord("C-1") + "\n" + strings.Replace(goodRecord("C-2"), "Ann", "Tom\xe1s", 1) + "\n"
+	_, err := ParseCSV(strings.NewReader(latin1))
+	if err == nil || !strings.Contains(err.Error(), "row 3, column name is not UTF-8 (\"Tom\ufffds Lee\")") ||
+		!strings.Contains(err.Error(), `save it as "CSV UTF-8"`) {
+		t.Errorf("err = %v, want row 3, column name and how to save the file", err)
 	}
-	if len(f.Rows) != 1 || f.Rows[0].Name != "Ann\xff Lee" {
-		t.Fatalf("rows = %+v", f.Rows)
+	// UTF-16, as a spreadsheet's "Unicode text" saves it, with its byte order mark.
+	utf16 := []byte{0xFF, 0xFE, 'c', 0, 'u', 0}
+	if _, err := ParseCSV(strings.NewReader(string(utf16))); err == nil || !strings.Contains(err.Error(), "UTF-16") {
+		t.Errorf("UTF-16 file: err = %v, want it named", err)
 	}
 }
 

@@ -62,6 +62,9 @@ func (f *fakeClient) ExecuteWorkflow(_ context.Context, opts client.StartWorkflo
 	if f.running[opts.ID] {
 		return nil, serviceerror.NewWorkflowExecutionAlreadyStarted("already started", "", "run-0")
 	}
+	if _, closed := f.closed[opts.ID]; closed && opts.WorkflowIDReusePolicy == enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE {
+		return nil, serviceerror.NewWorkflowExecutionAlreadyStarted("workflow execution already finished and the reuse policy is REJECT_DUPLICATE", "", "run-0")
+	}
 	f.running[opts.ID] = true
 	delete(f.closed, opts.ID)
 	f.opts = append(f.opts, opts)

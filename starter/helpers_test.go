@@ -18,9 +18,11 @@ var testTeam = config.Team{People: []config.Person{
 	{ID: "maria", Name: "Maria Moreno", Email: "maria@example.com", TimeZone: "America/New_York", Role: config.RoleManager},
 }}
 
-// testValidator validates as a launch at testNow with the test team and the default playbook.
+// testValidator validates as a launch at testNow with the test team, the default playbook
+// and the embedded templates, signed "winback" (the default WINBACK_FROM_NAME).
 func testValidator() Validator {
-	return Validator{Region: "US", Now: testNow, Owners: testTeam.Owners, Playbook: workflows.DefaultPlaybook()}
+	return Validator{Region: "US", Now: testNow, Owners: testTeam.Owners, Playbook: workflows.DefaultPlaybook(),
+		SMS: &SMSCheck{OurCompany: "winback"}}
 }
 
 // testConfig is the configuration the command tests run with.

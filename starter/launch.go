@@ -36,12 +36,17 @@ func (a *app) launchCommand() *cobra.Command {
 Every row is validated before anything starts: required fields, a bare email address, a phone
 number normalised to E.164 (numbers without +country code are read in --default-region), an
 IANA time zone, a known reason, a non-negative account value, a departure date that is not in
-the future, one row per customer, and a rep (and manager) on the team. Each bad row is printed
-with its row number, column and every problem. By default the valid rows launch and the bad
-ones are skipped; --strict launches nothing if any row is bad.
+the future, one row per customer, a rep (and manager) on the team, and, for a customer with a
+phone when the playbook sends text messages, a check-in text message of at most two SMS
+segments (rendered as the worker will send it, with the customer's name and company and the
+rep's name; one character outside the SMS alphabet, such as "á", makes it Unicode, which fits
+70 characters a segment instead of 160). Each bad row is printed with its row number, column
+and every problem. By default the valid rows launch and the bad ones are skipped; --strict
+launches nothing if any row is bad.
 
 CSV: a header row is required; columns in any order, names case-insensitive; UTF-8, with or
-without a BOM; rows numbered as lines of the file (the header is row 1); blank rows skipped.
+without a BOM (a file in another encoding is refused whole, so nothing half launches); rows
+numbered as lines of the file (the header is row 1); blank rows skipped.
 Columns (* required):
 ` + columnHelp() + `
 Running the same file again is safe: a customer whose campaign is running is counted as
@@ -93,8 +98,12 @@ bad rows.`,
 			if err != nil {
 				return err
 			}
+			sms, err := newSMSCheck(cfg.TemplatesDir, cfg.SendGrid.FromName, cfg.Playbook)
+			if err != nil {
+				return err
+			}
 			v := Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook,
-				ContactSecret: cfg.LinkSecret}
+				ContactSecret: cfg.LinkSecret, SMS: sms}
 			if opts.csv == "" {
 				return a.launchSingle(ctx, cfg, v, row, opts)
 			}

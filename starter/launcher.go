@@ -67,9 +67,12 @@ func (a *app) launchAll(ctx context.Context, c client.Client, taskQueue string, 
 	return results
 }
 
-// launchOne starts one campaign. With skipClosed it first asks Temporal about the customer's
-// last campaign: running means already running, closed means skipped. Start itself refuses a
-// second running campaign, so a race with another launcher still starts nothing twice.
+// launchOne starts one campaign, in one call to Temporal. With skipClosed the start also
+// refuses a customer who had a campaign that closed (reuse policy REJECT_DUPLICATE), so
+// Temporal checks both cases as it starts, with no lookup first: a lookup per customer cost a
+// file launch a quarter of its speed (BenchmarkLaunchFromCSV). Only a refused start asks which
+// case it was. A second running campaign is refused either way, so a race with another
+// launcher still starts nothing twice.
 func (a *app) launchOne(ctx context.Context, c client.Client, taskQueue string, l Launch, skipClosed bool) launchResult {
 	id := l.Input.Customer.ID
 	res := launchResult{Row: l.Row, CustomerID: id, WorkflowID: workflows.WorkflowID(id)}
@@ -77,26 +80,29 @@ func (a *app) launchOne(ctx context.Context, c client.Client, taskQueue string, 
 		res.Status, res.Detail = statusNotAttempted, "interrupted before its turn; rerun to launch it"
 		return res
 	}
+	opts := workflows.StartOptions(taskQueue, l.Input)
 	if skipClosed {
+		opts.WorkflowIDReusePolicy = enums.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE
+	}
+	callCtx, cancel := a.call(ctx)
+	defer cancel()
+	run, err := c.ExecuteWorkflow(callCtx, opts, workflows.WorkflowType, l.Input)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case errors.As(err, &started) && !skipClosed:
+		res.Status = statusAlreadyRunning
+	case errors.As(err, &started):
 		prev, err := a.previousCampaign(ctx, c, res.WorkflowID)
 		switch {
 		case err != nil:
 			res.Status, res.Detail = statusFailed, failureDetail(ctx, err)
-			return res
 		case prev.running:
 			res.Status = statusAlreadyRunning
-			return res
 		case prev.exists:
 			res.Status, res.Detail = statusSkippedClosed, prev.summary
-			return res
+		default: // Temporal forgot the closed campaign in between (retention)
+			res.Status, res.Detail = statusFailed, "its earlier campaign was just deleted by retention; rerun to launch it"
 		}
-	}
-	callCtx, cancel := a.call(ctx)
-	defer cancel()
-	run, err := workflows.Start(callCtx, c, taskQueue, l.Input)
-	switch {
-	case errors.Is(err, workflows.ErrAlreadyRunning):
-		res.Status = statusAlreadyRunning
 	case err != nil:
 		res.Status, res.Detail = statusFailed, failureDetail(ctx, err)
 	default:

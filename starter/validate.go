@@ -44,6 +44,9 @@ type Validator struct {
 	// ContactSecret keys the hash of the phone that lets an inbound SMS (STOP) find the
 	// campaign (activities.ContactKey); nil sets no contact key.
 	ContactSecret []byte
+	// SMS checks the length of the check-in text message of each customer with a phone; nil
+	// skips the check (the playbook sends no text message).
+	SMS *SMSCheck
 }
 
 // Launch is a row that passed validation, with the input its campaign starts with.
@@ -162,7 +165,8 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 		}
 		in.Departure.StatedReason = reason
 	}
-	if ok["rep"] && ok["manager"] && v.Owners != nil {
+	ownersOK := ok["rep"] && ok["manager"]
+	if ownersOK && v.Owners != nil {
 		owners, err := v.Owners(r.Rep, r.Manager)
 		if err != nil {
 			// Team.Owners names the person it could not resolve; point at that column.
@@ -171,8 +175,15 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 				column = "manager"
 			}
 			bad(column, "%v", err)
+			ownersOK = false
 		}
 		in.Owners = owners
+	}
+	// The text message needs a phone to go to, and the name, company and rep it is made of.
+	if v.SMS != nil && in.Customer.Phone != "" && ok["name"] && ok["company"] && ownersOK {
+		if p := v.SMS.check(r.Row, in, r.Rep); p != nil {
+			problems = append(problems, *p)
+		}
 	}
 	slices.SortStableFunc(problems, func(a, b Problem) int { return cmp.Compare(columnIndex(a.Column), columnIndex(b.Column)) })
 	return in, problems
