@@ -4,7 +4,7 @@ TEMPORAL      := $(GO) tool -modfile=tools/go.mod temporal
 WORKFLOWCHECK := $(GO) tool -modfile=tools/workflowcheck.mod workflowcheck
 PRISM         := .tools/prism/node_modules/.bin/prism
 
-.PHONY: run build test fault lint workflowcheck prism temporal bench clean
+.PHONY: run build test fault screenshots lint workflowcheck prism temporal bench clean
 
 ## run: dev server with UI, worker, inbox and sandbox providers; Ctrl-C stops it all
 run: build temporal
@@ -22,6 +22,10 @@ test: lint temporal prism
 ## fault: a few hundred campaigns through worker kills, a server restart and provider storms
 fault: temporal
 	WINBACK_LOG_LEVEL=error $(GO) test -count=1 -timeout 20m -run TestFaultsLoseNothingAndDuplicateNothing -v ./e2e
+
+## screenshots: the browser tests, saving the README's screenshots into docs/screenshots
+screenshots: temporal
+	WINBACK_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestInboxInABrowser|TestTemporalUIShowsCampaignsToOps' ./e2e
 
 ## lint: gofmt, go vet and workflowcheck
 lint: workflowcheck

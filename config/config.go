@@ -29,6 +29,9 @@ type Config struct {
 	Team Team
 	// TemplatesDir overrides the embedded message templates (WINBACK_TEMPLATES_DIR, optional).
 	TemplatesDir string
+	// TemporalUIURL is the Temporal UI's base URL, for links from the inbox to a campaign
+	// (WINBACK_TEMPORAL_UI_URL, optional; make run sets it).
+	TemporalUIURL string
 	// LinkSecret signs unsubscribe and inbox links (WINBACK_LINK_SECRET or _FILE, at least 16
 	// bytes); when unset, a random one is created once and kept in DataDir/link-secret.
 	LinkSecret []byte
@@ -59,6 +62,7 @@ func load(lookup func(string) (string, bool), environ func() []string) (*Config,
 	c := &Config{}
 	c.Temporal = loadTemporal(src, &p)
 	c.HTTPAddr, c.PublicURL = loadHTTP(src, &p)
+	c.TemporalUIURL = loadTemporalUIURL(src, &p)
 	c.DataDir, c.TemplatesDir = loadDirs(src, &p)
 	c.LogLevel = loadLogLevel(src, &p)
 	c.SendGrid = loadSendGrid(src, c.PublicURL, &p)

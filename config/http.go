@@ -35,3 +35,16 @@ func browsable(addr string) string {
 	}
 	return net.JoinHostPort(host, port)
 }
+
+// loadTemporalUIURL reads the Temporal UI's base URL, if any.
+func loadTemporalUIURL(src *source, p *problems) string {
+	raw, set := src.get("WINBACK_TEMPORAL_UI_URL")
+	if !set {
+		return ""
+	}
+	u, err := checkBaseURL(raw)
+	if err != nil {
+		p.addf("%s: %v", src.origin("WINBACK_TEMPORAL_UI_URL"), err)
+	}
+	return u
+}

@@ -156,3 +156,11 @@ func (s *stack) metric(name string) float64 {
 	}
 	return sum
 }
+
+// completeWhenOpen waits for a task to open, then completes it through the CLI as `as`, with
+// the answer flags given.
+func (s *stack) completeWhenOpen(customer, task, as string, answers ...string) string {
+	s.t.Helper()
+	s.eventually("task "+task, 30*time.Second, func() bool { return s.taskOpen(customer, task) })
+	return s.winback(0, append([]string{"complete", customer, task, "--as", as}, answers...)...)
+}

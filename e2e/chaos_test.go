@@ -35,11 +35,11 @@ maxCallAttempts: 1
 quietHours: {start: 0, end: 0}
 frequencyCap: {max: 100, per: 1m}
 checkIns:
-  - {after: 75s, channel: email}
-  - {after: 95s, channel: sms}
-  - {after: 115s, channel: email}
-stayInTouch: [{after: 75s, channel: email}]
-expiry: 130s
+  - {after: 90s, channel: email}
+  - {after: 110s, channel: sms}
+  - {after: 130s, channel: email}
+stayInTouch: [{after: 90s, channel: email}]
+expiry: 145s
 `
 
 // TestFaultsLoseNothingAndDuplicateNothing runs a few hundred campaigns while the worker is
@@ -147,9 +147,19 @@ func TestFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
 		return s.runningCampaigns() == 0
 	})
 
-	lost, dups, wrong := 0, 0, 0
+	// A planned message is lost when the provider never got it and the campaign did not skip it
+	// on purpose: a check-in whose date passed while the outages held up the earlier stages is
+	// skipped by the playbook, visibly (skipped_late), and counted apart.
+	lost, dups, wrong, late := 0, 0, 0, 0
 	for id, p := range plans {
 		st := s.status(id)
+		skipped := map[string]bool{}
+		for _, m := range st.Messages {
+			if m.Status == "skipped_late" {
+				skipped[m.Step] = true
+				late++
+			}
+		}
 		if st.Outcome != p.outcome {
 			wrong++
 			if wrong <= 5 {
@@ -161,7 +171,7 @@ func TestFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
 			count[m.Step]++
 		}
 		for _, step := range p.steps {
-			if count[step] == 0 {
+			if count[step] == 0 && !skipped[step] {
 				lost++
 				if lost <= 5 {
 					t.Errorf("%s: %s never reached the customer", id, step)
@@ -180,10 +190,13 @@ func TestFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
 		expected += len(p.steps)
 	}
 	summary := fmt.Sprintf("fault test: %d campaigns, %d worker kills (SIGKILL), %d server restart, sandbox 5xx and 429 storms; "+
-		"%d messages expected, %d lost, %d duplicates, %d wrong outcomes; %s",
-		n, kills, restarts, expected, lost, dups, wrong, time.Since(start).Round(time.Second))
+		"%d messages expected, %d lost, %d duplicates, %d wrong outcomes, %d check-ins skipped as late; %s",
+		n, kills, restarts, expected, lost, dups, wrong, late, time.Since(start).Round(time.Second))
 	t.Log(summary)
 	fmt.Println(summary)
+	if late > n/20 {
+		t.Errorf("%d check-ins skipped as late: the outages delayed more campaigns than this playbook allows for", late)
+	}
 }
 
 // runningCampaigns counts the campaigns still running, by visibility.

@@ -79,14 +79,11 @@ func TestSignedStopStopsSMSWhileForgedIsRefused(t *testing.T) {
 
 	// Play the campaign to its SMS check-in (25s after launch in the fast playbook).
 	s.winback(0, "complete", customer, "backstory", "--as", "alice", "--our-side", "quiet account")
-	s.eventually("the exit interview", 20*time.Second, func() bool { return s.taskOpen(customer, "exit-interview") })
-	s.winback(0, "complete", customer, "exit-interview", "--as", "alice", "--why-leaving", "we let them down",
+	s.completeWhenOpen(customer, "exit-interview", "alice", "--why-leaving", "we let them down",
 		"--what-would-keep-you", "a named contact", "--reason", "let_down", "--scope", "specific")
-	s.eventually("the decision", 20*time.Second, func() bool { return s.taskOpen(customer, "decision") })
-	s.winback(0, "complete", customer, "decision", "--as", "maria", "--pursue", "--offer", "apology",
+	s.completeWhenOpen(customer, "decision", "maria", "--pursue", "--offer", "apology",
 		"--what-we-changed", "give you a named support contact")
-	s.eventually("the thank-you call", 30*time.Second, func() bool { return s.taskOpen(customer, "thank-you-call") })
-	s.winback(0, "complete", customer, "thank-you-call", "--as", "alice", "--outcome", "considering")
+	s.completeWhenOpen(customer, "thank-you-call", "alice", "--outcome", "considering")
 	s.eventually("check-in 2", 60*time.Second, func() bool {
 		return slices.ContainsFunc(s.outbox(wid), func(m sandbox.Message) bool { return m.Step == "check-in-2" })
 	})

@@ -31,13 +31,10 @@ func TestResetAfterFixingATemplate(t *testing.T) {
 	wid := workflows.WorkflowID(customer)
 	s.winback(0, "launch", "--customer-id", customer, "--name", "Rita Reset", "--email", "rita@reset.example",
 		"--timezone", "UTC", "--account-value", "9000", "--rep", "alice", "--manager", "maria")
-	s.eventually("the backstory", 20*time.Second, func() bool { return s.taskOpen(customer, "backstory") })
-	s.winback(0, "complete", customer, "backstory", "--as", "alice", "--our-side", "fine")
-	s.eventually("the exit interview", 20*time.Second, func() bool { return s.taskOpen(customer, "exit-interview") })
-	s.winback(0, "complete", customer, "exit-interview", "--as", "alice", "--why-leaving", "price",
+	s.completeWhenOpen(customer, "backstory", "alice", "--our-side", "fine")
+	s.completeWhenOpen(customer, "exit-interview", "alice", "--why-leaving", "price",
 		"--what-would-keep-you", "a discount", "--reason", "competitor_price", "--scope", "systemic")
-	s.eventually("the decision", 20*time.Second, func() bool { return s.taskOpen(customer, "decision") })
-	s.winback(0, "complete", customer, "decision", "--as", "maria", "--pursue", "--offer", "incentive",
+	s.completeWhenOpen(customer, "decision", "maria", "--pursue", "--offer", "incentive",
 		"--what-we-changed", "lower your price by a fifth")
 
 	// The broken template fails the send; the campaign records it and moves on to the call.

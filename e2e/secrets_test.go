@@ -49,13 +49,10 @@ func TestSecretsNeverShow(t *testing.T) {
 	run := func(args ...string) { outputs.WriteString(s.winback(0, args...)) }
 	run("launch", "--customer-id", customer, "--name", "Sec Rets", "--email", "sec@rets.example", "--phone", "+12125550111",
 		"--timezone", "UTC", "--account-value", "9000", "--rep", "alice", "--manager", "maria")
-	s.eventually("the backstory", 20*time.Second, func() bool { return s.taskOpen(customer, "backstory") })
-	run("complete", customer, "backstory", "--as", "alice", "--our-side", "fine")
-	s.eventually("the exit interview", 20*time.Second, func() bool { return s.taskOpen(customer, "exit-interview") })
-	run("complete", customer, "exit-interview", "--as", "alice", "--why-leaving", "price", "--what-would-keep-you", "a discount",
-		"--reason", "competitor_price", "--scope", "systemic")
-	s.eventually("the decision", 20*time.Second, func() bool { return s.taskOpen(customer, "decision") })
-	run("complete", customer, "decision", "--as", "maria", "--pursue", "--offer", "incentive", "--what-we-changed", "lower the price")
+	outputs.WriteString(s.completeWhenOpen(customer, "backstory", "alice", "--our-side", "fine"))
+	outputs.WriteString(s.completeWhenOpen(customer, "exit-interview", "alice", "--why-leaving", "price", "--what-would-keep-you", "a discount",
+		"--reason", "competitor_price", "--scope", "systemic"))
+	outputs.WriteString(s.completeWhenOpen(customer, "decision", "maria", "--pursue", "--offer", "incentive", "--what-we-changed", "lower the price"))
 	s.eventually("the revisit email at the provider", 30*time.Second, func() bool { return len(sb.Messages(wid)) > 0 })
 	run("status", customer)
 	run("status", customer, "-o", "json")

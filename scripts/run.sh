@@ -12,6 +12,8 @@ ui_port=${TEMPORAL_UI_PORT:-8233}
 http_addr=${WINBACK_HTTP_ADDR:-127.0.0.1:8080}
 export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:$port}
 export WINBACK_DATA_DIR=$data WINBACK_HTTP_ADDR=$http_addr
+export WINBACK_TEMPORAL_UI_URL=${WINBACK_TEMPORAL_UI_URL:-http://127.0.0.1:$ui_port}
+export WINBACK_TEAM=${WINBACK_TEAM:-config/team.example.yaml}  # demo sign-ins; set your own team file
 mkdir -p "$data"
 
 pids=()
@@ -66,6 +68,7 @@ cat <<MSG
 
   winback is running.
     Temporal UI   http://127.0.0.1:$ui_port/namespaces/default/workflows
+    Rep inbox     http://$http_addr/inbox   (team $WINBACK_TEAM)
     Outbox        http://$http_addr/outbox   (sandbox email and SMS)
     Health        http://$http_addr/healthz
     Temporal      $TEMPORAL_ADDRESS (export TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS for bin/winback)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -18,6 +19,7 @@ import (
 	"github.com/winback/winback/activities"
 	"github.com/winback/winback/codec"
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/inbox"
 	"github.com/winback/winback/sandbox"
 	"github.com/winback/winback/webhooks"
 	"github.com/winback/winback/workflows"
@@ -57,6 +59,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		mux.Handle("/codec/", codec.Handler(pc, cfg.Codec.Token, cfg.Codec.CORSOrigins))
 	}
 	mux.Handle("GET /metrics", m.http)
+	var outbox func(string) []inbox.OutboxMessage
 	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox {
 		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger})
 		if err != nil {
@@ -64,7 +67,21 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		}
 		defer sb.Close()
 		sb.Register(mux)
+		outbox = inboxOutbox(sb)
 	}
+	dc, err := cfg.Codec.DataConverter()
+	if err != nil {
+		return fmt.Errorf("codec: %w", err)
+	}
+	ib, err := inbox.New(inbox.Options{
+		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
+		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), Outbox: outbox,
+		TemporalUIURL: cfg.TemporalUIURL, DataConverter: dc, Logger: logger,
+	})
+	if err != nil {
+		return fmt.Errorf("inbox: %w", err)
+	}
+	ib.Register(mux)
 
 	wh, err := webhooks.New(webhooks.Options{
 		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, PublicURL: cfg.PublicURL,
@@ -103,7 +120,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		}
 		logger.Info("winback-worker ready",
 			"taskQueue", cfg.Temporal.TaskQueue,
-			"outbox", cfg.PublicURL+"/outbox", "health", cfg.PublicURL+"/healthz", "metrics", cfg.PublicURL+"/metrics")
+			"inbox", cfg.PublicURL+"/inbox", "outbox", cfg.PublicURL+"/outbox", "health", cfg.PublicURL+"/healthz", "metrics", cfg.PublicURL+"/metrics")
 		<-ctx.Done()
 		w.Stop()
 		return nil
@@ -149,5 +166,17 @@ func healthz(c client.Client) http.HandlerFunc {
 			return
 		}
 		fmt.Fprintln(w, "ok")
+	}
+}
+
+// inboxOutbox shows the sandbox's messages on the inbox's outbox page.
+func inboxOutbox(sb *sandbox.Sandbox) func(string) []inbox.OutboxMessage {
+	return func(workflowID string) []inbox.OutboxMessage {
+		var out []inbox.OutboxMessage
+		for _, m := range sb.Messages(workflowID) {
+			out = append(out, inbox.OutboxMessage{WorkflowID: m.WorkflowID, Step: m.Step, Provider: m.Provider,
+				To: m.To, Subject: m.Subject, Text: m.Text, At: m.At})
+		}
+		return out
 	}
 }

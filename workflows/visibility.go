@@ -105,7 +105,7 @@ func (c *campaign) details() string {
 		}
 	}
 	if len(open) > 0 {
-		b.WriteString(fmt.Sprintf("\n**Open tasks:**\n%s\n", strings.Join(open, "\n")))
+		b.WriteString(fmt.Sprintf("\n**Open tasks:**\n\n%s\n", strings.Join(open, "\n")))
 	}
 	sent := 0
 	for _, m := range c.st.Messages {

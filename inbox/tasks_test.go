@@ -1,0 +1,223 @@
+package inbox
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/winback/winback/workflows"
+)
+
+func TestRepSeesOnlyTheirTasksSoonestDueFirstWithOverdueMarked(t *testing.T) {
+	h := newHarness(t)
+	p := h.signedIn("alice").get("/inbox/tasks")
+	if p.status != http.StatusOK {
+		t.Fatalf("tasks: %d\n%s", p.status, p.body)
+	}
+	initech := strings.Index(p.body, `/inbox/customers/initech/tasks/backstory"`)
+	acme := strings.Index(p.body, `/inbox/customers/acme/tasks/exit-interview"`)
+	if initech < 0 || acme < 0 || initech > acme {
+		t.Errorf("want initech's overdue backstory, then acme's exit interview; positions %d, %d", initech, acme)
+	}
+	mustContain(t, p, "Overdue", "may take a few seconds to appear")
+	mustNotContain(t, p, "globex", "umbrella")
+	if strings.Count(p.body, "Overdue</strong>") != 1 {
+		t.Errorf("want exactly one task marked overdue")
+	}
+}
+
+func TestManagerSeesTheTeamsTasksButNotAnotherTeams(t *testing.T) {
+	h := newHarness(t)
+	p := h.signedIn("maria").get("/inbox/tasks")
+	mustContain(t, p, "/inbox/customers/acme/tasks/exit-interview", "/inbox/customers/globex/tasks/exit-interview",
+		"/inbox/customers/initech/tasks/backstory", "for Bob Baker")
+	mustNotContain(t, p, "umbrella")
+}
+
+func TestRepGets403OnAnotherRepsTask(t *testing.T) {
+	h := newHarness(t)
+	b := h.signedIn("alice")
+	p := b.get("/inbox/customers/globex/tasks/exit-interview")
+	if p.status != http.StatusForbidden {
+		t.Fatalf("alice opening bob's task: %d, want 403", p.status)
+	}
+	mustContain(t, p, "This task is not yours", "assigned to Bob Baker", "ask your manager Maria Moreno to reassign it")
+
+	csrf := b.csrf("/inbox/tasks")
+	post := b.post("/inbox/customers/globex/tasks/exit-interview", url.Values{"csrf": {csrf}, "whyLeaving": {"x"}})
+	if post.status != http.StatusForbidden {
+		t.Errorf("alice completing bob's task: %d, want 403", post.status)
+	}
+	if cp := b.get("/inbox/customers/umbrella"); cp.status != http.StatusForbidden {
+		t.Errorf("alice opening another team's customer: %d, want 403", cp.status)
+	}
+	if u, _ := h.fake.sent(); len(u) != 0 {
+		t.Errorf("%d updates were sent", len(u))
+	}
+}
+
+func TestFormWithoutOrWithAForgedCSRFTokenIsRefused(t *testing.T) {
+	h := newHarness(t)
+	alice := h.signedIn("alice")
+	bob := h.signedIn("bob")
+	form := url.Values{"whyLeaving": {"price"}, "whatWouldKeepYou": {"cheaper"}, "reason": {"competitor_price"}, "scope": {"specific"}}
+	path := "/inbox/customers/acme/tasks/exit-interview"
+	for name, token := range map[string]string{
+		"missing":               "",
+		"forged":                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		"another session's one": bob.csrf("/inbox/tasks"),
+	} {
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		if token != "" {
+			f.Set("csrf", token)
+		}
+		p := alice.post(path, f)
+		if p.status != http.StatusForbidden {
+			t.Errorf("%s token: status %d, want 403", name, p.status)
+		}
+		mustContain(t, p, "Nothing was changed")
+	}
+	for name, path := range map[string]string{"won back": "/inbox/customers/acme/won-back", "sign out": "/inbox/signout"} {
+		if p := h.signedIn("maria").post(path, url.Values{}); p.status != http.StatusForbidden {
+			t.Errorf("%s without a token: %d, want 403", name, p.status)
+		}
+	}
+	if u, s := h.fake.sent(); len(u)+len(s) != 0 {
+		t.Errorf("forged forms reached the campaign: %d updates, %d signals", len(u), len(s))
+	}
+}
+
+func TestValidatorErrorIsShownNextToItsFieldAndTheFormKeepsWhatWasTyped(t *testing.T) {
+	h := newHarness(t)
+	h.fake.updateFn = func(client.UpdateWorkflowOptions) (any, error) {
+		return nil, temporal.NewApplicationError(`whyLeaving: the answer to "Why are you leaving us?" is required; `+
+			`reason: "" is not one of competitor_price, let_down, no_longer_needed, outgrew, bad_fit, other; by: who knows`, "AnswerErrors")
+	}
+	b := h.signedIn("alice")
+	path := "/inbox/customers/acme/tasks/exit-interview"
+	form := b.get(path)
+	mustContain(t, form, `<label for="f-whyLeaving" class="quote">“Why are you leaving us?”`,
+		"“What would we need to do to keep you as a customer?”", "<legend>Why did they leave?", "Switched to a competitor on price")
+
+	p := b.post(path, url.Values{"csrf": {b.csrf(path)}, "whatWouldKeepYou": {"Match <Globex>'s price"}, "scope": {"systemic"}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("rejected answers: %d, want 422\n%s", p.status, p.body)
+	}
+	mustContain(t, p,
+		`id="err-whyLeaving"`, `the answer to &#34;Why are you leaving us?&#34; is required`,
+		`aria-describedby="hint-whyLeaving err-whyLeaving" aria-invalid="true"`,
+		`id="err-reason"`, "Choose one of the options.", `<a href="#f-reason-competitor_price">`,
+		"by: who knows",
+		"Match &lt;Globex&gt;&#39;s price</textarea>",
+		`value="systemic" checked`,
+		`id="error-summary"`)
+	updates, _ := h.fake.sent()
+	if len(updates) != 1 {
+		t.Fatalf("%d updates, want 1", len(updates))
+	}
+	req := updates[0].Args[0].(workflows.CompleteTaskRequest)
+	if updates[0].UpdateName != workflows.UpdateCompleteTask || req.By != "alice" || req.TaskID != "exit-interview" ||
+		req.Answers.WhatWouldKeepYou != "Match <Globex>'s price" || updates[0].WaitForStage != client.WorkflowUpdateStageCompleted {
+		t.Errorf("update %+v %+v", updates[0], req)
+	}
+}
+
+func TestCompletedTaskShowsWhatHappensNext(t *testing.T) {
+	h := newHarness(t)
+	b := h.signedIn("alice")
+	path := "/inbox/customers/initech/tasks/backstory"
+	p := b.post(path, url.Values{"csrf": {b.csrf(path)}, "ourSide": {"late deliveries"}, "landmines": {"billing dispute\n\n  a rude email \n"}})
+	if p.status != http.StatusOK {
+		t.Fatalf("complete: %d\n%s", p.status, p.body)
+	}
+	mustContain(t, p, "Task done", "Next: something sensible.")
+	updates, _ := h.fake.sent()
+	got := updates[0].Args[0].(workflows.CompleteTaskRequest).Answers.Landmines
+	if strings.Join(got, "|") != "billing dispute|a rude email" {
+		t.Errorf("landmines %q, want one per line, trimmed", got)
+	}
+}
+
+func TestTaskAlreadyCompletedBySomeoneElseChangesNothing(t *testing.T) {
+	h := newHarness(t)
+	b := h.signedIn("alice")
+	path := "/inbox/customers/acme/tasks/exit-interview"
+	csrf := b.csrf(path)
+
+	// The campaign's validator says so (maria finished it between our look and the Update).
+	h.fake.updateFn = func(client.UpdateWorkflowOptions) (any, error) {
+		st := fixtures()[0]
+		st.Tasks[1].Status, st.Tasks[1].CompletedBy, st.Tasks[1].Completed = workflows.TaskDone, "maria", testNow
+		h.fake.status[workflows.WorkflowID("acme")] = st // the fake's lock is held by UpdateWorkflow
+		return nil, temporal.NewApplicationError(`taskId: task "exit-interview" is already done`, "FieldError")
+	}
+	form := url.Values{"csrf": {csrf}, "whyLeaving": {"price"}, "whatWouldKeepYou": {"cheaper"}, "reason": {"competitor_price"}, "scope": {"specific"}}
+	p := b.post(path, form)
+	if p.status != http.StatusConflict {
+		t.Fatalf("race: %d, want 409\n%s", p.status, p.body)
+	}
+	mustContain(t, p, "already completed by Maria Moreno", "Your answers were not recorded; nothing was changed.")
+
+	// Seen before sending: no Update at all.
+	p = b.post(path, form)
+	if p.status != http.StatusConflict {
+		t.Fatalf("done task: %d, want 409", p.status)
+	}
+	if u, _ := h.fake.sent(); len(u) != 1 {
+		t.Errorf("%d updates, want only the first attempt", len(u))
+	}
+}
+
+func TestFixContactChecksTheShapeOfThePhoneBeforeSending(t *testing.T) {
+	h := newHarness(t)
+	st := fixtures()[0]
+	st.Tasks = append(st.Tasks, workflows.Task{ID: "fix-contact", Kind: workflows.TaskFixContact, Assignee: "alice", Status: workflows.TaskOpen, Due: testNow})
+	h.fake.setStatus(st)
+	b := h.signedIn("alice")
+	path := "/inbox/customers/acme/tasks/fix-contact"
+	p := b.post(path, url.Values{"csrf": {b.csrf(path)}, "phone": {"+1555"}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad phone: %d", p.status)
+	}
+	mustContain(t, p, `id="err-phone"`, "is not a valid phone number")
+	if u, _ := h.fake.sent(); len(u) != 0 {
+		t.Errorf("a bad phone was sent")
+	}
+	p = b.post(path, url.Values{"csrf": {b.csrf(path)}, "phone": {"+1 212 555 0142"}})
+	if p.status != http.StatusOK {
+		t.Fatalf("good phone: %d", p.status)
+	}
+	if u, _ := h.fake.sent(); u[0].Args[0].(workflows.CompleteTaskRequest).Answers.Phone != "+12125550142" {
+		t.Errorf("phone not sent in E.164: %+v", u[0].Args[0])
+	}
+}
+
+func TestUnavailableTemporalKeepsTheForm(t *testing.T) {
+	h := newHarness(t)
+	h.fake.updateFn = func(client.UpdateWorkflowOptions) (any, error) { return nil, errors.New("context deadline exceeded") }
+	b := h.signedIn("alice")
+	path := "/inbox/customers/initech/tasks/backstory"
+	p := b.post(path, url.Values{"csrf": {b.csrf(path)}, "ourSide": {"kept text"}})
+	if p.status != http.StatusServiceUnavailable {
+		t.Fatalf("%d, want 503", p.status)
+	}
+	mustContain(t, p, "Temporal did not answer in time", "kept text</textarea>")
+}
+
+func TestRejectionSplitsFieldsFromTheRest(t *testing.T) {
+	fields, general := rejection(`whyLeaving: required; newRep: is only for "is it me?" answered yes; the campaign has closed (won_back): no task can be completed`)
+	if fields["whyLeaving"] != "required" || fields["newRep"] != `is only for "is it me?" answered yes` || len(fields) != 2 {
+		t.Errorf("fields %q", fields)
+	}
+	if len(general) != 1 || !strings.HasPrefix(general[0], "the campaign has closed") {
+		t.Errorf("general %q", general)
+	}
+}
