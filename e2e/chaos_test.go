@@ -181,7 +181,7 @@ func TestFaultsLoseNothingAndDuplicateNothing(t *testing.T) {
 		for step, c := range count {
 			if c > 1 {
 				dups += c - 1
-				t.Errorf("%s: %s reached the customer %d times", id, step, c)
+				t.Errorf("%s: %s reached its recipient %d times", id, step, c)
 			}
 		}
 	}
