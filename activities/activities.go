@@ -33,6 +33,16 @@ type Options struct {
 	// "http://127.0.0.1:8080/sandbox/sendgrid". With SendGridTemplateID set, customer emails use
 	// that dynamic template and the MessageData as its dynamic_template_data.
 	SendGridAPIKey, SendGridBaseURL, FromEmail, FromName, SendGridTemplateID string
+	// SendGridEmailActivity lets a retried email whose previous attempt died mid-send (a pending
+	// intent in the ledger) ask SendGrid's Email Activity API (GET /v3/messages, on the
+	// winback_key custom arg) whether it went out, before sending again. The API is a paid
+	// add-on ("additional email activity history") and needs an API key with Email Activity
+	// (read) access; it is limited to a few requests a minute (a 429 is retried). When false, or
+	// when the API answers 403/404, such a retry sends again and logs a warning: at-least-once
+	// across a crash in the send window. The worker sets it in sandbox mode (the sandbox serves
+	// the API); for real SendGrid it must be wired from configuration (e.g.
+	// WINBACK_SENDGRID_EMAIL_ACTIVITY=true) once the add-on is bought and the key has access.
+	SendGridEmailActivity bool
 	// Twilio. TwilioBaseURL is e.g. "https://api.twilio.com" (the default) or
 	// "http://127.0.0.1:8080/sandbox/twilio". TwilioMessagingServiceSID, when set, is used
 	// instead of TwilioFrom.

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/mail"
@@ -26,7 +27,10 @@ const (
 const SandboxHeader = "X-Winback-Sandbox"
 
 // SendEmail sends one email through SendGrid, once per r.Key: when the ledger already holds the
-// key it returns the recorded result with Deduplicated set and sends nothing. Customer emails
+// key it returns the recorded result with Deduplicated set and sends nothing. It writes an intent
+// to the ledger before calling SendGrid; when an earlier attempt left one (it died, or lost the
+// answer, after the call), it first asks the Email Activity API whether that email went out
+// (Options.SendGridEmailActivity; without it the email is sent again). Customer emails
 // (not Staff) carry an unsubscribe link in the body and List-Unsubscribe headers; with
 // Options.SendGridTemplateID they use that dynamic template instead of our rendered content.
 // Failures are application errors typed by the constants of this package.
@@ -52,6 +56,35 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendRes
 	if err != nil {
 		return SendResult{}, nonRetryable(ErrInvalidRequest, "email template %s for step %s: %v", r.Template, r.Step, err)
 	}
+	// An intent left by an earlier attempt means it may have died after SendGrid accepted the
+	// email: ask SendGrid (Email Activity) before sending again, when we can.
+	intent := Intent{Channel: "email", To: to, At: a.now().UTC()}
+	if prev, ok, err := a.ledger.Pending(r.Key); err != nil {
+		return SendResult{}, unavailable("send ledger lookup failed (%v); retrying", err)
+	} else if ok {
+		found, sent, ferr := a.findSendGridMessage(ctx, r.Key, prev)
+		switch {
+		case errors.Is(ferr, errNoEmailActivity):
+			log.Warn("an earlier attempt of this email was interrupted and SendGrid cannot be asked whether it went out (Email Activity API off or not available): sending again, so the customer may get it twice (at-least-once)", "reason", ferr.Error(), "intendedAt", prev.At)
+		case ferr != nil:
+			log.Warn("an earlier attempt of this email was interrupted, and SendGrid could not be asked whether it went out; retrying, not sending", "error", ferr)
+			return SendResult{}, ferr
+		case sent:
+			log.Info("an earlier attempt of this email was interrupted after SendGrid accepted it; not sending again", "provider", found.Provider, "messageId", found.MessageID)
+			a.record(log, r.Key, found)
+			found.Deduplicated = true
+			return found, nil
+		default:
+			log.Info("an earlier attempt of this email was interrupted before SendGrid took it; sending", "intendedAt", prev.At)
+		}
+		if prev.At.Before(intent.At) {
+			intent.At = prev.At.UTC()
+		}
+	}
+	if err := a.ledger.Intend(r.Key, intent); err != nil {
+		return SendResult{}, unavailable("send ledger: the intent to send could not be written (%v); retrying", err)
+	}
+
 	req := sendgrid.GetRequest(a.opts.SendGridAPIKey, "/v3/mail/send", a.opts.SendGridBaseURL)
 	req.Method = rest.Post
 	req.Body = sgmail.GetRequestBody(m)
@@ -65,6 +98,7 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendRes
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		err := classifySendGrid(resp, to, a.now())
 		log.Warn("SendGrid refused the email", "status", resp.StatusCode, "error", err)
+		a.withdraw(log, r.Key, err)
 		return SendResult{}, err
 	}
 
@@ -88,6 +122,17 @@ func (a *Activities) record(log *slog.Logger, key string, res SendResult) {
 		return
 	}
 	log.Info("message sent", "provider", res.Provider, "messageId", res.MessageID)
+}
+
+// withdraw drops the key's intent after the provider refused the message (see refused). A
+// failure only costs a provider lookup on the next attempt.
+func (a *Activities) withdraw(log *slog.Logger, key string, err error) {
+	if !refused(err) {
+		return
+	}
+	if werr := a.ledger.Withdraw(key); werr != nil {
+		log.Warn("send ledger: the intent of a refused message could not be withdrawn; the next attempt will ask the provider first", "error", werr)
+	}
 }
 
 func checkEmailRequest(r EmailRequest) (to string, err error) {

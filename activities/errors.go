@@ -207,7 +207,7 @@ func transportError(provider string, err error) error {
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return unavailable("%s did not answer in time (%v); retrying. If the provider accepted the message before the timeout, the retry sends it again", provider, err)
+		return unavailable("%s did not answer in time (%v); retrying. If the provider accepted the message before the timeout, the retry finds it there and does not send again (SendGrid: only with the Email Activity API)", provider, err)
 	case errors.Is(err, context.Canceled):
 		return unavailable("%s request cancelled (%v)", provider, err)
 	default:

@@ -9,39 +9,81 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 )
 
 // Ledger remembers which message keys the providers accepted, so that a retried send activity
 // returns the first result instead of sending again ("once per customer").
 //
-// The send activities look a key up before calling the provider and record it right after the
-// provider accepts. That leaves one window no ledger can close, because neither SendGrid Mail
-// Send nor Twilio Messages accepts an idempotency key: if the provider accepts the message and
-// the answer never reaches us (the worker crashes, or the connection drops or times out after the
-// provider processed the request, before the ledger write), the next attempt finds no record and
-// sends again. The window is one HTTP round trip plus one fsync; everything after the ledger
-// write (a lost activity completion, a worker crash, a retry) is covered.
+// A send is written in two steps around the provider call: Intend before it (the key, the time,
+// the channel, the recipient and what identifies the message at the provider), Record after the
+// provider accepted. Lookup returns finished records only; Pending returns an intent that no
+// Record settled. Neither SendGrid Mail Send nor Twilio Messages accepts an idempotency key, so a
+// pending intent is the only trace of an attempt that died (SIGKILL, crash, lost connection,
+// timeout) between reaching the provider and the Record: the next attempt finds it and asks the
+// provider whether the message went out before sending again (Twilio: the Messages list,
+// matched on To, the body and the creation time; SendGrid: the Email Activity API on the
+// winback_key custom arg). Found, it records that message and sends nothing; not found, it
+// sends. Withdraw drops an intent when the provider refused the message outright (4xx), so
+// retries after a refusal do not pay for a lookup.
+//
+// What remains: with real SendGrid and no Email Activity add-on (Options.SendGridEmailActivity
+// off, or the API answering 403/404), an email whose attempt died in the send window is sent
+// again on retry (at-least-once). Twilio and the sandbox: exactly once.
+//
+// Implementations must make Intend and Record survive the death of the process before they
+// return (a write to a file is enough for that; surviving a power loss needs fsync).
 type Ledger interface {
-	// Lookup returns the recorded result for key, and whether there is one.
+	// Lookup returns the recorded result for key, and whether there is one. A pending intent is
+	// not a result: Lookup reports ok=false for it.
 	Lookup(key string) (SendResult, bool, error)
-	// Record stores the result for key durably before it returns.
+	// Record stores the result for key durably before it returns, and settles its intent.
 	Record(key string, r SendResult) error
+	// Intend stores, before the provider is called, that key is about to be sent. A later
+	// Intend for the same key replaces the earlier one.
+	Intend(key string, i Intent) error
+	// Pending returns the intent of key when no Record followed it (nor a Withdraw).
+	Pending(key string) (Intent, bool, error)
+	// Withdraw drops the pending intent of key: the provider refused the message, so nothing
+	// can have gone out.
+	Withdraw(key string) error
 }
 
-// FileLedger is a Ledger in an append-only file of JSON lines, fsynced on every Record and
-// loaded into memory when opened. It is safe for concurrent use by one process, and locks the
-// file so that a second process cannot open it. It protects one worker: when several workers
-// run a task queue, a retry may run on another worker, so they need a shared Ledger instead.
+// Intent is what an attempt writes before it calls the provider: enough for the next attempt to
+// find the message at the provider if this one dies before the Record.
+type Intent struct {
+	Channel string    `json:"channel"` // "email" or "sms"
+	To      string    `json:"to"`      // the bare email address or the E.164 number
+	At      time.Time `json:"at"`      // just before the provider call (our clock)
+	// BodySHA256 (SMS) is the hex SHA-256 of the text as sent, folded like Twilio's Smart
+	// Encoding folds it (see smsBodyHash): the Messages list is matched on it. A hash, so that
+	// the ledger does not keep message text. Emails are matched by the winback_key custom arg.
+	BodySHA256 string `json:"bodySha256,omitempty"`
+}
+
+// FileLedger is a Ledger in an append-only file of JSON lines (a result or an intent per line),
+// loaded into memory when opened. Record fsyncs; Intend only writes (write(2)): the page cache
+// outlives a killed process, which is the crash it is there for, and the next Record's fsync
+// flushes it too. A power loss between an Intend and its Record can lose the intent, which
+// reopens the send window for that one message (at-least-once); an fsync per Intend would close
+// it for one more disk flush per send. It is safe for concurrent use by one process, and locks
+// the file so that a second process cannot open it. It protects one worker: when several
+// workers run a task queue, a retry may run on another worker, so they need a shared Ledger.
 type FileLedger struct {
-	mu   sync.Mutex
-	f    *os.File
-	path string
-	m    map[string]SendResult
+	mu      sync.Mutex
+	f       *os.File
+	path    string
+	m       map[string]SendResult
+	intents map[string]Intent
 }
 
+// ledgerLine is one line of the file: a result, an intent, or a withdrawal of an intent. Lines
+// written before intents existed hold a result only.
 type ledgerLine struct {
-	Key    string     `json:"key"`
-	Result SendResult `json:"result"`
+	Key       string      `json:"key"`
+	Result    *SendResult `json:"result,omitempty"`
+	Intent    *Intent     `json:"intent,omitempty"`
+	Withdrawn bool        `json:"withdrawn,omitempty"`
 }
 
 // OpenFileLedger opens (or creates) the ledger file at path, creating its folder. A last line
@@ -72,6 +114,7 @@ func loadLedger(f *os.File, path string) (*FileLedger, error) {
 		return nil, fmt.Errorf("send ledger: read %s: %w", path, err)
 	}
 	m := make(map[string]SendResult)
+	intents := make(map[string]Intent)
 	good := 0 // bytes of complete, valid lines
 	for n := 1; good < len(data); n++ {
 		end := bytes.IndexByte(data[good:], '\n')
@@ -81,10 +124,18 @@ func loadLedger(f *os.File, path string) (*FileLedger, error) {
 		line := data[good : good+end]
 		if len(bytes.TrimSpace(line)) > 0 {
 			var l ledgerLine
-			if err := json.Unmarshal(line, &l); err != nil || l.Key == "" {
+			if err := json.Unmarshal(line, &l); err != nil || l.Key == "" || (l.Result == nil && l.Intent == nil && !l.Withdrawn) {
 				return nil, fmt.Errorf("send ledger: %s line %d is not a ledger entry; move the file aside to start a new ledger (sends it recorded could then repeat)", path, n)
 			}
-			m[l.Key] = l.Result
+			switch {
+			case l.Result != nil:
+				m[l.Key] = *l.Result
+				delete(intents, l.Key)
+			case l.Intent != nil:
+				intents[l.Key] = *l.Intent
+			default:
+				delete(intents, l.Key)
+			}
 		}
 		good += end + 1
 	}
@@ -96,7 +147,7 @@ func loadLedger(f *os.File, path string) (*FileLedger, error) {
 	if _, err := f.Seek(int64(good), io.SeekStart); err != nil {
 		return nil, fmt.Errorf("send ledger: %s: %w", path, err)
 	}
-	return &FileLedger{f: f, path: path, m: m}, nil
+	return &FileLedger{f: f, path: path, m: m, intents: intents}, nil
 }
 
 // Lookup returns the recorded result for key.
@@ -112,9 +163,45 @@ func (l *FileLedger) Lookup(key string) (SendResult, bool, error) {
 
 // Record appends the result for key and fsyncs the file before it returns.
 func (l *FileLedger) Record(key string, r SendResult) error {
-	line, err := json.Marshal(ledgerLine{Key: key, Result: r})
+	return l.append(ledgerLine{Key: key, Result: &r}, true, func() {
+		l.m[key] = r
+		delete(l.intents, key)
+	})
+}
+
+// Intend appends the intent for key. It writes without fsync: see FileLedger.
+func (l *FileLedger) Intend(key string, i Intent) error {
+	return l.append(ledgerLine{Key: key, Intent: &i}, false, func() { l.intents[key] = i })
+}
+
+// Pending returns the intent for key that no Record or Withdraw followed.
+func (l *FileLedger) Pending(key string) (Intent, bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		return Intent{}, false, errors.New("send ledger: closed")
+	}
+	i, ok := l.intents[key]
+	return i, ok, nil
+}
+
+// Withdraw appends a withdrawal of key's intent, if it has one (without fsync: losing it costs
+// one provider lookup on the next attempt).
+func (l *FileLedger) Withdraw(key string) error {
+	l.mu.Lock()
+	_, ok := l.intents[key]
+	l.mu.Unlock()
+	if !ok {
+		return nil
+	}
+	return l.append(ledgerLine{Key: key, Withdrawn: true}, false, func() { delete(l.intents, key) })
+}
+
+// append writes one line (fsyncing when sync), then applies it in memory.
+func (l *FileLedger) append(entry ledgerLine, sync bool, apply func()) error {
+	line, err := json.Marshal(entry)
 	if err != nil {
-		return fmt.Errorf("send ledger: encode %q: %w", key, err)
+		return fmt.Errorf("send ledger: encode %q: %w", entry.Key, err)
 	}
 	line = append(line, '\n')
 	l.mu.Lock()
@@ -125,10 +212,12 @@ func (l *FileLedger) Record(key string, r SendResult) error {
 	if _, err := l.f.Write(line); err != nil {
 		return fmt.Errorf("send ledger: append to %s: %w", l.path, err)
 	}
-	if err := l.f.Sync(); err != nil {
-		return fmt.Errorf("send ledger: fsync %s: %w", l.path, err)
+	if sync {
+		if err := l.f.Sync(); err != nil {
+			return fmt.Errorf("send ledger: fsync %s: %w", l.path, err)
+		}
 	}
-	l.m[key] = r
+	apply()
 	return nil
 }
 

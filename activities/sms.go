@@ -16,7 +16,10 @@ import (
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 
 // SendSMS sends one text message through Twilio, once per r.Key: when the ledger already holds
-// the key it returns the recorded result with Deduplicated set and sends nothing. It sends from
+// the key it returns the recorded result with Deduplicated set and sends nothing. It writes an
+// intent to the ledger before calling Twilio; when an earlier attempt left one (it died, or lost
+// the answer, after the call), it first lists Twilio's messages to the recipient and, when one
+// has the same text and was created after the intent, records it and sends nothing. It sends from
 // Options.TwilioMessagingServiceSID when set, else from TwilioFrom, and asks Twilio to post
 // delivery status to PublicURL/webhooks/twilio/status?wf=<workflowID>&step=<step>.
 // Failures are application errors typed by the constants of this package.
@@ -64,6 +67,32 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 		params.SetFrom(a.opts.TwilioFrom)
 	}
 
+	// An intent left by an earlier attempt means it may have died after Twilio accepted the
+	// text: ask Twilio before sending again.
+	intent := Intent{Channel: "sms", To: to, At: a.now().UTC(), BodySHA256: smsBodyHash(body)}
+	if prev, ok, err := a.ledger.Pending(r.Key); err != nil {
+		return SendResult{}, unavailable("send ledger lookup failed (%v); retrying", err)
+	} else if ok {
+		found, sent, ferr := a.findTwilioMessage(ctx, prev)
+		if ferr != nil {
+			log.Warn("an earlier attempt of this text was interrupted, and Twilio could not be asked whether it went out; retrying, not sending", "error", ferr)
+			return SendResult{}, ferr
+		}
+		if sent {
+			log.Info("an earlier attempt of this text was interrupted after Twilio accepted it; not sending again", "provider", found.Provider, "messageId", found.MessageID)
+			a.record(log, r.Key, found)
+			found.Deduplicated = true
+			return found, nil
+		}
+		log.Info("an earlier attempt of this text was interrupted before Twilio took it; sending", "intendedAt", prev.At)
+		if prev.At.Before(intent.At) { // a later lookup still finds a message of either attempt
+			intent.At = prev.At.UTC()
+		}
+	}
+	if err := a.ledger.Intend(r.Key, intent); err != nil {
+		return SendResult{}, unavailable("send ledger: the intent to send could not be written (%v); retrying", err)
+	}
+
 	cctx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
 	tr := &twilioTransport{base: a.twilioRT, target: a.twilioBase, ctx: cctx}
@@ -72,6 +101,7 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 	if err != nil && (last == nil || last.status < 200 || last.status > 299) {
 		err := classifyTwilio(err, last, to, a.now())
 		log.Warn("Twilio refused the text", "error", err)
+		a.withdraw(log, r.Key, err)
 		return SendResult{}, err
 	}
 

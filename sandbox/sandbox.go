@@ -63,6 +63,8 @@ func New(o Options) (*Sandbox, error) {
 //
 //	POST   /sandbox/sendgrid/v3/mail/send                              SendGrid Mail Send
 //	POST   /sandbox/twilio/2010-04-01/Accounts/{AccountSid}/Messages.json  Twilio Messages
+//	GET    /sandbox/twilio/2010-04-01/Accounts/{AccountSid}/Messages.json  Twilio Messages list
+//	GET    /sandbox/sendgrid/v3/messages                               SendGrid Email Activity
 //	GET    /outbox               the messages, newest first (?workflow= filters)
 //	GET    /outbox.json          the messages as JSON, in arrival order (?workflow=, ?key= filter)
 //	POST   /sandbox/faults       set a fault (JSON Fault)
@@ -73,6 +75,8 @@ func New(o Options) (*Sandbox, error) {
 func (s *Sandbox) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /sandbox/sendgrid/v3/mail/send", s.handleSendGrid)
 	mux.HandleFunc("POST /sandbox/twilio/2010-04-01/Accounts/{AccountSid}/Messages.json", s.handleTwilio)
+	mux.HandleFunc("GET /sandbox/twilio/2010-04-01/Accounts/{AccountSid}/Messages.json", s.handleTwilioList)
+	mux.HandleFunc("GET /sandbox/sendgrid/v3/messages", s.handleSendGridActivity)
 	mux.HandleFunc("GET /outbox", s.handleOutbox)
 	mux.HandleFunc("GET /outbox.json", s.handleOutboxJSON)
 	mux.HandleFunc("POST /sandbox/faults", s.handleSetFault)

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net/http"
 	"net/mail"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -308,4 +310,119 @@ func resetOf(f Fault) time.Duration {
 		return time.Second
 	}
 	return time.Duration(f.ResetSeconds) * time.Second
+}
+
+// activityClause is one term of an Email Activity query: unique_args['name']="value",
+// to_email="value" or msg_id="value", optionally in parentheses.
+var activityClause = regexp.MustCompile(`^\(?\s*(unique_args\['([A-Za-z0-9_]+)'\]|to_email|msg_id)\s*=\s*"([^"\\]*)"\s*\)?$`)
+
+// handleSendGridActivity serves the Email Activity API's message filter (GET /v3/messages), so
+// that an email retried after a crash can ask whether it went out. It understands the query
+// terms the activities use, joined by AND: unique_args['winback_key' | 'winback_workflow_id' |
+// 'winback_step']="...", to_email="..." and msg_id="..."; anything else is a 400 naming the
+// query. limit is 1 to 1000 (10 by default). Auth as Mail Send (any Bearer key); faults do not
+// apply (they fail sends).
+func (s *Sandbox) handleSendGridActivity(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set(activities.SandboxHeader, "sendgrid")
+	h.Set("X-RateLimit-Limit", "600")
+	h.Set("X-RateLimit-Remaining", "599")
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Minute).Unix(), 10))
+	key, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || strings.TrimSpace(key) == "" {
+		writeSendGridErrors(w, http.StatusUnauthorized, sgError{Message: "The provided authorization grant is invalid, expired, or revoked"})
+		return
+	}
+	q := r.URL.Query()
+	limit := 10
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeSendGridErrors(w, http.StatusBadRequest, fieldError("limit", "limit must be an integer from 1 to 1000"))
+			return
+		}
+		limit = n
+	}
+	var keep []func(*Message) bool
+	if query := strings.TrimSpace(q.Get("query")); query != "" {
+		for _, term := range splitAnd(query) {
+			mt := activityClause.FindStringSubmatch(strings.TrimSpace(term))
+			if mt == nil {
+				writeSendGridErrors(w, http.StatusBadRequest, fieldError("query", fmt.Sprintf("the sandbox does not understand the query term %q", term)))
+				return
+			}
+			want := mt[3]
+			switch {
+			case mt[1] == "to_email":
+				keep = append(keep, func(m *Message) bool { return strings.EqualFold(bareAddress(m.To), want) })
+			case mt[1] == "msg_id":
+				keep = append(keep, func(m *Message) bool { return activityMsgID(m) == want })
+			default:
+				field := map[string]func(*Message) string{
+					activities.ArgKey:        func(m *Message) string { return m.Key },
+					activities.ArgWorkflowID: func(m *Message) string { return m.WorkflowID },
+					activities.ArgStep:       func(m *Message) string { return m.Step },
+				}[mt[2]]
+				if field == nil {
+					writeSendGridErrors(w, http.StatusBadRequest, fieldError("query", fmt.Sprintf("the sandbox keeps only the winback_* custom args, not %q", mt[2])))
+					return
+				}
+				keep = append(keep, func(m *Message) bool { return field(m) == want })
+			}
+		}
+	}
+	msgs := s.store.list(func(m *Message) bool {
+		if m.Provider != ProviderSendGrid {
+			return false
+		}
+		for _, k := range keep {
+			if !k(m) {
+				return false
+			}
+		}
+		return true
+	})
+	slices.Reverse(msgs) // newest first
+	out := make([]map[string]any, 0, min(limit, len(msgs)))
+	for _, m := range msgs[:min(limit, len(msgs))] {
+		from := m.From
+		if a, err := mail.ParseAddress(m.From); err == nil {
+			from = a.Address
+		}
+		out = append(out, map[string]any{
+			"msg_id": activityMsgID(&m), "from_email": from, "to_email": bareAddress(m.To),
+			"subject": m.Subject, "status": "delivered", "opens_count": 0, "clicks_count": 0,
+			"last_event_time": m.At.UTC().Format(time.RFC3339),
+		})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+}
+
+// splitAnd splits a query on AND (any case), outside quotes.
+func splitAnd(q string) []string {
+	var parts []string
+	inQuote, start := false, 0
+	for i := 0; i < len(q); i++ {
+		switch {
+		case q[i] == '"':
+			inQuote = !inQuote
+		case !inQuote && i+5 <= len(q) && strings.EqualFold(q[i:i+5], " AND "):
+			parts = append(parts, q[start:i])
+			start = i + 5
+			i += 4
+		}
+	}
+	return append(parts, q[start:])
+}
+
+// activityMsgID is the Email Activity msg_id of a kept email: the X-Message-Id Mail Send
+// answered, then SendGrid's internal part (here ".sandbox.0").
+func activityMsgID(m *Message) string { return m.ID + ".sandbox.0" }
+
+// bareAddress is the first address of a To line, without its name.
+func bareAddress(to string) string {
+	if list, err := mail.ParseAddressList(to); err == nil && len(list) > 0 {
+		return list[0].Address
+	}
+	return to
 }

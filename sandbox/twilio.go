@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -142,4 +143,121 @@ func newMessageSID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return "SM" + hex.EncodeToString(b)
+}
+
+// handleTwilioList serves Twilio's Messages list (GET .../Messages.json), so that a send retried
+// after a crash can ask whether the text went out: filters To, From, DateSent, DateSent> and
+// DateSent< (a date YYYY-MM-DD or an RFC 3339 time, compared by UTC day as Twilio does; on the
+// wire "DateSent>=2026-03-02" is the key "DateSent>" with the value "2026-03-02"), PageSize and
+// Page; newest first; the next page in next_page_uri. Unlike Twilio, the sandbox takes a text's
+// acceptance as its date_sent (Twilio sets date_sent when it hands the text to the carrier),
+// and it does not keep which account sent a text: it lists them all.
+func (s *Sandbox) handleTwilioList(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set(activities.SandboxHeader, "twilio")
+	account := r.PathValue("AccountSid")
+	user, pass, ok := r.BasicAuth()
+	if !ok || user != account || pass == "" {
+		writeTwilioError(w, http.StatusUnauthorized, 20003, "Authenticate")
+		return
+	}
+	q := r.URL.Query()
+	type dayFilter struct {
+		cmp  int // -1: on or before, 0: on, 1: on or after
+		day  time.Time
+		name string
+	}
+	var days []dayFilter
+	for name, cmp := range map[string]int{"DateSent": 0, "DateSent>": 1, "DateSent<": -1} {
+		v := q.Get(name)
+		if v == "" {
+			continue
+		}
+		d, err := parseTwilioDay(v)
+		if err != nil {
+			writeTwilioError(w, http.StatusBadRequest, 20001, fmt.Sprintf("Invalid %s: %q is not a date (YYYY-MM-DD)", name, v))
+			return
+		}
+		days = append(days, dayFilter{cmp, d, name})
+	}
+	pageSize, page := 50, 0
+	if v := q.Get("PageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeTwilioError(w, http.StatusBadRequest, 20001, "PageSize must be an integer from 1 to 1000")
+			return
+		}
+		pageSize = n
+	}
+	if v := q.Get("Page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			writeTwilioError(w, http.StatusBadRequest, 20001, "Page must be a non-negative integer")
+			return
+		}
+		page = n
+	}
+	to, from := q.Get("To"), q.Get("From")
+	msgs := s.store.list(func(m *Message) bool {
+		if m.Provider != ProviderTwilio || (to != "" && m.To != to) || (from != "" && m.From != from) {
+			return false
+		}
+		day := m.At.UTC().Truncate(24 * time.Hour)
+		for _, f := range days {
+			switch c := day.Compare(f.day); {
+			case f.cmp == 0 && c != 0, f.cmp > 0 && c < 0, f.cmp < 0 && c > 0:
+				return false
+			}
+		}
+		return true
+	})
+	slices.Reverse(msgs) // newest first
+	start := min(page*pageSize, len(msgs))
+	end := min(start+pageSize, len(msgs))
+	out := make([]map[string]any, 0, end-start)
+	for _, m := range msgs[start:end] {
+		from, service := m.From, ""
+		if strings.HasPrefix(m.From, "MG") {
+			from, service = "", m.From
+		}
+		item := twilioMessage(account, m.ID, from, service, m.To, m.Text, m.At)
+		item["status"] = "delivered"
+		item["date_sent"] = m.At.UTC().Format(time.RFC1123Z)
+		out = append(out, item)
+	}
+	base := "/2010-04-01/Accounts/" + account + "/Messages.json"
+	pageURI := func(p int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			if k != "Page" && k != "PageToken" {
+				v[k] = vs
+			}
+		}
+		v.Set("PageSize", strconv.Itoa(pageSize))
+		v.Set("Page", strconv.Itoa(p))
+		return base + "?" + v.Encode()
+	}
+	var next, prev any
+	if end < len(msgs) {
+		next = pageURI(page + 1)
+	}
+	if page > 0 {
+		prev = pageURI(page - 1)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"messages": out, "page": page, "page_size": pageSize, "start": start, "end": max(end-1, start),
+		"uri": pageURI(page), "first_page_uri": pageURI(0), "next_page_uri": next, "previous_page_uri": prev,
+	})
+}
+
+// parseTwilioDay reads a DateSent filter: YYYY-MM-DD, or an RFC 3339 time (what twilio-go
+// sends), as its UTC day.
+func parseTwilioDay(v string) (time.Time, error) {
+	if d, err := time.Parse(time.DateOnly, v); err == nil {
+		return d, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return t.UTC().Truncate(24 * time.Hour), nil
 }
