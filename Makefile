@@ -27,6 +27,11 @@ fault: temporal
 screenshots: temporal
 	WINBACK_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestInboxInABrowser|TestTemporalUIShowsCampaignsToOps' ./e2e
 
+## bench: winback side by side with bare Temporal on one dev server; prints the figures and
+## writes BENCHMARKS.md (about 8 minutes)
+bench: temporal
+	WINBACK_BENCH=1 $(GO) test -count=1 -timeout 60m -run '^TestBench$$' -v ./bench
+
 ## lint: gofmt, go vet and workflowcheck
 lint: workflowcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

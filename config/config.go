@@ -29,6 +29,10 @@ type Config struct {
 	Team Team
 	// TemplatesDir overrides the embedded message templates (WINBACK_TEMPLATES_DIR, optional).
 	TemplatesDir string
+	// WorkflowCacheSize is how many campaigns a worker keeps in memory between their workflow
+	// tasks (WINBACK_WORKFLOW_CACHE_SIZE, default 1000). Sleeping campaigns beyond it are evicted
+	// and replay their short history when they wake: memory stays flat however many are open.
+	WorkflowCacheSize int
 	// TemporalUIURL is the Temporal UI's base URL, for links from the inbox to a campaign
 	// (WINBACK_TEMPORAL_UI_URL, optional; make run sets it).
 	TemporalUIURL string
@@ -63,6 +67,7 @@ func load(lookup func(string) (string, bool), environ func() []string) (*Config,
 	c.Temporal = loadTemporal(src, &p)
 	c.HTTPAddr, c.PublicURL = loadHTTP(src, &p)
 	c.TemporalUIURL = loadTemporalUIURL(src, &p)
+	c.WorkflowCacheSize = loadCacheSize(src, &p)
 	c.DataDir, c.TemplatesDir = loadDirs(src, &p)
 	c.LogLevel = loadLogLevel(src, &p)
 	c.SendGrid = loadSendGrid(src, c.PublicURL, &p)

@@ -221,3 +221,18 @@ func TestCodecKeys(t *testing.T) {
 	err := newVars(t, "WINBACK_CODEC_KEYS", "a="+k1+"\na="+k2).loadErr(t)
 	assertMentions(t, err, "WINBACK_CODEC_KEYS", `key ID "a" appears twice`)
 }
+
+func TestWorkflowCacheSize(t *testing.T) {
+	if c := newVars(t).load(t); c.WorkflowCacheSize != 1000 {
+		t.Errorf("default cache size = %d, want 1000", c.WorkflowCacheSize)
+	}
+	if c := newVars(t, "WINBACK_WORKFLOW_CACHE_SIZE", "250").load(t); c.WorkflowCacheSize != 250 {
+		t.Errorf("cache size = %d, want 250", c.WorkflowCacheSize)
+	}
+	for _, bad := range []string{"0", "-3", "lots", "2000000"} {
+		err := newVars(t, "WINBACK_WORKFLOW_CACHE_SIZE", bad).loadErr(t)
+		if !strings.Contains(err.Error(), "WINBACK_WORKFLOW_CACHE_SIZE") {
+			t.Errorf("%q: %v, want an error naming WINBACK_WORKFLOW_CACHE_SIZE", bad, err)
+		}
+	}
+}

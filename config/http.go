@@ -1,6 +1,9 @@
 package config
 
-import "net"
+import (
+	"net"
+	"strconv"
+)
 
 const defaultHTTPAddr = "127.0.0.1:8080"
 
@@ -47,4 +50,21 @@ func loadTemporalUIURL(src *source, p *problems) string {
 		p.addf("%s: %v", src.origin("WINBACK_TEMPORAL_UI_URL"), err)
 	}
 	return u
+}
+
+// defaultWorkflowCacheSize bounds a worker's memory: about 80 KiB per cached campaign.
+const defaultWorkflowCacheSize = 1000
+
+// loadCacheSize reads the worker's workflow cache size.
+func loadCacheSize(src *source, p *problems) int {
+	raw, set := src.get("WINBACK_WORKFLOW_CACHE_SIZE")
+	if !set {
+		return defaultWorkflowCacheSize
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 || n > 1_000_000 {
+		p.addf("%s: %q is not a whole number from 1 to 1000000", src.origin("WINBACK_WORKFLOW_CACHE_SIZE"), raw)
+		return defaultWorkflowCacheSize
+	}
+	return n
 }

@@ -97,6 +97,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	defer wh.Close()
 	wh.Register(mux)
 
+	worker.SetStickyWorkflowCacheSize(cfg.WorkflowCacheSize)
 	w := worker.New(c, cfg.Temporal.TaskQueue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})
 	w.RegisterActivity(acts)
@@ -146,7 +147,7 @@ func activityOptions(cfg *config.Config, logger *slog.Logger) activities.Options
 	}
 	return activities.Options{
 		SendGridAPIKey: key, SendGridBaseURL: cfg.SendGrid.BaseURL,
-		FromEmail: cfg.SendGrid.FromEmail, FromName: cfg.SendGrid.FromName, SendGridTemplateID: cfg.SendGrid.TemplateID,
+		FromEmail: cfg.SendGrid.FromEmail, FromName: cfg.SendGrid.FromName, SendGridTemplateID: cfg.SendGrid.TemplateID, SendGridEmailActivity: cfg.SendGrid.Sandbox,
 		TwilioAccountSID: cfg.Twilio.AccountSID, TwilioAuthToken: cfg.Twilio.AuthToken, TwilioBaseURL: cfg.Twilio.BaseURL,
 		TwilioFrom: cfg.Twilio.From, TwilioMessagingServiceSID: cfg.Twilio.MessagingServiceSID,
 		PublicURL: cfg.PublicURL, LinkSecret: cfg.LinkSecret,
