@@ -1,13 +1,9 @@
 package e2e
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base64"
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -17,31 +13,13 @@ import (
 	"github.com/winback/winback/workflows"
 )
 
-// twilioSignature signs a webhook the way Twilio does: base64(HMAC-SHA1(token, URL + the POST
-// parameters sorted by name, each name followed by its value)).
-func twilioSignature(token, fullURL string, form url.Values) string {
-	keys := make([]string, 0, len(form))
-	for k := range form {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteString(fullURL)
-	for _, k := range keys {
-		b.WriteString(k + form.Get(k))
-	}
-	m := hmac.New(sha1.New, []byte(token))
-	m.Write([]byte(b.String()))
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
-}
-
 func (s *stack) inboundSMS(from, body, sid, signature string) int {
 	s.t.Helper()
 	form := url.Values{"From": {from}, "To": {"+15005550006"}, "Body": {body}, "MessageSid": {sid},
 		"AccountSid": {config.SandboxTwilioAccountSID}}
 	target := "http://" + s.http + "/webhooks/twilio/sms"
 	if signature == "" {
-		signature = twilioSignature(config.SandboxTwilioAuthToken, target, form)
+		signature = sandbox.TwilioSignature(config.SandboxTwilioAuthToken, target, form)
 	}
 	req, _ := http.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

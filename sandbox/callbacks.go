@@ -54,7 +54,7 @@ func (s *Sandbox) postSigned(callback, token string, form url.Values) error {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", twilioSignature(token, callback, form))
+	req.Header.Set("X-Twilio-Signature", TwilioSignature(token, callback, form))
 	req.Header.Set("I-Twilio-Idempotency-Token", form.Get("MessageSid")+"-"+form.Get("MessageStatus"))
 	resp, err := callbackClient.Do(req)
 	if err != nil {
@@ -79,9 +79,10 @@ func (e *callbackStatusError) Error() string {
 	return "the webhook answered " + http.StatusText(e.status)
 }
 
-// twilioSignature is base64(HMAC-SHA1(token, URL + each POST parameter's name and value, sorted
-// by name)), what Twilio sends as X-Twilio-Signature.
-func twilioSignature(token, callback string, form url.Values) string {
+// TwilioSignature is base64(HMAC-SHA1(token, URL + each POST parameter's name and value, sorted
+// by name)), what Twilio sends as X-Twilio-Signature. The sandbox signs its callbacks with it,
+// and tests sign the inbound requests they play.
+func TwilioSignature(token, callback string, form url.Values) string {
 	keys := make([]string, 0, len(form))
 	for k := range form {
 		keys = append(keys, k)
