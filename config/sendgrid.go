@@ -25,6 +25,10 @@ type SendGrid struct {
 	// WebhookPublicKey verifies the Signed Event Webhook (SENDGRID_WEBHOOK_PUBLIC_KEY, optional):
 	// the base64 DER ECDSA key SendGrid shows in its settings.
 	WebhookPublicKey string
+	// EmailActivity says the account has SendGrid's Email Activity API (a paid add-on), which a
+	// retried send asks whether an interrupted send went out (SENDGRID_EMAIL_ACTIVITY=true; always
+	// on for the sandbox). Without it, an email interrupted by a crash may be sent twice.
+	EmailActivity bool
 	// Sandbox is true when no API key is set: email goes to the local sandbox.
 	Sandbox bool
 }
@@ -45,6 +49,14 @@ func loadSendGrid(src *source, publicURL string, p *problems) SendGrid {
 		FromEmail: src.getOr("WINBACK_FROM_EMAIL", defaultFromEmail),
 		FromName:  src.getOr("WINBACK_FROM_NAME", defaultFromName),
 	}
+	switch v := strings.ToLower(src.getOr("SENDGRID_EMAIL_ACTIVITY", "false")); v {
+	case "true", "1", "yes":
+		sg.EmailActivity = true
+	case "false", "0", "no":
+	default:
+		p.addf("%s: %q is not true or false", src.origin("SENDGRID_EMAIL_ACTIVITY"), v)
+	}
+	sg.EmailActivity = sg.EmailActivity || sg.Sandbox
 
 	if raw, set := src.get("SENDGRID_BASE_URL"); set {
 		if sg.BaseURL, err = checkBaseURL(raw); err != nil {

@@ -147,7 +147,7 @@ func activityOptions(cfg *config.Config, logger *slog.Logger) activities.Options
 	}
 	return activities.Options{
 		SendGridAPIKey: key, SendGridBaseURL: cfg.SendGrid.BaseURL,
-		FromEmail: cfg.SendGrid.FromEmail, FromName: cfg.SendGrid.FromName, SendGridTemplateID: cfg.SendGrid.TemplateID, SendGridEmailActivity: cfg.SendGrid.Sandbox,
+		FromEmail: cfg.SendGrid.FromEmail, FromName: cfg.SendGrid.FromName, SendGridTemplateID: cfg.SendGrid.TemplateID, SendGridEmailActivity: cfg.SendGrid.EmailActivity,
 		TwilioAccountSID: cfg.Twilio.AccountSID, TwilioAuthToken: cfg.Twilio.AuthToken, TwilioBaseURL: cfg.Twilio.BaseURL,
 		TwilioFrom: cfg.Twilio.From, TwilioMessagingServiceSID: cfg.Twilio.MessagingServiceSID,
 		PublicURL: cfg.PublicURL, LinkSecret: cfg.LinkSecret,
