@@ -24,6 +24,7 @@ func WinBackCampaign(ctx workflow.Context, in CampaignInput) (CampaignResult, er
 // campaign is the state of one campaign run. Only workflow code touches it.
 type campaign struct {
 	in       CampaignInput
+	root     workflow.Context // cancelled when ops cancel the workflow through Temporal
 	pb       Playbook
 	logger   log.Logger
 	customer *time.Location
@@ -46,6 +47,7 @@ func setup(ctx workflow.Context, in CampaignInput) (*campaign, error) {
 	}
 	c := &campaign{
 		in:       in,
+		root:     ctx,
 		pb:       in.Playbook,
 		logger:   log.With(workflow.GetLogger(ctx), "CustomerID", in.Customer.ID),
 		customer: location(in.Customer.TimeZone),
@@ -107,12 +109,13 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	return c.close(ctx)
 }
 
-// closed reports whether the campaign has an outcome; every wait gives way to it.
-func (c *campaign) closed() bool { return c.st.Outcome != "" }
+// closed reports whether the campaign has an outcome, or is being cancelled through Temporal
+// (close records that outcome); every wait gives way to it.
+func (c *campaign) closed() bool { return c.st.Outcome != "" || c.root.Err() != nil }
 
 // end gives the campaign its outcome (the first one wins) and cancels the open tasks.
 func (c *campaign) end(outcome Outcome, note string) {
-	if c.closed() {
+	if c.st.Outcome != "" {
 		return
 	}
 	c.st.Outcome, c.note = outcome, note
