@@ -48,7 +48,6 @@ func (c *campaign) runExitInterview(ctx workflow.Context) {
 		to := c.newRepFor(*a)
 		from := c.st.Rep
 		c.moveAccount(to)
-		c.repCal = location(c.repTimeZone())
 		c.st.Escalations = append(c.st.Escalations, Escalation{
 			TaskID: t.ID, Kind: "reassigned", To: to, At: workflow.Now(ctx),
 			Note: fmt.Sprintf(`"is it me?" answered yes: the account moves from %s to %s`, from, to),

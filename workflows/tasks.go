@@ -238,11 +238,13 @@ func (c *campaign) reassign(ctx workflow.Context, r ReassignRequest) (ReassignRe
 	return ReassignResult{Moved: moved, Next: next}, nil
 }
 
-// moveAccount makes to the account's rep and gives them the old rep's open tasks.
+// moveAccount makes to the account's rep and gives them the old rep's open tasks; business
+// days then count on the new rep's calendar.
 func (c *campaign) moveAccount(to string) []string {
 	moved := []string{}
 	old := c.st.Rep
 	c.st.Rep = to
+	c.repCal = location(c.repTimeZone())
 	for i := range c.st.Tasks {
 		if t := &c.st.Tasks[i]; t.Status == TaskOpen && t.Assignee == old {
 			t.Assignee = to
