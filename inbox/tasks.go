@@ -44,7 +44,7 @@ type campaignRow struct {
 func (i *Inbox) handleTasks(w http.ResponseWriter, r *http.Request, s session) {
 	v := &tasksView{}
 	v.Nav = "tasks"
-	ids, err := i.runningCampaigns(r.Context())
+	ids, err := i.runningCampaigns(r.Context(), s.Person)
 	if err != nil {
 		i.log.Warn("Inbox: listing campaigns failed", "error", err)
 		v.Problem = "Temporal did not answer, so the list of campaigns could not be read. Reload the page in a moment."

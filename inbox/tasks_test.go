@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/winback/winback/config"
 	"github.com/winback/winback/workflows"
 )
 
@@ -219,5 +220,27 @@ func TestRejectionSplitsFieldsFromTheRest(t *testing.T) {
 	}
 	if len(general) != 1 || !strings.HasPrefix(general[0], "the campaign has closed") {
 		t.Errorf("general %q", general)
+	}
+}
+
+// A person's task list asks visibility only for the campaigns that involve them or, for a
+// manager, their reps: the page's cost follows the person's work, not every open campaign.
+func TestTaskListQueriesOnlyThePersonsCampaigns(t *testing.T) {
+	team := testTeam(t)
+	i := &Inbox{o: Options{Team: team}}
+	for _, p := range team.People {
+		q := i.peopleQuery(p)
+		if !strings.Contains(q, "ExecutionStatus = 'Running'") || !strings.Contains(q, "WinBackPeople IN ('"+p.ID+"'") {
+			t.Errorf("%s: query %q does not ask for their running campaigns", p.ID, q)
+		}
+		for _, other := range team.People {
+			involved := other.ID == p.ID || (isManager(p) && other.Manager == p.ID)
+			if got := strings.Contains(q, "'"+other.ID+"'"); got != involved {
+				t.Errorf("%s's query names %s: %v, want %v (%q)", p.ID, other.ID, got, involved, q)
+			}
+		}
+	}
+	if q := i.peopleQuery(config.Person{ID: "o'brien"}); !strings.Contains(q, "'o''brien'") {
+		t.Errorf("a quote in an ID is not escaped: %q", q)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/winback/winback/config"
 	"github.com/winback/winback/workflows"
 )
 
@@ -26,23 +27,38 @@ const (
 	queryConcurrency = 8 // status queries in flight at once when listing tasks
 )
 
-// runningQuery finds every running campaign. See runningCampaigns for why not by assignee.
+// runningQuery finds every running campaign.
 var runningQuery = fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", workflows.WorkflowType)
 
-// runningCampaigns lists the workflow IDs of every running campaign through visibility.
-//
-// WinBackAssignee holds only the assignee of a campaign's earliest-due open task, so a query
-// on it would miss someone's second task in a campaign. For correctness the inbox asks every
-// running campaign for its status and filters the tasks itself: one status query per running
-// campaign per page view (about 2 ms each on the dev server, eight at a time). Visibility is
-// eventually consistent, so a campaign launched a moment ago may be missing for a second or two.
-func (i *Inbox) runningCampaigns(ctx context.Context) ([]string, error) {
+// peopleQuery narrows the running campaigns to those that involve p (as rep, manager or an open
+// task's assignee: WinBackPeople) or, for a manager, one of their reps. Those are exactly the
+// campaigns canSeeCampaign lets p see, so the page asks only their statuses.
+func (i *Inbox) peopleQuery(p config.Person) string {
+	ids := []string{p.ID}
+	if isManager(p) {
+		for _, member := range i.o.Team.People {
+			if member.Manager == p.ID {
+				ids = append(ids, member.ID)
+			}
+		}
+	}
+	quoted := make([]string, len(ids))
+	for n, id := range ids {
+		quoted[n] = "'" + strings.ReplaceAll(id, "'", "''") + "'"
+	}
+	return fmt.Sprintf("%s AND WinBackPeople IN (%s)", runningQuery, strings.Join(quoted, ", "))
+}
+
+// runningCampaigns lists the workflow IDs of the running campaigns p may see, through
+// visibility; the page then asks each for its status. Visibility is eventually consistent, so a
+// campaign launched or reassigned a moment ago may be missing for a second or two.
+func (i *Inbox) runningCampaigns(ctx context.Context, p config.Person) ([]string, error) {
 	var ids []string
 	var token []byte
 	for {
 		callCtx, cancel := context.WithTimeout(ctx, callTimeout)
 		resp, err := i.o.Client.ListWorkflow(callCtx, &workflowservice.ListWorkflowExecutionsRequest{
-			Namespace: i.o.Namespace, PageSize: 1000, NextPageToken: token, Query: runningQuery,
+			Namespace: i.o.Namespace, PageSize: 1000, NextPageToken: token, Query: i.peopleQuery(p),
 		})
 		cancel()
 		if err != nil {

@@ -112,7 +112,7 @@ func TestTasksCommand(t *testing.T) {
 	}}
 	// C-2 does not answer: the others are still listed, and the exit code says the list is partial.
 	code, out, errOut := c.run("", "tasks", "--rep", "alice")
-	if !strings.Contains(c.fake.queries[0], "ExecutionStatus = 'Running' AND WinBackAssignee = 'alice'") {
+	if !strings.Contains(c.fake.queries[0], "ExecutionStatus = 'Running' AND WinBackPeople = 'alice'") {
 		t.Errorf("query %q", c.fake.queries[0])
 	}
 	if code != exitFailed || !strings.Contains(out, "OVERDUE") || !strings.Contains(out, "thank-you-call") ||

@@ -62,11 +62,11 @@ func (a *app) tasksCommand() *cobra.Command {
 		Short: "List open tasks, soonest due first; overdue ones marked",
 		Long: `List open tasks, soonest due first, with the overdue ones marked.
 
-It finds running campaigns through visibility (with --rep, those whose WinBackAssignee, the
-assignee of the campaign's next task, is that person), then asks each for its status and keeps
-its open tasks (with --rep, only that person's). Visibility is eventually consistent, so a task
-opened a moment ago may show a little later. A person's task that is not the campaign's next
-one (a second open task due later) is only found with --all, which asks every running campaign.`,
+It finds running campaigns through visibility (with --rep, those whose WinBackPeople, everyone
+the campaign involves now, holds that person), then asks each for its status and keeps its open
+tasks (with --rep, only that person's). Visibility is eventually consistent, so a task opened a
+moment ago may show a little later. --all asks every running campaign instead, for campaigns
+launched before WinBackPeople existed.`,
 		Example: `  winback tasks --rep alice
   winback tasks --rep bob --all
   winback tasks -o json`,
@@ -78,7 +78,7 @@ one (a second open task due later) is only found with --all, which asks every ru
 					return err
 				}
 				if !all {
-					query += " AND " + clause(workflows.AttrAssignee.GetName(), rep)
+					query += " AND " + clause(workflows.AttrPeople.GetName(), rep)
 				}
 			}
 			cfg, err := a.config()

@@ -266,6 +266,9 @@ func TestIsItMeMovesTheAccount(t *testing.T) {
 	if !hasEscalation(st, "exit-interview", "reassigned", "bob") {
 		t.Errorf("escalations = %+v, want the reassignment recorded", st.Escalations)
 	}
+	if people, _ := h.attrs["WinBackPeople"].([]string); !slices.Equal(people, []string{"bob", "maria"}) {
+		t.Errorf("WinBackPeople = %v, want the new rep and the manager", h.attrs["WinBackPeople"])
+	}
 	if !strings.Contains(h.results["exit-interview"].Next, "moves to bob") {
 		t.Errorf("exit interview result = %q, want it to say the account moves to bob", h.results["exit-interview"].Next)
 	}

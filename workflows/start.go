@@ -24,6 +24,7 @@ func StartOptions(taskQueue string, in CampaignInput) client.StartWorkflowOption
 		AttrSegment.ValueSet(in.Customer.Segment),
 		AttrAccountValue.ValueSet(in.Customer.AccountValue),
 		AttrAssignee.ValueSet(in.Owners.Rep.ID),
+		AttrPeople.ValueSet(People(in.Owners.Rep.ID, in.Owners.Manager.ID, nil)),
 	}
 	if len(in.ContactKeys) > 0 {
 		attrs = append(attrs, AttrContact.ValueSet(in.ContactKeys))

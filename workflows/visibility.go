@@ -59,13 +59,18 @@ func (c *campaign) upsertAttributes(ctx workflow.Context) {
 	}
 	if c.lastAttrs == nil {
 		// Set at start by workflows.Start; a continued run starts with them too.
-		c.lastAttrs = map[string]string{AttrStage.GetName(): string(StageBackstory), AttrAssignee.GetName(): c.in.Owners.Rep.ID}
+		c.lastAttrs = map[string]string{AttrStage.GetName(): string(StageBackstory), AttrAssignee.GetName(): c.in.Owners.Rep.ID,
+			AttrPeople.GetName(): strings.Join(People(c.in.Owners.Rep.ID, c.in.Owners.Manager.ID, nil), ",")}
 	}
 	keyword(AttrStage, string(c.st.Stage))
 	keyword(AttrAssignee, assignee)
 	keyword(AttrReason, string(c.st.Reason))
 	keyword(AttrScope, string(c.st.Scope))
 	keyword(AttrOutcome, string(c.st.Outcome))
+	if people := People(c.st.Rep, c.st.Manager, c.st.Tasks); c.lastAttrs[AttrPeople.GetName()] != strings.Join(people, ",") {
+		c.lastAttrs[AttrPeople.GetName()] = strings.Join(people, ",")
+		updates = append(updates, AttrPeople.ValueSet(people))
+	}
 	if dueText := due.Format(time.RFC3339); c.lastAttrs[AttrTaskDue.GetName()] != dueText {
 		c.lastAttrs[AttrTaskDue.GetName()] = dueText
 		if due.IsZero() {

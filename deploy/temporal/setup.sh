@@ -46,4 +46,5 @@ register WinBackSegment Keyword
 register WinBackTaskDue Datetime
 register WinBackAccountValue Double
 register WinBackContact KeywordList
+register WinBackPeople KeywordList
 echo "namespace $NAMESPACE is ready for winback"
