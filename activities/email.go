@@ -44,12 +44,8 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendRes
 
 	unlock := a.keys.lock(r.Key)
 	defer unlock()
-	if res, ok, err := a.ledger.Lookup(r.Key); err != nil {
-		return SendResult{}, unavailable("send ledger lookup failed (%v); retrying", err)
-	} else if ok {
-		log.Info("email already sent; not sending again", "provider", res.Provider, "messageId", res.MessageID)
-		res.Deduplicated = true
-		return res, nil
+	if sent, ok, err := a.alreadySent(log, r.Key, "email"); err != nil || ok {
+		return sent, err
 	}
 
 	m, err := a.buildEmail(r, to)
@@ -58,31 +54,16 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendRes
 	}
 	// An intent left by an earlier attempt means it may have died after SendGrid accepted the
 	// email: ask SendGrid (Email Activity) before sending again, when we can.
-	intent := Intent{Channel: "email", To: to, At: a.now().UTC()}
-	if prev, ok, err := a.ledger.Pending(r.Key); err != nil {
-		return SendResult{}, unavailable("send ledger lookup failed (%v); retrying", err)
-	} else if ok {
-		found, sent, ferr := a.findSendGridMessage(ctx, r.Key, prev)
-		switch {
-		case errors.Is(ferr, errNoEmailActivity):
-			log.Warn("an earlier attempt of this email was interrupted and SendGrid cannot be asked whether it went out (Email Activity API off or not available): sending again, so the customer may get it twice (at-least-once)", "reason", ferr.Error(), "intendedAt", prev.At)
-		case ferr != nil:
-			log.Warn("an earlier attempt of this email was interrupted, and SendGrid could not be asked whether it went out; retrying, not sending", "error", ferr)
-			return SendResult{}, ferr
-		case sent:
-			log.Info("an earlier attempt of this email was interrupted after SendGrid accepted it; not sending again", "provider", found.Provider, "messageId", found.MessageID)
-			a.record(log, r.Key, found)
-			found.Deduplicated = true
-			return found, nil
-		default:
-			log.Info("an earlier attempt of this email was interrupted before SendGrid took it; sending", "intendedAt", prev.At)
+	find := func(prev Intent) (SendResult, bool, error) {
+		found, sent, err := a.findSendGridMessage(ctx, r.Key, prev)
+		if errors.Is(err, errNoEmailActivity) { // unknown: send again, and say so
+			log.Warn("an earlier attempt of this email was interrupted and SendGrid cannot be asked whether it went out (Email Activity API off or not available): sending again, so the customer may get it twice (at-least-once)", "reason", err.Error(), "intendedAt", prev.At)
+			return SendResult{}, false, nil
 		}
-		if prev.At.Before(intent.At) {
-			intent.At = prev.At.UTC()
-		}
+		return found, sent, err
 	}
-	if err := a.ledger.Intend(r.Key, intent); err != nil {
-		return SendResult{}, unavailable("send ledger: the intent to send could not be written (%v); retrying", err)
+	if found, sent, err := a.intendToSend(log, r.Key, "email", "SendGrid", Intent{Channel: "email", To: to, At: a.now().UTC()}, find); err != nil || sent {
+		return found, err
 	}
 
 	req := sendgrid.GetRequest(a.opts.SendGridAPIKey, "/v3/mail/send", a.opts.SendGridBaseURL)

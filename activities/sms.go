@@ -36,12 +36,8 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 
 	unlock := a.keys.lock(r.Key)
 	defer unlock()
-	if res, ok, err := a.ledger.Lookup(r.Key); err != nil {
-		return SendResult{}, unavailable("send ledger lookup failed (%v); retrying", err)
-	} else if ok {
-		log.Info("text already sent; not sending again", "provider", res.Provider, "messageId", res.MessageID)
-		res.Deduplicated = true
-		return res, nil
+	if sent, ok, err := a.alreadySent(log, r.Key, "text"); err != nil || ok {
+		return sent, err
 	}
 
 	d := r.Data
@@ -70,27 +66,8 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 	// An intent left by an earlier attempt means it may have died after Twilio accepted the
 	// text: ask Twilio before sending again.
 	intent := Intent{Channel: "sms", To: to, At: a.now().UTC(), BodySHA256: smsBodyHash(body)}
-	if prev, ok, err := a.ledger.Pending(r.Key); err != nil {
-		return SendResult{}, unavailable("send ledger lookup failed (%v); retrying", err)
-	} else if ok {
-		found, sent, ferr := a.findTwilioMessage(ctx, prev)
-		if ferr != nil {
-			log.Warn("an earlier attempt of this text was interrupted, and Twilio could not be asked whether it went out; retrying, not sending", "error", ferr)
-			return SendResult{}, ferr
-		}
-		if sent {
-			log.Info("an earlier attempt of this text was interrupted after Twilio accepted it; not sending again", "provider", found.Provider, "messageId", found.MessageID)
-			a.record(log, r.Key, found)
-			found.Deduplicated = true
-			return found, nil
-		}
-		log.Info("an earlier attempt of this text was interrupted before Twilio took it; sending", "intendedAt", prev.At)
-		if prev.At.Before(intent.At) { // a later lookup still finds a message of either attempt
-			intent.At = prev.At.UTC()
-		}
-	}
-	if err := a.ledger.Intend(r.Key, intent); err != nil {
-		return SendResult{}, unavailable("send ledger: the intent to send could not be written (%v); retrying", err)
+	if found, sent, err := a.intendToSend(log, r.Key, "text", "Twilio", intent, contextFind(ctx, a.findTwilioMessage)); err != nil || sent {
+		return found, err
 	}
 
 	cctx, cancel := context.WithTimeout(ctx, a.timeout)
