@@ -76,6 +76,7 @@ type DevServer struct {
 	DBFile    string
 	args      []string
 	cmd       *exec.Cmd
+	exited    chan struct{}
 	log       *bytes.Buffer
 	t         testing.TB
 }
@@ -88,13 +89,33 @@ type DevServerOptions struct {
 }
 
 // StartDevServer starts a dev server with the WinBack* search attributes registered, waits
-// until it answers, and stops it when the test ends.
+// until it answers, and stops it when the test ends. A port picked free can be taken by another
+// test process before the server binds it (the server then dies at start), so a server that
+// dies while starting is started again on fresh ports, up to three times.
 func StartDevServer(t testing.TB, o DevServerOptions) *DevServer {
 	t.Helper()
 	bin := TemporalBinary(t)
 	if o.DBFile == "" {
 		o.DBFile = filepath.Join(t.TempDir(), "temporal.db")
 	}
+	var s *DevServer
+	for attempt := 1; ; attempt++ {
+		s = newDevServer(t, o)
+		err := s.start(bin)
+		if err == nil {
+			break
+		}
+		s.Stop()
+		if attempt == 3 {
+			t.Fatal(err)
+		}
+		t.Logf("dev server did not start (attempt %d), trying fresh ports: %v", attempt, firstLine(err.Error()))
+	}
+	t.Cleanup(s.Stop)
+	return s
+}
+
+func newDevServer(t testing.TB, o DevServerOptions) *DevServer {
 	port := FreePort(t)
 	s := &DevServer{Address: fmt.Sprintf("127.0.0.1:%d", port), DBFile: o.DBFile, t: t, log: &bytes.Buffer{}}
 	s.args = []string{"server", "start-dev", "--ip", "127.0.0.1", "--port", fmt.Sprint(port),
@@ -109,8 +130,13 @@ func StartDevServer(t testing.TB, o DevServerOptions) *DevServer {
 	}
 	s.args = append(s.args, SearchAttributeFlags()...)
 	s.args = append(s.args, o.Extra...)
-	s.start(bin)
-	t.Cleanup(s.Stop)
+	return s
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
 	return s
 }
 
@@ -129,21 +155,29 @@ func SearchAttributeFlags() []string {
 	return flags
 }
 
-func (s *DevServer) start(bin string) {
-	s.t.Helper()
+func (s *DevServer) start(bin string) error {
+	s.log.Reset()
 	s.cmd = exec.Command(bin, s.args...)
 	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
 	if err := s.cmd.Start(); err != nil {
-		s.t.Fatalf("start dev server: %v", err)
+		return fmt.Errorf("start dev server: %w", err)
 	}
-	s.waitReady()
+	exited := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(exited) }()
+	s.exited = exited
+	return s.waitReady()
 }
 
-func (s *DevServer) waitReady() {
-	s.t.Helper()
+// waitReady waits until the server answers a health check, or reports why it did not.
+func (s *DevServer) waitReady() error {
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
+		select {
+		case <-s.exited:
+			return fmt.Errorf("dev server at %s exited while starting; its log:\n%s", s.Address, s.log.String())
+		default:
+		}
 		c, err := client.Dial(client.Options{HostPort: s.Address, Logger: quietLogger{}})
 		if err == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
@@ -151,15 +185,12 @@ func (s *DevServer) waitReady() {
 			cancel()
 			c.Close()
 			if err == nil {
-				return
+				return nil
 			}
-		}
-		if s.cmd.ProcessState != nil {
-			break
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	s.t.Fatalf("dev server at %s did not become ready; its log:\n%s", s.Address, s.log.String())
+	return fmt.Errorf("dev server at %s did not become ready; its log:\n%s", s.Address, s.log.String())
 }
 
 // Stop stops the server (SIGTERM, then SIGKILL) and waits for it.
@@ -168,13 +199,11 @@ func (s *DevServer) Stop() {
 		return
 	}
 	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
 	select {
-	case <-done:
+	case <-s.exited:
 	case <-time.After(10 * time.Second):
 		_ = s.cmd.Process.Kill()
-		<-done
+		<-s.exited
 	}
 	s.cmd = nil
 }
@@ -183,7 +212,9 @@ func (s *DevServer) Stop() {
 func (s *DevServer) Restart() {
 	s.t.Helper()
 	s.Stop()
-	s.start(TemporalBinary(s.t))
+	if err := s.start(TemporalBinary(s.t)); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // Client dials the server.
