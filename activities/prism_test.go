@@ -31,13 +31,15 @@ func prismMocks(t *testing.T) (sendgrid, twilio string) {
 	if sg, tw := os.Getenv("WINBACK_PRISM_SENDGRID"), os.Getenv("WINBACK_PRISM_TWILIO"); sg != "" && tw != "" {
 		return sg, tw
 	}
+	testenv.RequireProviderSpecs(t, "tsg_mail_v3.json", "twilio_api_v2010.json")
 	return testenv.StartPrism(t, "tsg_mail_v3.json"), testenv.StartPrism(t, "twilio_api_v2010.json")
 }
 
 // TestRequestsMatchProviderSpecs sends our real requests to Prism mocks of SendGrid's and
-// Twilio's official OpenAPI specs (see ../shared/specs/PROVIDERS.md), which reject any request
-// the spec does not allow. `make test` installs Prism; WINBACK_PRISM_SENDGRID and
-// WINBACK_PRISM_TWILIO point at mocks already running instead.
+// Twilio's official OpenAPI specs, which reject any request the spec does not allow. The specs
+// are found in WINBACK_PROVIDER_SPECS (default ../shared/specs beside the clone); `make test`
+// installs Prism; WINBACK_PRISM_SENDGRID and WINBACK_PRISM_TWILIO point at mocks already
+// running instead.
 func TestRequestsMatchProviderSpecs(t *testing.T) {
 	sgMock, twMock := prismMocks(t)
 	sg, sgViolations := violationProxy(t, sgMock)

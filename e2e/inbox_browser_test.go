@@ -132,13 +132,11 @@ func TestInboxInABrowser(t *testing.T) {
 	b.shot("inbox-customer")
 }
 
-// requireChromium skips the test when Chromium is missing, or fails it under CI.
+// requireChromium skips the test, saying why, when Chromium is missing; `make test` lists the
+// skip in its summary and fails under CI, which installs Chromium.
 func requireChromium(t *testing.T) {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing: CI must install Debian's chromium for the browser tests", chromiumPath)
-		}
 		t.Skipf("%s is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests", chromiumPath)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -16,25 +17,61 @@ func PrismBinary() string {
 	return filepath.Join(RepoRoot(), ".tools", "prism", "node_modules", ".bin", "prism")
 }
 
-// SpecPath is one of the providers' official OpenAPI specs in ../shared/specs.
+// ProviderSpecsEnv names the folder that holds SendGrid's and Twilio's official OpenAPI specs.
+// The project does not copy them in; by default they are looked for in ../shared/specs beside
+// the clone, where CI has them.
+const ProviderSpecsEnv = "WINBACK_PROVIDER_SPECS"
+
+// providerSpecSources says where each spec the contract tests use comes from.
+var providerSpecSources = map[string]string{
+	"tsg_mail_v3.json":      "spec/json/tsg_mail_v3.json of github.com/twilio/sendgrid-oai",
+	"twilio_api_v2010.json": "spec/json/twilio_api_v2010.json of github.com/twilio/twilio-oai",
+}
+
+// ProviderSpecsDir is the folder of the providers' specs: $WINBACK_PROVIDER_SPECS, or
+// ../shared/specs beside the clone.
+func ProviderSpecsDir() string {
+	if dir := os.Getenv(ProviderSpecsEnv); dir != "" {
+		return dir
+	}
+	return filepath.Join(RepoRoot(), "..", "shared", "specs")
+}
+
+// SpecPath is one of the providers' official OpenAPI specs in ProviderSpecsDir.
 func SpecPath(name string) string {
-	return filepath.Join(RepoRoot(), "..", "shared", "specs", name)
+	return filepath.Join(ProviderSpecsDir(), name)
+}
+
+// RequireProviderSpecs skips the test, saying which files are missing and where to get them,
+// unless every named spec is in ProviderSpecsDir. `make test` lists the skip in its summary
+// (and fails under CI, which has the specs).
+func RequireProviderSpecs(t testing.TB, names ...string) {
+	t.Helper()
+	var missing []string
+	for _, name := range names {
+		if _, err := os.Stat(SpecPath(name)); err != nil {
+			source := providerSpecSources[name]
+			if source == "" {
+				source = "the provider's public OpenAPI repository"
+			}
+			missing = append(missing, fmt.Sprintf("%s (%s)", name, source))
+		}
+	}
+	if len(missing) > 0 {
+		t.Skipf("the providers' OpenAPI specs are not in %s: missing %s; put them there, or set %s to a folder that holds them",
+			ProviderSpecsDir(), strings.Join(missing, ", "), ProviderSpecsEnv)
+	}
 }
 
 // StartPrism serves a spec with Prism's validating mock on a free port and returns its URL.
-// Without Prism installed the test is skipped, except in CI (CI=true), where `make test`
-// installs it and its absence is a failure.
+// Without the spec or Prism the test is skipped, saying what is missing (`make test` installs
+// Prism and lists every skip in its summary).
 func StartPrism(t testing.TB, spec string) string {
 	t.Helper()
+	RequireProviderSpecs(t, spec)
 	bin := PrismBinary()
 	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Prism is not installed at %s: run `make prism`", bin)
-		}
 		t.Skipf("Prism is not installed at %s: run `make prism` (make test does)", bin)
-	}
-	if _, err := os.Stat(SpecPath(spec)); err != nil {
-		t.Fatalf("spec %s: %v (the specs live in ../shared/specs)", spec, err)
 	}
 	port := FreePort(t)
 	log := &SyncBuffer{}
