@@ -51,11 +51,9 @@ type Options struct {
 	PublicURL string
 	// LinkSecret is the HMAC key of unsubscribe tokens (at least 16 bytes).
 	LinkSecret []byte
-	// LedgerPath is the file of the send ledger, e.g. .data/ledger.jsonl.
-	LedgerPath string
-	// Ledger, when set, replaces the file ledger at LedgerPath (e.g. a shared database ledger
-	// when several workers send). New does not close it.
-	Ledger Ledger
+	// Store keeps the send ledger, the suppression list and the contact index, shared by every
+	// worker (store.Store). Required; New does not close it.
+	Store Store
 	// TemplatesDir optionally overrides the embedded templates, file by file.
 	TemplatesDir string
 	// HTTPTimeout bounds one provider request; 10s when zero.
@@ -64,26 +62,25 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Activities holds the provider clients, the templates and the send ledger. Register it with a
+// Activities holds the provider clients, the templates and the store. Register it with a
 // Temporal worker: its methods SendEmail and SendSMS are the activities.
 type Activities struct {
-	opts        Options
-	log         *slog.Logger
-	ledger      Ledger
-	closeLedger func() error
-	tmpl        *templateSet
-	timeout     time.Duration
-	sendgrid    *rest.Client
-	twilioBase  *url.URL // nil: the real api.twilio.com, no rewrite
-	twilioRT    http.RoundTripper
-	keys        keyLocks
-	now         func() time.Time
+	opts       Options
+	log        *slog.Logger
+	store      Store
+	tmpl       *templateSet
+	timeout    time.Duration
+	sendgrid   *rest.Client
+	twilioBase *url.URL // nil: the real api.twilio.com, no rewrite
+	twilioRT   http.RoundTripper
+	keys       keyLocks
+	now        func() time.Time
 }
 
 // alphanumeric matches what twilio-go accepts as credentials (it refuses anything else).
 var alphanumeric = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 
-// New validates the options, opens the send ledger and parses the templates.
+// New validates the options and parses the templates.
 func New(o Options) (*Activities, error) {
 	if err := o.validate(); err != nil {
 		return nil, err
@@ -96,6 +93,7 @@ func New(o Options) (*Activities, error) {
 		log:     o.Logger,
 		timeout: o.HTTPTimeout,
 		now:     time.Now,
+		store:   o.Store,
 	}
 	if a.log == nil {
 		a.log = slog.Default()
@@ -120,26 +118,7 @@ func New(o Options) (*Activities, error) {
 		a.twilioBase = base
 	}
 
-	if o.Ledger != nil {
-		a.ledger = o.Ledger
-		a.closeLedger = func() error { return nil }
-	} else {
-		fl, err := OpenFileLedger(o.LedgerPath)
-		if err != nil {
-			return nil, err
-		}
-		a.ledger = fl
-		a.closeLedger = fl.Close
-	}
 	return a, nil
-}
-
-// Close releases the send ledger (when New opened it).
-func (a *Activities) Close() error {
-	if a.closeLedger == nil {
-		return nil
-	}
-	return a.closeLedger()
 }
 
 func (o Options) validate() error {
@@ -183,8 +162,8 @@ func (o Options) validate() error {
 	if len(o.LinkSecret) < 16 {
 		errs = append(errs, errors.New("activities: LinkSecret is shorter than 16 bytes: set a random secret of at least 32 bytes for unsubscribe links"))
 	}
-	if o.Ledger == nil && strings.TrimSpace(o.LedgerPath) == "" {
-		errs = append(errs, errors.New("activities: LedgerPath is empty: set the send ledger file, e.g. .data/ledger.jsonl"))
+	if o.Store == nil {
+		errs = append(errs, errors.New("activities: Store is nil: pass the store that keeps the send ledger and the suppression list"))
 	}
 	return errors.Join(errs...)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/mail"
 	"net/url"
@@ -44,8 +43,13 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendRes
 
 	unlock := a.keys.lock(r.Key)
 	defer unlock()
-	if sent, ok, err := a.alreadySent(log, r.Key, "email"); err != nil || ok {
+	if sent, ok, err := a.alreadySent(ctx, log, r.Key, "email"); err != nil || ok {
 		return sent, err
+	}
+	if !r.Staff { // customers' consent; staff notices are ours
+		if err := a.refuseSuppressed(ctx, log, to, "email"); err != nil {
+			return SendResult{}, err
+		}
 	}
 
 	m, err := a.buildEmail(r, to)
@@ -62,7 +66,7 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendRes
 		}
 		return found, sent, err
 	}
-	if found, sent, err := a.intendToSend(log, r.Key, "email", "SendGrid", Intent{Channel: "email", To: to, At: a.now().UTC()}, find); err != nil || sent {
+	if found, sent, err := a.intendToSend(ctx, log, r.Key, "email", "SendGrid", Intent{Channel: "email", To: to, At: a.now().UTC()}, find); err != nil || sent {
 		return found, err
 	}
 
@@ -79,7 +83,7 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendRes
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		err := classifySendGrid(resp, to, a.now())
 		log.Warn("SendGrid refused the email", "status", resp.StatusCode, "error", err)
-		a.withdraw(log, r.Key, err)
+		a.withdraw(ctx, log, r.Key, err)
 		return SendResult{}, err
 	}
 
@@ -88,32 +92,8 @@ func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendRes
 	if h.Get(SandboxHeader) != "" {
 		res.Provider = "sandbox-sendgrid"
 	}
-	a.record(log, r.Key, res)
+	a.record(ctx, log, r.Key, res)
 	return res, nil
-}
-
-// record writes the accepted send to the ledger. A failure is logged, not returned: the provider
-// has the message, and an error would make Temporal retry and send it again.
-func (a *Activities) record(log *slog.Logger, key string, res SendResult) {
-	if res.MessageID == "" {
-		log.Error("provider accepted the message without a message ID", "provider", res.Provider)
-	}
-	if err := a.ledger.Record(key, res); err != nil {
-		log.Error("message sent but not recorded in the send ledger: a retry of this step would send it again", "provider", res.Provider, "messageId", res.MessageID, "error", err)
-		return
-	}
-	log.Info("message sent", "provider", res.Provider, "messageId", res.MessageID)
-}
-
-// withdraw drops the key's intent after the provider refused the message (see refused). A
-// failure only costs a provider lookup on the next attempt.
-func (a *Activities) withdraw(log *slog.Logger, key string, err error) {
-	if !refused(err) {
-		return
-	}
-	if werr := a.ledger.Withdraw(key); werr != nil {
-		log.Warn("send ledger: the intent of a refused message could not be withdrawn; the next attempt will ask the provider first", "error", werr)
-	}
 }
 
 func checkEmailRequest(r EmailRequest) (to string, err error) {

@@ -222,3 +222,12 @@ func mask(s, to string) string {
 	}
 	return strings.ReplaceAll(s, to, "<recipient>")
 }
+
+// errorType is the application error type of err ("" for other errors).
+func errorType(err error) string {
+	var ae *temporal.ApplicationError
+	if errors.As(err, &ae) {
+		return ae.Type()
+	}
+	return ""
+}

@@ -1,6 +1,7 @@
 package activities_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/store"
 )
 
 const (
@@ -89,7 +91,6 @@ func newTestActivities(t *testing.T, sendGridBase, twilioBase string, edit ...fu
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	t.Cleanup(func() { _ = a.Close() })
 	return a
 }
 
@@ -100,10 +101,23 @@ func testOptions(t *testing.T, sendGridBase, twilioBase string) activities.Optio
 		TwilioAccountSID: testAccountSID, TwilioAuthToken: testAuthToken, TwilioBaseURL: twilioBase,
 		TwilioFrom: "+15005550006",
 		PublicURL:  testPublicURL, LinkSecret: testSecret,
-		LedgerPath:  filepath.Join(t.TempDir(), "ledger.jsonl"),
+		Store:       testStore(t),
 		HTTPTimeout: 2 * time.Second,
 		Logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
+}
+
+// testStore is an SQLite store in a temporary folder: the send ledger and suppression list of
+// one test (two Activities given the same store are two workers of one deployment).
+func testStore(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), store.Options{URL: "sqlite:" + filepath.Join(t.TempDir(), "winback.db"),
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 func revisitData() activities.MessageData {

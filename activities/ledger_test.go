@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -19,8 +16,8 @@ import (
 
 // The provider accepted the first attempt, but its completion never reached Temporal (the
 // worker died after the send): Temporal runs the activity again with the same key, here on a
-// restarted worker (a new Activities on the same ledger file). The customer gets one email and
-// one text.
+// restarted worker, or another one (a new Activities on the same store). The customer gets one
+// email and one text.
 func TestRetriedSendAfterLostCompletionReachesProviderOnce(t *testing.T) {
 	sg := newFakeProvider(t, sendGridAccepts)
 	tw := newFakeProvider(t, twilioAccepts)
@@ -38,13 +35,12 @@ func TestRetriedSendAfterLostCompletionReachesProviderOnce(t *testing.T) {
 	if err != nil {
 		t.Fatalf("first SendSMS: %v", err)
 	}
-	_ = first.Close() // the worker goes away; its results are "lost"
+	// The worker goes away; its results are "lost".
 
 	retry, err := activities.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer retry.Close()
 	email2, err := retry.SendEmail(context.Background(), emailRequest("revisit-email"))
 	if err != nil {
 		t.Fatalf("retried SendEmail: %v", err)
@@ -60,7 +56,7 @@ func TestRetriedSendAfterLostCompletionReachesProviderOnce(t *testing.T) {
 	if n := len(tw.requests()); n != 1 {
 		t.Errorf("Twilio got %d requests, want 1", n)
 	}
-	if !email2.Deduplicated || email2.MessageID != email1.MessageID || !email2.SentAt.Equal(email1.SentAt) {
+	if !email2.Deduplicated || email2.MessageID != email1.MessageID || email2.SentAt.Sub(email1.SentAt).Abs() >= time.Millisecond {
 		t.Errorf("retried email = %+v, want the first result %+v marked Deduplicated", email2, email1)
 	}
 	if !sms2.Deduplicated || sms2.MessageID != sms1.MessageID {
@@ -123,68 +119,6 @@ func TestConcurrentAttemptsOfOneKeySendOnce(t *testing.T) {
 	}
 	if dedup != 3 {
 		t.Errorf("%d of 4 results are Deduplicated, want 3", dedup)
-	}
-}
-
-func TestFileLedgerSurvivesACrashMidWrite(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.jsonl")
-	l, err := activities.OpenFileLedger(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sent := activities.SendResult{Provider: "twilio", MessageID: "SM1", SentAt: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	if err := l.Record("wf/a", sent); err != nil {
-		t.Fatal(err)
-	}
-	_ = l.Close()
-	// A crash in the middle of the next Record leaves half a line.
-	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
-	_, _ = f.WriteString(`{"key":"wf/b","result":{"prov`)
-	_ = f.Close()
-
-	l, err = activities.OpenFileLedger(path)
-	if err != nil {
-		t.Fatalf("reopen after a partial line: %v", err)
-	}
-	defer l.Close()
-	if got, ok, _ := l.Lookup("wf/a"); !ok || got != sent {
-		t.Errorf("Lookup(wf/a) = %+v, %v; want the recorded result", got, ok)
-	}
-	if _, ok, _ := l.Lookup("wf/b"); ok {
-		t.Error("the half-written entry counts as sent")
-	}
-	if err := l.Record("wf/c", sent); err != nil {
-		t.Fatal(err)
-	}
-	data, _ := os.ReadFile(path)
-	if lines := strings.Count(string(data), "\n"); lines != 2 || strings.Contains(string(data), "prov\n") {
-		t.Errorf("ledger file after reopen and Record:\n%s\nwant 2 whole lines", data)
-	}
-}
-
-func TestFileLedgerRefusesASecondOpener(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.jsonl")
-	l, err := activities.OpenFileLedger(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := activities.OpenFileLedger(path); err == nil || !strings.Contains(err.Error(), "in use") {
-		t.Errorf("second OpenFileLedger = %v, want an \"in use\" error", err)
-	}
-	_ = l.Close()
-	l, err = activities.OpenFileLedger(path)
-	if err != nil {
-		t.Fatalf("open after Close: %v", err)
-	}
-	_ = l.Close()
-}
-
-func TestFileLedgerRefusesACorruptFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.jsonl")
-	_ = os.WriteFile(path, []byte("{\"key\":\"wf/a\",\"result\":{}}\nnot json\n{\"key\":\"wf/b\",\"result\":{}}\n"), 0o600)
-	_, err := activities.OpenFileLedger(path)
-	if err == nil || !strings.Contains(err.Error(), "line 2") {
-		t.Errorf("OpenFileLedger = %v, want an error naming line 2", err)
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,18 +12,13 @@ import (
 	"github.com/winback/winback/activities"
 )
 
-// pendingIntent leaves an intent for key in the ledger file of o, as an attempt that died after
-// writing it would.
+// pendingIntent leaves an intent for key in the store of o, as an attempt that died after
+// writing it would (on this worker or another).
 func pendingIntent(t *testing.T, o activities.Options, key string, i activities.Intent) {
 	t.Helper()
-	l, err := activities.OpenFileLedger(o.LedgerPath)
-	if err != nil {
+	if err := o.Store.IntendToSend(context.Background(), key, i); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.Intend(key, i); err != nil {
-		t.Fatal(err)
-	}
-	_ = l.Close()
 }
 
 func countMethod(reqs []captured, method string) int {
@@ -44,7 +37,7 @@ func TestEmailRetryWithEmailActivityOffSendsAgain(t *testing.T) {
 	sg := newFakeProvider(t, sendGridAccepts)
 	o := testOptions(t, sg.URL, "")
 	pendingIntent(t, o, emailRequest("revisit-email").Key, activities.Intent{Channel: "email", To: "dana@northwind.example", At: time.Now()})
-	a := newTestActivities(t, sg.URL, "", func(x *activities.Options) { x.LedgerPath = o.LedgerPath })
+	a := newTestActivities(t, sg.URL, "", func(x *activities.Options) { x.Store = o.Store })
 	res, err := a.SendEmail(context.Background(), emailRequest("revisit-email"))
 	if err != nil || res.Deduplicated {
 		t.Fatalf("SendEmail = %+v, %v; want a new send", res, err)
@@ -68,7 +61,7 @@ func TestEmailRetryWithoutTheEmailActivityAddOnSendsAgain(t *testing.T) {
 			})
 			o := testOptions(t, sg.URL, "")
 			pendingIntent(t, o, emailRequest("revisit-email").Key, activities.Intent{Channel: "email", To: "dana@northwind.example", At: time.Now()})
-			a := newTestActivities(t, sg.URL, "", func(x *activities.Options) { x.LedgerPath = o.LedgerPath; x.SendGridEmailActivity = true })
+			a := newTestActivities(t, sg.URL, "", func(x *activities.Options) { x.Store = o.Store; x.SendGridEmailActivity = true })
 			if _, err := a.SendEmail(context.Background(), emailRequest("revisit-email")); err != nil {
 				t.Fatalf("SendEmail: %v", err)
 			}
@@ -97,7 +90,7 @@ func TestEmailRetryFindsTheMessageInEmailActivity(t *testing.T) {
 	})
 	o := testOptions(t, sg.URL, "")
 	pendingIntent(t, o, emailRequest("revisit-email").Key, activities.Intent{Channel: "email", To: "dana@northwind.example", At: time.Now()})
-	a := newTestActivities(t, sg.URL, "", func(x *activities.Options) { x.LedgerPath = o.LedgerPath; x.SendGridEmailActivity = true })
+	a := newTestActivities(t, sg.URL, "", func(x *activities.Options) { x.Store = o.Store; x.SendGridEmailActivity = true })
 	for range 2 {
 		res, err := a.SendEmail(context.Background(), emailRequest("revisit-email"))
 		if err != nil || !res.Deduplicated || res.MessageID != "abc123" || res.Provider != "sendgrid" {
@@ -133,7 +126,7 @@ func TestFailedLookupIsRetryableAndSendsNothing(t *testing.T) {
 			o := testOptions(t, sg.URL, tw.URL)
 			pendingIntent(t, o, emailRequest("revisit-email").Key, activities.Intent{Channel: "email", To: "dana@northwind.example", At: time.Now()})
 			pendingIntent(t, o, smsRequest("check-in-1").Key, activities.Intent{Channel: "sms", To: "+14155550123", At: time.Now(), BodySHA256: "x"})
-			a := newTestActivities(t, sg.URL, tw.URL, func(x *activities.Options) { x.LedgerPath = o.LedgerPath; x.SendGridEmailActivity = true })
+			a := newTestActivities(t, sg.URL, tw.URL, func(x *activities.Options) { x.Store = o.Store; x.SendGridEmailActivity = true })
 
 			wantType := activities.ErrProviderUnavailable
 			if status == 429 {
@@ -151,7 +144,7 @@ func TestFailedLookupIsRetryableAndSendsNothing(t *testing.T) {
 	// No answer at all (the provider is down): retryable too.
 	o := testOptions(t, "http://127.0.0.1:1", "http://127.0.0.1:1")
 	pendingIntent(t, o, smsRequest("check-in-1").Key, activities.Intent{Channel: "sms", To: "+14155550123", At: time.Now(), BodySHA256: "x"})
-	a := newTestActivities(t, "http://127.0.0.1:1", "http://127.0.0.1:1", func(x *activities.Options) { x.LedgerPath = o.LedgerPath })
+	a := newTestActivities(t, "http://127.0.0.1:1", "http://127.0.0.1:1", func(x *activities.Options) { x.Store = o.Store })
 	_, err := a.SendSMS(context.Background(), smsRequest("check-in-1"))
 	wantAppError(t, err, activities.ErrProviderUnavailable, false)
 }
@@ -197,7 +190,7 @@ func TestSMSRetryMatchesTwilioListOnToBodyAndTime(t *testing.T) {
 			before := len(tw.requests())
 			o := testOptions(t, "", tw.URL)
 			pendingIntent(t, o, req.Key, intent)
-			a := newTestActivities(t, "", tw.URL, func(x *activities.Options) { x.LedgerPath = o.LedgerPath })
+			a := newTestActivities(t, "", tw.URL, func(x *activities.Options) { x.Store = o.Store })
 			res, err := a.SendSMS(context.Background(), req)
 			if err != nil {
 				t.Fatalf("SendSMS: %v", err)
@@ -249,48 +242,5 @@ func TestRefusalWithdrawsTheIntentAndA5xxKeepsIt(t *testing.T) {
 				t.Errorf("looked up = %v, want %v", got, c.wantLookup)
 			}
 		})
-	}
-}
-
-// The file keeps intents across a reopen; a Record or a Withdraw settles them; files written
-// before intents existed still load.
-func TestFileLedgerIntents(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "ledger.jsonl")
-	_ = os.WriteFile(path, []byte(`{"key":"old","result":{"provider":"twilio","messageId":"SM1","sentAt":"2026-03-02T09:00:00Z"}}`+"\n"), 0o600)
-	l, err := activities.OpenFileLedger(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := activities.Intent{Channel: "sms", To: "+14155550123", At: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), BodySHA256: "ab"}
-	for _, k := range []string{"a", "b", "c"} {
-		if err := l.Intend(k, i); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, ok, _ := l.Lookup("a"); ok {
-		t.Error("an intent counts as a finished record")
-	}
-	_ = l.Record("b", activities.SendResult{Provider: "twilio", MessageID: "SM2"})
-	_ = l.Withdraw("c")
-	_ = l.Close()
-
-	l, err = activities.OpenFileLedger(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	if got, ok, _ := l.Pending("a"); !ok || got != i {
-		t.Errorf("Pending(a) = %+v, %v; want the intent", got, ok)
-	}
-	for _, k := range []string{"b", "c", "old"} {
-		if _, ok, _ := l.Pending(k); ok {
-			t.Errorf("Pending(%s) is still pending", k)
-		}
-	}
-	if r, ok, _ := l.Lookup("old"); !ok || r.MessageID != "SM1" {
-		t.Errorf("Lookup(old) = %+v, %v", r, ok)
-	}
-	if r, ok, _ := l.Lookup("b"); !ok || r.MessageID != "SM2" {
-		t.Errorf("Lookup(b) = %+v, %v", r, ok)
 	}
 }

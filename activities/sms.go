@@ -36,8 +36,11 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 
 	unlock := a.keys.lock(r.Key)
 	defer unlock()
-	if sent, ok, err := a.alreadySent(log, r.Key, "text"); err != nil || ok {
+	if sent, ok, err := a.alreadySent(ctx, log, r.Key, "text"); err != nil || ok {
 		return sent, err
+	}
+	if err := a.refuseSuppressed(ctx, log, to, "sms"); err != nil {
+		return SendResult{}, err
 	}
 
 	d := r.Data
@@ -66,7 +69,7 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 	// An intent left by an earlier attempt means it may have died after Twilio accepted the
 	// text: ask Twilio before sending again.
 	intent := Intent{Channel: "sms", To: to, At: a.now().UTC(), BodySHA256: smsBodyHash(body)}
-	if found, sent, err := a.intendToSend(log, r.Key, "text", "Twilio", intent, contextFind(ctx, a.findTwilioMessage)); err != nil || sent {
+	if found, sent, err := a.intendToSend(ctx, log, r.Key, "text", "Twilio", intent, contextFind(ctx, a.findTwilioMessage)); err != nil || sent {
 		return found, err
 	}
 
@@ -78,7 +81,10 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 	if err != nil && (last == nil || last.status < 200 || last.status > 299) {
 		err := classifyTwilio(err, last, to, a.now())
 		log.Warn("Twilio refused the text", "error", err)
-		a.withdraw(log, r.Key, err)
+		a.withdraw(ctx, log, r.Key, err)
+		if errorType(err) == ErrRecipientOptedOut {
+			a.suppressAtProvider(ctx, log, to, "sms", r.WorkflowID, "Twilio 21610")
+		}
 		return SendResult{}, err
 	}
 
@@ -93,7 +99,7 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 	if last != nil && last.header.Get(SandboxHeader) != "" {
 		res.Provider = "sandbox-twilio"
 	}
-	a.record(log, r.Key, res)
+	a.record(ctx, log, r.Key, res)
 	return res, nil
 }
 

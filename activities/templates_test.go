@@ -214,7 +214,7 @@ func TestNewNamesEveryMissingOption(t *testing.T) {
 	if err == nil {
 		t.Fatal("New accepted empty options")
 	}
-	for _, field := range []string{"SendGridAPIKey", "FromEmail", "TwilioAccountSID", "TwilioAuthToken", "TwilioFrom", "PublicURL", "LinkSecret", "LedgerPath"} {
+	for _, field := range []string{"SendGridAPIKey", "FromEmail", "TwilioAccountSID", "TwilioAuthToken", "TwilioFrom", "PublicURL", "LinkSecret", "Store"} {
 		if !strings.Contains(err.Error(), field) {
 			t.Errorf("error does not name %s:\n%v", field, err)
 		}

@@ -16,6 +16,9 @@ const (
 	// ErrInvalidRequest: the request itself is incomplete (no key, unknown template, a field the
 	// template requires is empty). Non-retryable: fix the caller.
 	ErrInvalidRequest = "InvalidRequest"
+	// ErrSuppressed: the recipient opted out of this channel (in any campaign, any time before)
+	// and has not opted back in; nothing was sent. Its details hold the Opt-out.
+	ErrSuppressed = "Suppressed"
 )
 
 // Error types of retryable send failures. Temporal retries them with the activity's retry
@@ -80,4 +83,43 @@ type SendResult struct {
 	// Deduplicated is true when the ledger showed this key was already sent; nothing was sent again.
 	Deduplicated bool      `json:"deduplicated,omitempty"`
 	SentAt       time.Time `json:"sentAt"`
+}
+
+// OptOut is a contact's standing opt-out of a channel, from the store's suppression list, as a
+// campaign shows it.
+type OptOut struct {
+	Channel    string    `json:"channel"` // "email" or "sms"
+	Source     string    `json:"source"`  // stop, unsubscribe, spam_report, bounce, by_hand, provider
+	Detail     string    `json:"detail,omitempty"`
+	By         string    `json:"by,omitempty"`
+	WorkflowID string    `json:"workflowId,omitempty"` // the campaign it came through
+	At         time.Time `json:"at"`
+	// Why says it for people: "opted out of sms by stop (STOP) on 2026-11-02".
+	Why string `json:"why"`
+}
+
+// ContactsRequest indexes a campaign's contacts (at launch, and when a rep corrects one) and
+// asks for their standing opt-outs.
+type ContactsRequest struct {
+	WorkflowID string `json:"workflowId"`
+	CustomerID string `json:"customerId"`
+	Email      string `json:"email,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+}
+
+// ContactsResult lists the opt-outs that hold for the contacts, one per channel at most.
+type ContactsResult struct {
+	OptOuts []OptOut `json:"optOuts,omitempty"`
+}
+
+// OptOutRequest records, for every campaign to come, that the customer asked us to stop on
+// these channels (a rep heard it on a call, say).
+type OptOutRequest struct {
+	WorkflowID string   `json:"workflowId"`
+	Email      string   `json:"email,omitempty"`
+	Phone      string   `json:"phone,omitempty"`
+	Channels   []string `json:"channels"`
+	Source     string   `json:"source"` // store.SourceByHand...
+	Detail     string   `json:"detail,omitempty"`
+	By         string   `json:"by,omitempty"`
 }

@@ -17,8 +17,11 @@ type Config struct {
 	// PublicURL is how customers, providers and browsers reach that server (WINBACK_PUBLIC_URL,
 	// default http://HTTPAddr, with localhost for a wildcard host). No trailing slash.
 	PublicURL string
-	// DataDir holds local state: generated secrets (WINBACK_DATA_DIR, default .data).
+	// DataDir holds local state: the default SQLite store, the sandbox outbox, generated
+	// secrets (WINBACK_DATA_DIR, default .data).
 	DataDir string
+	// Database is where the store is (WINBACK_DATABASE_URL, default an SQLite file in DataDir).
+	Database Database
 	// SendGrid sends email, or the local sandbox does when no API key is set.
 	SendGrid SendGrid
 	// Twilio sends SMS, or the local sandbox does when no credentials are set.
@@ -69,6 +72,7 @@ func load(lookup func(string) (string, bool), environ func() []string) (*Config,
 	c.TemporalUIURL = loadTemporalUIURL(src, &p)
 	c.WorkflowCacheSize = loadCacheSize(src, &p)
 	c.DataDir, c.TemplatesDir = loadDirs(src, &p)
+	c.Database = loadDatabase(src, c.DataDir, &p)
 	c.LogLevel = loadLogLevel(src, &p)
 	c.SendGrid = loadSendGrid(src, c.PublicURL, &p)
 	c.Twilio = loadTwilio(src, c.PublicURL, &p)

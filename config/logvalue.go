@@ -20,6 +20,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("http_addr", c.HTTPAddr),
 		slog.String("public_url", c.PublicURL),
 		slog.String("data_dir", c.DataDir),
+		slog.Any("database", c.Database),
 		slog.String("templates_dir", c.TemplatesDir),
 		slog.Any("sendgrid", c.SendGrid),
 		slog.Any("twilio", c.Twilio),

@@ -1,15 +1,19 @@
 package e2e
 
 import (
+	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/winback/winback/internal/testenv"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
@@ -141,10 +145,44 @@ func TestBadConfigurationStopsTheWorker(t *testing.T) {
 		{"WINBACK_HTTP_ADDR=nonsense", "WINBACK_HTTP_ADDR"},
 		{"WINBACK_LOG_LEVEL=loud", "WINBACK_LOG_LEVEL"},
 		{"TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000", "TWILIO_AUTH_TOKEN"},
+		{"WINBACK_DATABASE_URL=mysql://root@db/winback", "WINBACK_DATABASE_URL"},
 	} {
 		out, errOut, code := testenv.Run(t, []string{tc.env, "WINBACK_DATA_DIR=" + t.TempDir()}, worker)
 		if code != 2 || !strings.Contains(out+errOut, tc.name) {
 			t.Errorf("%s: exit %d, output %q; want exit 2 naming %s", tc.env, code, out+errOut, tc.name)
+		}
+	}
+}
+
+// A store the worker cannot use stops it at start, naming the variable and what is wrong,
+// without its password, before it takes any work.
+func TestAStoreThatCannotBeUsedStopsTheWorker(t *testing.T) {
+	worker, _ := testenv.Binaries(t)
+	newer := filepath.Join(t.TempDir(), "winback.db")
+	s, err := store.Open(context.Background(), store.Options{URL: "sqlite:" + newer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Suppress(context.Background(), "+12125550142", store.Suppression{Channel: "sms", Source: store.SourceStop}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_ms) VALUES (999, 'from a newer winback', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for _, tc := range []struct{ url, want string }{
+		{"postgres://winback:hunter22secret@127.0.0.1:1/winback", "cannot reach postgres://127.0.0.1:1/winback"},
+		{"sqlite:" + newer, "schema version 999, newer than this winback knows"},
+	} {
+		out, errOut, code := testenv.Run(t, []string{"WINBACK_DATABASE_URL=" + tc.url, "WINBACK_DATA_DIR=" + t.TempDir()}, worker)
+		all := out + errOut
+		if code == 0 || !strings.Contains(all, "WINBACK_DATABASE_URL") || !strings.Contains(all, tc.want) || strings.Contains(all, "hunter22secret") {
+			t.Errorf("%s: exit %d, output %q; want a failure naming WINBACK_DATABASE_URL and %q, without the password", tc.url, code, all, tc.want)
 		}
 	}
 }

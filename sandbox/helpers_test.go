@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/winback/winback/activities"
 	"github.com/winback/winback/sandbox"
+	"github.com/winback/winback/store"
 )
 
 const (
@@ -54,7 +56,7 @@ func newEnvWith(t *testing.T, so sandbox.Options, edit ...func(*activities.Optio
 		FromEmail: "hello@acme.example", FromName: "Acme Supplies",
 		TwilioAccountSID: accountSID, TwilioAuthToken: authToken, TwilioBaseURL: srv.URL + "/sandbox/twilio",
 		TwilioFrom: "+15005550006", PublicURL: "http://127.0.0.1:8080",
-		LinkSecret: []byte("0123456789abcdef0123456789abcdef"), LedgerPath: filepath.Join(t.TempDir(), "ledger.jsonl"),
+		LinkSecret: []byte("0123456789abcdef0123456789abcdef"), Store: testStore(t),
 		HTTPTimeout: 2 * time.Second, Logger: quiet,
 	}
 	for _, e := range edit {
@@ -64,8 +66,19 @@ func newEnvWith(t *testing.T, so sandbox.Options, edit ...func(*activities.Optio
 	if err != nil {
 		t.Fatalf("activities.New: %v", err)
 	}
-	t.Cleanup(func() { _ = act.Close() })
 	return &env{sb: sb, srv: srv, act: act}
+}
+
+// testStore is an SQLite store in a temporary folder; Activities given the same store are
+// workers of one deployment.
+func testStore(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), store.Options{URL: "sqlite:" + filepath.Join(t.TempDir(), "winback.db"), Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 func emailReq(wf, step string) activities.EmailRequest {

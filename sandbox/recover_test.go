@@ -6,33 +6,41 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/store"
 )
 
-// crashingLedger is a FileLedger whose Record fails: the process "dies" after the provider
+// crashingStore is a store whose RecordSent fails: the process "dies" after the provider
 // accepted the message and before the ledger write (the intent is written; the result is not).
-type crashingLedger struct{ *activities.FileLedger }
+type crashingStore struct{ *store.Store }
 
-func (crashingLedger) Record(string, activities.SendResult) error {
+func (crashingStore) RecordSent(context.Context, string, store.Sent) error {
 	return errors.New("killed before the ledger write")
 }
 
+// sandboxOptions are the activities of another worker against the same sandbox and store.
+func sandboxOptions(e *env, st activities.Store) activities.Options {
+	return activities.Options{
+		SendGridAPIKey: "sandbox", SendGridBaseURL: e.srv.URL + "/sandbox/sendgrid", SendGridEmailActivity: true,
+		FromEmail: "hello@acme.example", FromName: "Acme Supplies",
+		TwilioAccountSID: accountSID, TwilioAuthToken: authToken, TwilioBaseURL: e.srv.URL + "/sandbox/twilio",
+		TwilioFrom: "+15005550006", PublicURL: "http://127.0.0.1:8080",
+		LinkSecret: []byte("0123456789abcdef0123456789abcdef"), Store: st,
+		HTTPTimeout: 2 * time.Second, Logger: quiet,
+	}
+}
+
 // The crash window itself, against the sandbox: the first worker's attempt reaches the provider,
-// then dies before the ledger write. A restarted worker (a fresh Activities on the same ledger
-// file) retries the step: it finds the intent, asks the provider, finds the message, records it
+// then dies before the ledger write. Another worker (a fresh Activities on the same store)
+// retries the step: it finds the intent, asks the provider, finds the message, records it
 // and sends nothing. For both channels.
 func TestRetryAfterCrashInTheSendWindowFindsTheMessageAtTheProvider(t *testing.T) {
-	ledgerPath := filepath.Join(t.TempDir(), "ledger.jsonl")
-	fl, err := activities.OpenFileLedger(ledgerPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := testStore(t)
 	e := newEnv(t, "", func(o *activities.Options) {
-		o.Ledger = crashingLedger{fl}
+		o.Store = crashingStore{st}
 		o.SendGridEmailActivity = true
 	})
 	ctx := context.Background()
@@ -44,20 +52,12 @@ func TestRetryAfterCrashInTheSendWindowFindsTheMessageAtTheProvider(t *testing.T
 	if err != nil {
 		t.Fatalf("first SendSMS: %v", err)
 	}
-	_ = fl.Close() // the worker is gone
+	// The worker is gone.
 
-	retry, err := activities.New(activities.Options{
-		SendGridAPIKey: "sandbox", SendGridBaseURL: e.srv.URL + "/sandbox/sendgrid", SendGridEmailActivity: true,
-		FromEmail: "hello@acme.example", FromName: "Acme Supplies",
-		TwilioAccountSID: accountSID, TwilioAuthToken: authToken, TwilioBaseURL: e.srv.URL + "/sandbox/twilio",
-		TwilioFrom: "+15005550006", PublicURL: "http://127.0.0.1:8080",
-		LinkSecret: []byte("0123456789abcdef0123456789abcdef"), LedgerPath: ledgerPath,
-		HTTPTimeout: 2 * time.Second, Logger: quiet,
-	})
+	retry, err := activities.New(sandboxOptions(e, st))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer retry.Close()
 	for i := range 2 { // the second round is served by the ledger alone
 		email2, err := retry.SendEmail(ctx, emailReq("winback:cust-42", "revisit-email"))
 		if err != nil {
@@ -85,18 +85,13 @@ func TestRetryAfterCrashInTheSendWindowFindsTheMessageAtTheProvider(t *testing.T
 // An intent whose send never reached the provider (the process died between the intent and the
 // request): the retry asks, finds nothing, and sends exactly once.
 func TestRetryAfterCrashBeforeTheProviderSendsOnce(t *testing.T) {
-	ledgerPath := filepath.Join(t.TempDir(), "ledger.jsonl")
-	fl, err := activities.OpenFileLedger(ledgerPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Now().UTC()
-	_ = fl.Intend("winback:cust-42/revisit-email", activities.Intent{Channel: "email", To: "dana@northwind.example", At: at})
-	_ = fl.Intend("winback:cust-42/check-in-2", activities.Intent{Channel: "sms", To: "+14155550123", At: at, BodySHA256: "not-sent"})
-	_ = fl.Close()
-
-	e := newEnv(t, "", func(o *activities.Options) { o.LedgerPath = ledgerPath; o.SendGridEmailActivity = true })
+	st := testStore(t)
 	ctx := context.Background()
+	at := time.Now().UTC()
+	_ = st.IntendToSend(ctx, "winback:cust-42/revisit-email", activities.Intent{Channel: "email", To: "dana@northwind.example", At: at})
+	_ = st.IntendToSend(ctx, "winback:cust-42/check-in-2", activities.Intent{Channel: "sms", To: "+14155550123", At: at, BodySHA256: "not-sent"})
+
+	e := newEnv(t, "", func(o *activities.Options) { o.Store = st; o.SendGridEmailActivity = true })
 	for range 3 {
 		if _, err := e.act.SendEmail(ctx, emailReq("winback:cust-42", "revisit-email")); err != nil {
 			t.Fatalf("SendEmail: %v", err)
@@ -116,31 +111,19 @@ func TestRetryAfterCrashBeforeTheProviderSendsOnce(t *testing.T) {
 // A text with the same body sent to the same number before the intent (an earlier step with the
 // same template) is not taken for this step's text.
 func TestTwilioLookupIgnoresAnEarlierTextWithTheSameBody(t *testing.T) {
-	ledgerPath := filepath.Join(t.TempDir(), "ledger.jsonl")
-	e := newEnv(t, "", func(o *activities.Options) { o.LedgerPath = ledgerPath })
+	st := testStore(t)
+	e := newEnv(t, "", func(o *activities.Options) { o.Store = st })
 	ctx := context.Background()
 	if _, err := e.act.SendSMS(ctx, smsReq("winback:cust-42", "check-in-1")); err != nil {
 		t.Fatal(err)
 	}
-	_ = e.act.Close()
-	fl, err := activities.OpenFileLedger(ledgerPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	body := e.sb.Messages("winback:cust-42")[0].Text
 	// check-in-2 renders the same text; its intent comes a minute later.
-	_ = fl.Intend("winback:cust-42/check-in-2", activities.Intent{Channel: "sms", To: "+14155550123", At: time.Now().Add(time.Minute), BodySHA256: activities.SMSBodyHash(body)})
-	_ = fl.Close()
-	act, err := activities.New(activities.Options{
-		SendGridAPIKey: "sandbox", SendGridBaseURL: e.srv.URL + "/sandbox/sendgrid",
-		FromEmail: "hello@acme.example", TwilioAccountSID: accountSID, TwilioAuthToken: authToken,
-		TwilioBaseURL: e.srv.URL + "/sandbox/twilio", TwilioFrom: "+15005550006", PublicURL: "http://127.0.0.1:8080",
-		LinkSecret: []byte("0123456789abcdef0123456789abcdef"), LedgerPath: ledgerPath, Logger: quiet,
-	})
+	_ = st.IntendToSend(ctx, "winback:cust-42/check-in-2", activities.Intent{Channel: "sms", To: "+14155550123", At: time.Now().Add(time.Minute), BodySHA256: activities.SMSBodyHash(body)})
+	act, err := activities.New(sandboxOptions(e, st))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer act.Close()
 	res, err := act.SendSMS(ctx, smsReq("winback:cust-42", "check-in-2"))
 	if err != nil || res.Deduplicated {
 		t.Fatalf("SendSMS = %+v, %v; want a new text", res, err)

@@ -91,3 +91,19 @@ func redact(msg, raw string) string {
 	}
 	return msg
 }
+
+// CheckURL says what is wrong with a database URL, without connecting (nil when it parses).
+func CheckURL(raw string) error {
+	_, err := parseURL(raw)
+	return err
+}
+
+// Describe names the database of a URL for logs: the SQLite file, or postgres://host/database;
+// never a password.
+func Describe(raw string) string {
+	t, err := parseURL(raw)
+	if err != nil {
+		return "(invalid database URL)"
+	}
+	return t.where
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/inbox"
 	"github.com/winback/winback/sandbox"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/webhooks"
 	"github.com/winback/winback/workflows"
 )
@@ -29,6 +30,15 @@ import (
 // (Ctrl-C) or either of them fails.
 func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	logger.Info("Starting winback-worker", "config", cfg)
+	// The store first: a database that is unreachable or newer than this build stops the
+	// worker before it takes any work.
+	st, err := cfg.OpenStore(ctx, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger.Info("Store open", "store", st.Where(), "kind", st.Kind())
+
 	m := newMetrics()
 	defer m.closer.Close()
 	cfg.Temporal.ClientOptions.MetricsHandler = m.handler
@@ -38,14 +48,13 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	}
 	defer c.Close()
 
-	acts, err := activities.New(activityOptions(cfg, logger))
+	acts, err := activities.New(activityOptions(cfg, st, logger))
 	if err != nil {
 		return fmt.Errorf("activities: %w", err)
 	}
-	defer acts.Close()
 
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", healthz(c))
+	mux.HandleFunc("GET /healthz", healthz(c, st))
 	// With codec keys, payloads are encrypted (Dial installed the codec) and the Temporal UI
 	// decodes them through this endpoint, for people who hold its token.
 	pc, err := cfg.Codec.PayloadCodec()
@@ -140,7 +149,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 }
 
 // activityOptions hands the activities what they need from config, and nothing else.
-func activityOptions(cfg *config.Config, logger *slog.Logger) activities.Options {
+func activityOptions(cfg *config.Config, st activities.Store, logger *slog.Logger) activities.Options {
 	key := cfg.SendGrid.APIKey
 	if cfg.SendGrid.Sandbox {
 		key = "sandbox" // the sandbox wants a bearer key, like SendGrid; any value will do
@@ -151,19 +160,23 @@ func activityOptions(cfg *config.Config, logger *slog.Logger) activities.Options
 		TwilioAccountSID: cfg.Twilio.AccountSID, TwilioAuthToken: cfg.Twilio.AuthToken, TwilioBaseURL: cfg.Twilio.BaseURL,
 		TwilioFrom: cfg.Twilio.From, TwilioMessagingServiceSID: cfg.Twilio.MessagingServiceSID,
 		PublicURL: cfg.PublicURL, LinkSecret: cfg.LinkSecret,
-		LedgerPath:   filepath.Join(cfg.DataDir, "ledger.jsonl"),
+		Store:        st,
 		TemplatesDir: cfg.TemplatesDir,
 		Logger:       logger,
 	}
 }
 
-// healthz answers 200 while Temporal answers, 503 otherwise.
-func healthz(c client.Client) http.HandlerFunc {
+// healthz answers 200 while Temporal and the store answer, 503 otherwise.
+func healthz(c client.Client, st *store.Store) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
 			http.Error(w, "temporal unreachable: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		if err := st.Ping(ctx); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprintln(w, "ok")
