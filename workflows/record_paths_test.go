@@ -331,8 +331,8 @@ func recordedPaths() []recordedPath {
 		func(r *recorder) string {
 			in := r.input()
 			in.Customer.Phone = invalidPhone
-			in.Playbook.CheckIns = append(in.Playbook.CheckIns, workflows.CheckIn{After: 26 * sec, Channel: workflows.ChannelSMS})
-			in.Playbook.Expiry = 30 * sec
+			in.Playbook.CheckIns = append(in.Playbook.CheckIns, workflows.CheckIn{After: 28 * sec, Channel: workflows.ChannelSMS})
+			in.Playbook.Expiry = 31 * sec
 			wid := r.start(in)
 			r.considering(wid)
 			r.complete(wid, "fix-contact-sms", "alice", workflows.TaskAnswers{Phone: "+12125550143"})
@@ -360,7 +360,7 @@ func recordedPaths() []recordedPath {
 
 	// Messages held back: quiet hours and the frequency cap.
 	zone := quietZone(time.Now())
-	add("quiet-hours-hold", fmt.Sprintf("the SMS check-in is held until quiet hours (21-9) end in the customer's zone (%s, night when recorded); the customer returns while it is held", zone),
+	add("quiet-hours-hold", fmt.Sprintf("the SMS check-in is held until quiet hours (21-9) end in the customer's zone (%s, night when recorded); the customer returns while it is held, cutting the hold short", zone),
 		func(r *recorder) string {
 			r.check(zone != "", "no time zone is in its quiet hours now")
 			in := r.input()
@@ -419,7 +419,8 @@ func recordedPaths() []recordedPath {
 	add("checkin-call-completed", "a check-in by call (a task for the rep) is completed (considering); an email check-in follows; expiry",
 		func(r *recorder) string {
 			wid := r.withPlaybook(func(pb *workflows.Playbook) {
-				pb.CheckIns = []workflows.CheckIn{{After: 20 * sec, Channel: workflows.ChannelCall}, {After: 22 * sec, Channel: workflows.ChannelEmail}}
+				pb.CheckIns = []workflows.CheckIn{{After: 20 * sec, Channel: workflows.ChannelCall}, {After: 27 * sec, Channel: workflows.ChannelEmail}}
+				pb.Expiry = 30 * sec
 			})
 			r.considering(wid)
 			r.complete(wid, "check-in-call-1", "alice", workflows.TaskAnswers{Outcome: workflows.CallConsidering, Notes: "evaluating in Q3"})
