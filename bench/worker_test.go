@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/activities/activitiestest"
 	"github.com/winback/winback/workflows"
 )
 
@@ -48,7 +49,10 @@ func startWorker(t *testing.T, c client.Client) worker.Worker {
 }
 
 // fakeSender stands in for SendGrid and Twilio: it answers at once with a message ID.
-type fakeSender struct{ n atomic.Int64 }
+type fakeSender struct {
+	activitiestest.NoStore // no store: no standing opt-outs
+	n                      atomic.Int64
+}
 
 // SendEmail pretends to send an email.
 func (f *fakeSender) SendEmail(_ context.Context, _ activities.EmailRequest) (activities.SendResult, error) {

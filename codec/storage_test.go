@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/activities/activitiestest"
 	"github.com/winback/winback/codec"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/internal/testenv"
@@ -234,9 +235,10 @@ func taskOpen(ctx context.Context, c client.Client, wid, task string) bool {
 
 // fakeSender stands in for SendGrid and Twilio, and remembers where emails went.
 type fakeSender struct {
-	mu     sync.Mutex
-	emails []string
-	n      int
+	activitiestest.NoStore // no store: no standing opt-outs
+	mu                     sync.Mutex
+	emails                 []string
+	n                      int
 }
 
 func (f *fakeSender) SendEmail(_ context.Context, r activities.EmailRequest) (activities.SendResult, error) {

@@ -17,6 +17,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/activities/activitiestest"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/inbox"
 	"github.com/winback/winback/internal/testenv"
@@ -141,8 +142,9 @@ func (s *inboxStack) result(customer string, timeout time.Duration) workflows.Ca
 
 // inboxSender stands in for SendGrid and Twilio, and keeps what it sent for the outbox page.
 type inboxSender struct {
-	mu   sync.Mutex
-	sent []inbox.OutboxMessage
+	activitiestest.NoStore // no store: no standing opt-outs
+	mu                     sync.Mutex
+	sent                   []inbox.OutboxMessage
 }
 
 // SendEmail records an email.

@@ -30,14 +30,15 @@ type campaign struct {
 	customer *time.Location
 	repCal   *time.Location
 
-	st          CampaignStatus
-	taskVersion int // bumped on any task change; wakes the deadline clock
-	nextCheckIn int
-	sentAt      []time.Time
-	note        string // why the campaign closed, for people
-	lastAttrs   map[string]string
-	attrsDirty  bool
-	signals     []signalHandler
+	st           CampaignStatus
+	storeVersion workflow.Version // versionStore: DefaultVersion for campaigns started before the store
+	taskVersion  int              // bumped on any task change; wakes the deadline clock
+	nextCheckIn  int
+	sentAt       []time.Time
+	note         string // why the campaign closed, for people
+	lastAttrs    map[string]string
+	attrsDirty   bool
+	signals      []signalHandler
 }
 
 // setup validates the input, restores carried state and registers the handlers.
@@ -64,6 +65,10 @@ func setup(ctx workflow.Context, in CampaignInput) (*campaign, error) {
 		c.nextCheckIn, c.sentAt = cs.NextCheckIn, cs.SentAt
 		c.lastAttrs = map[string]string{} // the first refresh shows everything again
 		c.repCal = location(c.repTimeZone())
+		// A campaign keeps, in every run, the version it started with (see versionStore).
+		c.storeVersion = workflow.Version(cs.StoreVersion)
+	} else {
+		c.storeVersion = workflow.GetVersion(ctx, versionStore, workflow.DefaultVersion, 1)
 	}
 	if err := c.registerHandlers(ctx); err != nil {
 		return nil, err
@@ -94,6 +99,7 @@ func validateInput(in CampaignInput) error {
 // (won back, opted out, cancelled), so the story reads straight through.
 func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	if c.in.Carried == nil {
+		c.learnStandingOptOuts(ctx)
 		c.runBackstory(ctx)
 		c.runExitInterview(ctx)
 		c.decideWorthIt(ctx)

@@ -1,7 +1,9 @@
 package workflows
 
 import (
+	"fmt"
 	"slices"
+	"time"
 
 	"go.temporal.io/sdk/workflow"
 )
@@ -88,13 +90,14 @@ func (c *campaign) optOut(ctx workflow.Context, sig OptOutSignal) {
 		c.logger.Warn("Ignored opt-out for an unknown channel", "Channel", sig.Channel)
 		return
 	}
+	c.noteConsent(sig.Channel, fmt.Sprintf("opted out of %s (%s) on %s", sig.Channel, sig.Source, workflow.Now(ctx).UTC().Format(time.DateOnly)), workflow.Now(ctx))
 	if !c.optedOut(sig.Channel) {
 		c.count(ctx, "winback_opt_outs", "channel", string(sig.Channel))
 		c.st.OptedOut = append(c.st.OptedOut, sig.Channel)
 		c.logger.Info("Customer opted out", "Channel", sig.Channel, "Source", sig.Source)
 	}
 	if c.optedOut(ChannelEmail) && c.optedOut(ChannelSMS) {
-		c.end(OutcomeOptedOut, "the customer opted out of email and SMS ("+sig.Source+")")
+		c.end(OutcomeOptedOut, "the customer opted out of email and SMS: "+c.consentWhy(ChannelEmail)+"; "+c.consentWhy(ChannelSMS))
 	}
 	c.refresh(ctx)
 }
@@ -102,6 +105,7 @@ func (c *campaign) optOut(ctx workflow.Context, sig OptOutSignal) {
 // optIn restores a channel (START for SMS).
 func (c *campaign) optIn(ctx workflow.Context, sig OptInSignal) {
 	c.st.OptedOut = slices.DeleteFunc(c.st.OptedOut, func(ch Channel) bool { return ch == sig.Channel })
+	c.st.Consent = slices.DeleteFunc(c.st.Consent, func(n ConsentNote) bool { return n.Channel == sig.Channel })
 	c.logger.Info("Customer opted back in", "Channel", sig.Channel, "Source", sig.Source)
 	c.refresh(ctx)
 }

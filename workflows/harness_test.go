@@ -37,6 +37,7 @@ type sent struct {
 	Template string
 	To       string
 	Staff    bool
+	Key      string
 	At       time.Time
 	Data     activities.MessageData
 }
@@ -56,6 +57,10 @@ type harness struct {
 	results  map[string]CompleteTaskResult
 	failSend func(Channel, string) error // optional: make a send fail
 	runs     int
+	// standing are the opt-outs the store holds for the customer's contacts (IndexContacts).
+	standing []activities.OptOut
+	indexed  []activities.ContactsRequest // what the campaign indexed
+	recorded []activities.OptOutRequest   // opt-outs the campaign wrote to the store
 	// suggestCAN makes the server "suggest" continue-as-new (the test env counts no events).
 	suggestCAN bool
 }
@@ -89,11 +94,31 @@ func (h *harness) newEnv() {
 	h.env.SetContinueAsNewSuggested(h.suggestCAN)
 	h.env.OnActivity(sendEmail, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.EmailRequest) (activities.SendResult, error) {
-			return h.recordSend(ChannelEmail, r.Step, r.Template, r.To, r.Staff, r.Data)
+			return h.recordSend(ChannelEmail, r.Key, r.Step, r.Template, r.To, r.Staff, r.Data)
 		})
 	h.env.OnActivity(sendSMS, mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.SMSRequest) (activities.SendResult, error) {
-			return h.recordSend(ChannelSMS, r.Step, r.Template, r.To, false, r.Data)
+			return h.recordSend(ChannelSMS, r.Key, r.Step, r.Template, r.To, false, r.Data)
+		})
+	h.env.OnActivity(indexContacts, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, r activities.ContactsRequest) (activities.ContactsResult, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.indexed = append(h.indexed, r)
+			var res activities.ContactsResult
+			for _, o := range h.standing {
+				if (o.Channel == "email" && r.Email != "") || (o.Channel == "sms" && r.Phone != "") {
+					res.OptOuts = append(res.OptOuts, o)
+				}
+			}
+			return res, nil
+		})
+	h.env.OnActivity(recordOptOut, mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, r activities.OptOutRequest) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.recorded = append(h.recorded, r)
+			return nil
 		})
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		h.mu.Lock()
@@ -104,7 +129,7 @@ func (h *harness) newEnv() {
 	}).Return(nil)
 }
 
-func (h *harness) recordSend(ch Channel, step, template, to string, staff bool, d activities.MessageData) (activities.SendResult, error) {
+func (h *harness) recordSend(ch Channel, key, step, template, to string, staff bool, d activities.MessageData) (activities.SendResult, error) {
 	if h.failSend != nil {
 		if err := h.failSend(ch, step); err != nil {
 			return activities.SendResult{}, err
@@ -112,7 +137,7 @@ func (h *harness) recordSend(ch Channel, step, template, to string, staff bool, 
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.sent = append(h.sent, sent{Channel: ch, Step: step, Template: template, To: to, Staff: staff, At: h.env.Now(), Data: d})
+	h.sent = append(h.sent, sent{Channel: ch, Step: step, Template: template, To: to, Staff: staff, Key: key, At: h.env.Now(), Data: d})
 	return activities.SendResult{Provider: "test", MessageID: "m-" + step, SentAt: h.env.Now()}, nil
 }
 

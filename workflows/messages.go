@@ -29,6 +29,7 @@ var sendRetry = &temporal.RetryPolicy{
 	NonRetryableErrorTypes: []string{
 		activities.ErrInvalidRecipient, activities.ErrRecipientOptedOut,
 		activities.ErrProviderAuth, activities.ErrProviderRejected, activities.ErrInvalidRequest,
+		activities.ErrSuppressed,
 	},
 }
 
@@ -54,7 +55,7 @@ func (c *campaign) reach(ctx workflow.Context, step string, prefer Channel, temp
 			return false
 		}
 		if reason := c.cannotUse(ch); reason != "" {
-			c.record(ctx, Message{Step: step, Channel: ch, Template: template, Status: reason})
+			c.record(ctx, Message{Step: step, Channel: ch, Template: template, Status: reason, Error: c.consentWhy(ch)})
 			continue
 		}
 		c.waitUntilAllowed(ctx, ch)
@@ -110,7 +111,7 @@ func (c *campaign) waitUntilAllowed(ctx workflow.Context, ch Channel) {
 // send runs one send activity and records the message. It reports whether it went out.
 func (c *campaign) send(ctx workflow.Context, step string, ch Channel, template string) bool {
 	wid := workflow.GetInfo(ctx).WorkflowExecution.ID
-	key := wid + "/" + step
+	key := c.sendKey(ctx, step, ch)
 	data := c.messageData()
 	summary := fmt.Sprintf("%s %s: %s", step, ch, template)
 	var res activities.SendResult
@@ -153,8 +154,11 @@ func (c *campaign) sendFailed(ctx workflow.Context, ch Channel, err error) (stat
 		c.openFixContactTask(ctx, ch)
 		return "failed_invalid", appErr.Message()
 	case activities.ErrRecipientOptedOut:
+		c.noteConsent(ch, appErr.Message(), workflow.Now(ctx))
 		c.optOut(ctx, OptOutSignal{Channel: ch, Source: "provider"})
 		return "failed_opted_out", appErr.Message()
+	case activities.ErrSuppressed:
+		return "skipped_opted_out", c.suppressed(ctx, ch, appErr)
 	}
 	return "failed", appErr.Message()
 }
@@ -238,7 +242,7 @@ func (c *campaign) notifyStaff(ctx workflow.Context, t Task, e Escalation) {
 	data.TaskID, data.TaskTitle, data.TaskDue, data.Note = t.ID, t.Title, t.Due.Format(time.RFC1123), e.Note
 	var res activities.SendResult
 	err := workflow.ExecuteLocalActivity(sendOptions(ctx, summary), sendEmail, activities.EmailRequest{
-		Key: wid + "/" + step, WorkflowID: wid, Step: step, To: p.Email, ToName: nameOf(p),
+		Key: c.sendKey(ctx, step, ChannelEmail), WorkflowID: wid, Step: step, To: p.Email, ToName: nameOf(p),
 		Template: template, Data: data, Staff: true,
 	}).Get(ctx, &res)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/activities/activitiestest"
 	"github.com/winback/winback/internal/testenv"
 	"github.com/winback/winback/workflows"
 )
@@ -192,9 +193,10 @@ func writeRecorded(t *testing.T, rec recording) {
 // workflow asks for, not on who delivers it. It refuses the addresses in refuse as a provider
 // would, and remembers what went where, per campaign.
 type fakeSender struct {
-	n  atomic.Int64
-	c  client.Client
-	mu sync.Mutex
+	activitiestest.NoStore // no store: no standing opt-outs
+	n                      atomic.Int64
+	c                      client.Client
+	mu                     sync.Mutex
 	// sent lists the messages that went out, by workflow ID.
 	sent map[string][]fakeSend
 	// before runs once, just before the send with that key (workflow ID + "/" + step).
@@ -222,11 +224,11 @@ const (
 )
 
 func (f *fakeSender) SendEmail(_ context.Context, r activities.EmailRequest) (activities.SendResult, error) {
-	return f.send(r.Key, r.WorkflowID, fakeSend{step: r.Step, channel: workflows.ChannelEmail, to: r.To, staff: r.Staff})
+	return f.send(r.WorkflowID+"/"+r.Step, r.WorkflowID, fakeSend{step: r.Step, channel: workflows.ChannelEmail, to: r.To, staff: r.Staff})
 }
 
 func (f *fakeSender) SendSMS(_ context.Context, r activities.SMSRequest) (activities.SendResult, error) {
-	return f.send(r.Key, r.WorkflowID, fakeSend{step: r.Step, channel: workflows.ChannelSMS, to: r.To})
+	return f.send(r.WorkflowID+"/"+r.Step, r.WorkflowID, fakeSend{step: r.Step, channel: workflows.ChannelSMS, to: r.To})
 }
 
 func (f *fakeSender) send(key, wid string, s fakeSend) (activities.SendResult, error) {

@@ -170,6 +170,7 @@ func (c *campaign) afterCall(ctx workflow.Context, t Task) CallOutcome {
 	case CallDeclined:
 		c.end(OutcomeDeclined, "declined on the "+string(t.Kind))
 	case CallOptedOut:
+		c.recordOptOutHeard(ctx, t)
 		c.st.OptedOut = []Channel{ChannelEmail, ChannelSMS}
 		c.end(OutcomeOptedOut, "the customer asked us to stop contacting them, on the "+string(t.Kind))
 	}
@@ -251,7 +252,8 @@ func (c *campaign) continueAsNew(ctx workflow.Context) error {
 		return nil
 	}
 	in := c.in
-	in.Carried = &CarriedState{Status: c.st, NextCheckIn: c.nextCheckIn, SentAt: c.recentSends(workflow.Now(ctx))}
+	in.Carried = &CarriedState{Status: c.st, NextCheckIn: c.nextCheckIn, SentAt: c.recentSends(workflow.Now(ctx)),
+		StoreVersion: int(c.storeVersion)}
 	c.logger.Info("Continuing as new", "NextCheckIn", c.nextCheckIn, "Run", c.st.Runs)
 	return workflow.NewContinueAsNewError(ctx, WinBackCampaign, in)
 }

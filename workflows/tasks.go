@@ -176,6 +176,9 @@ func (c *campaign) completeTask(ctx workflow.Context, r CompleteTaskRequest) (Co
 	c.count(ctx, "winback_tasks_completed", "kind", string(t.Kind))
 	if t.Kind == TaskFixContact {
 		c.fixContact(answers)
+		if c.usesStore() { // index the corrected contact; it may have opted out before
+			c.indexContacts(ctx, answers.Email, answers.Phone, "Index the corrected contact; read its standing opt-outs")
+		}
 	}
 	next := c.whatHappensNext(*t)
 	c.refresh(ctx)

@@ -351,23 +351,32 @@ type Escalation struct {
 
 // CampaignStatus is what the status query returns.
 type CampaignStatus struct {
-	CustomerID   string       `json:"customerId"`
-	Launched     time.Time    `json:"launched"` // check-in offsets and expiry count from here
-	Stage        Stage        `json:"stage"`
-	Outcome      Outcome      `json:"outcome,omitempty"`
-	Rep          string       `json:"rep"`
-	Manager      string       `json:"manager"`
-	Reason       Reason       `json:"reason,omitempty"`
-	Scope        Scope        `json:"scope,omitempty"`
-	Tasks        []Task       `json:"tasks"`
-	Messages     []Message    `json:"messages"`
-	Decision     *Decision    `json:"decision,omitempty"`
-	Escalations  []Escalation `json:"escalations"`
-	OptedOut     []Channel    `json:"optedOut,omitempty"`
-	Unreachable  []Channel    `json:"unreachable,omitempty"` // invalid address or number, until a rep fixes it
-	NextCheckIn  time.Time    `json:"nextCheckIn,omitempty"`
-	CheckInsDone int          `json:"checkInsDone"`
-	Runs         int          `json:"runs"` // how many runs (continue-as-new) this campaign has had
+	CustomerID   string        `json:"customerId"`
+	Launched     time.Time     `json:"launched"` // check-in offsets and expiry count from here
+	Stage        Stage         `json:"stage"`
+	Outcome      Outcome       `json:"outcome,omitempty"`
+	Rep          string        `json:"rep"`
+	Manager      string        `json:"manager"`
+	Reason       Reason        `json:"reason,omitempty"`
+	Scope        Scope         `json:"scope,omitempty"`
+	Tasks        []Task        `json:"tasks"`
+	Messages     []Message     `json:"messages"`
+	Decision     *Decision     `json:"decision,omitempty"`
+	Escalations  []Escalation  `json:"escalations"`
+	OptedOut     []Channel     `json:"optedOut,omitempty"`
+	Consent      []ConsentNote `json:"consent,omitempty"`     // why each opted-out channel is closed
+	Unreachable  []Channel     `json:"unreachable,omitempty"` // invalid address or number, until a rep fixes it
+	NextCheckIn  time.Time     `json:"nextCheckIn,omitempty"`
+	CheckInsDone int           `json:"checkInsDone"`
+	Runs         int           `json:"runs"` // how many runs (continue-as-new) this campaign has had
+}
+
+// ConsentNote says why a channel is closed to the campaign: "opted out of sms by stop (STOP)
+// on 2026-11-02", from this campaign or an earlier one.
+type ConsentNote struct {
+	Channel Channel   `json:"channel"`
+	Why     string    `json:"why"`
+	At      time.Time `json:"at"`
 }
 
 // CarriedState is what a campaign carries into its next run by continue-as-new.
@@ -375,4 +384,7 @@ type CarriedState struct {
 	Status      CampaignStatus `json:"status"`
 	NextCheckIn int            `json:"nextCheckIn"`
 	SentAt      []time.Time    `json:"sentAt,omitempty"` // recent sends, for the frequency cap
+	// StoreVersion is the campaign's versionStore, kept across runs: a campaign started before
+	// the store keeps its send keys in every run.
+	StoreVersion int `json:"storeVersion,omitempty"`
 }

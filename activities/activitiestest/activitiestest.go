@@ -1,0 +1,21 @@
+// Package activitiestest holds stand-ins for the campaign's store activities, for tests whose
+// fake senders replace the providers but that have no store: embed NoStore in the fake, and a
+// campaign's IndexContacts and RecordOptOut find nothing and record nothing.
+package activitiestest
+
+import (
+	"context"
+
+	"github.com/winback/winback/activities"
+)
+
+// NoStore answers the store activities as an empty store would.
+type NoStore struct{}
+
+// IndexContacts finds no standing opt-out.
+func (NoStore) IndexContacts(context.Context, activities.ContactsRequest) (activities.ContactsResult, error) {
+	return activities.ContactsResult{}, nil
+}
+
+// RecordOptOut records nothing.
+func (NoStore) RecordOptOut(context.Context, activities.OptOutRequest) error { return nil }
