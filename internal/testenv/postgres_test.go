@@ -1,0 +1,30 @@
+package testenv_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/winback/winback/internal/testenv"
+)
+
+// TestPostgresKeepsDataAcrossARestart proves the throwaway PostgreSQL: a database created,
+// a row written, the server restarted on the same port, the row still there.
+func TestPostgresKeepsDataAcrossARestart(t *testing.T) {
+	began := time.Now()
+	pg := testenv.StartPostgres(t)
+	pg.CreateDatabase(t, "probe")
+	pg.SQL(t, "probe", "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('before the restart')")
+	pid := pg.PID()
+
+	pg.Restart(t)
+	if pg.PID() == pid || pg.PID() == 0 {
+		t.Errorf("postmaster pid %d after the restart, was %d: want a new process", pg.PID(), pid)
+	}
+	if got := pg.SQL(t, "probe", "SELECT v FROM kept"); got != "before the restart" {
+		t.Errorf("after the restart: %q, want the row written before it", got)
+	}
+	if got := pg.SQL(t, "postgres", "SHOW max_connections"); got != "200" {
+		t.Errorf("max_connections %s, want 200", got)
+	}
+	t.Logf("start, create, restart, read: %s", time.Since(began).Round(time.Millisecond))
+}
