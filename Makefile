@@ -4,11 +4,16 @@ TEMPORAL      := $(GO) tool -modfile=tools/go.mod temporal
 WORKFLOWCHECK := $(GO) tool -modfile=tools/workflowcheck.mod workflowcheck
 PRISM         := .tools/prism/node_modules/.bin/prism
 
-.PHONY: run build test fault screenshots lint workflowcheck prism temporal bench clean
+.PHONY: run cluster build test fault screenshots lint workflowcheck prism temporal bench clean
 
 ## run: dev server with UI, worker, inbox and sandbox providers; Ctrl-C stops it all
 run: build temporal
 	scripts/run.sh
+
+## cluster: like run, but on a real Temporal server 1.29.1 on PostgreSQL (Debian's postgresql)
+## with 3 workers, kept in .data/cluster; no Web UI. Ctrl-C stops it all
+cluster: build temporal
+	scripts/cluster.sh
 
 ## build: the worker and the CLI into bin/
 build:
@@ -42,9 +47,12 @@ lint: workflowcheck
 workflowcheck:
 	$(WORKFLOWCHECK) ./workflows/...
 
-## temporal: build the pinned Temporal CLI (about two minutes the first time, cached after)
+## temporal: build the pinned Temporal CLI (about two minutes the first time, cached after),
+## and the server and SQL tool of the cluster tests and `make cluster` (seconds after the CLI)
 temporal:
 	$(TEMPORAL) --version
+	$(GO) tool -modfile=tools/go.mod -n server >/dev/null
+	$(GO) tool -modfile=tools/go.mod -n sql >/dev/null
 
 ## prism: the spec-checking SendGrid/Twilio mock used by the contract tests
 prism: $(PRISM)
