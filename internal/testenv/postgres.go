@@ -18,24 +18,34 @@ import (
 )
 
 // Postgres is a throwaway PostgreSQL cluster started by a test: its own folder, trust
-// authentication, fsync off, listening on 127.0.0.1 only.
+// authentication, fsync off (unless PostgresOptions.Durable), listening on 127.0.0.1 only.
 type Postgres struct {
 	Port int    // TCP port on 127.0.0.1
 	Dir  string // mode 0755: data/ (the cluster), postgres.log and the Unix socket
 	User string // the database superuser, "postgres"; no password (trust)
 
-	bin    string              // PostgreSQL's bin folder (initdb, postgres, pg_ctl, psql)
-	cred   *syscall.Credential // run the server programs as this user; nil when not root
-	cmd    *exec.Cmd           // the postmaster, a direct child so Pdeathsig reaches it
-	exited chan struct{}       // closed when the postmaster has exited
-	log    *os.File            // postgres.log: the server's output, across restarts
-	mu     sync.Mutex          // guards cmd and exited
-	t      testing.TB          // the test that started it
+	durable bool                // PostgreSQL's own flushing to disk (PostgresOptions.Durable)
+	bin     string              // PostgreSQL's bin folder (initdb, postgres, pg_ctl, psql)
+	cred    *syscall.Credential // run the server programs as this user; nil when not root
+	cmd     *exec.Cmd           // the postmaster, a direct child so Pdeathsig reaches it
+	exited  chan struct{}       // closed when the postmaster has exited
+	log     *os.File            // postgres.log: the server's output, across restarts
+	mu      sync.Mutex          // guards cmd and exited
+	t       testing.TB          // the test that started it
 }
 
 // pgMaxConnections covers the Temporal server (its four services each keep pools for the
 // default and the visibility store) with room for the SQL tool, psql and workers.
 const pgMaxConnections = 200
+
+// PostgresOptions shape a PostgreSQL cluster.
+type PostgresOptions struct {
+	// Durable keeps PostgreSQL's defaults for writing to disk (fsync, synchronous_commit and
+	// full_page_writes on), as `make cluster` and production run it, for benchmarks whose
+	// figures must include what a commit costs. Off, a throwaway database does not wait for
+	// the disk.
+	Durable bool
+}
 
 // StartPostgres initdb's a PostgreSQL cluster into its own temporary folder, starts it on a
 // free 127.0.0.1 port and waits until it accepts connections. It is stopped (pg_ctl) and its
@@ -47,6 +57,12 @@ const pgMaxConnections = 200
 // since both refuse to run as root.
 func StartPostgres(t testing.TB) *Postgres {
 	t.Helper()
+	return StartPostgresWith(t, PostgresOptions{})
+}
+
+// StartPostgresWith is StartPostgres with options.
+func StartPostgresWith(t testing.TB, o PostgresOptions) *Postgres {
+	t.Helper()
 	bin, err := PostgresBinDir()
 	if errors.Is(err, ErrPostgresNotInstalled) {
 		t.Skip(err)
@@ -54,7 +70,7 @@ func StartPostgres(t testing.TB) *Postgres {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &Postgres{User: "postgres", bin: bin, t: t}
+	p := &Postgres{User: "postgres", durable: o.Durable, bin: bin, t: t}
 	if p.cred, err = postgresCredential(); err != nil {
 		t.Fatal(err)
 	}
@@ -257,11 +273,14 @@ func (p *Postgres) PID() int {
 // start runs the postmaster as our own child (so it gets SIGKILL if the test process dies)
 // and waits until it accepts connections.
 func (p *Postgres) start() error {
-	cmd := exec.Command(filepath.Join(p.bin, "postgres"), "-D", p.dataDir(), "-p", strconv.Itoa(p.Port), "-k", p.Dir,
+	args := []string{"-D", p.dataDir(), "-p", strconv.Itoa(p.Port), "-k", p.Dir,
 		"-c", "listen_addresses=127.0.0.1",
-		"-c", "max_connections="+strconv.Itoa(pgMaxConnections),
+		"-c", "max_connections=" + strconv.Itoa(pgMaxConnections)}
+	if !p.durable {
 		// A throwaway database: losing it on a power cut is fine, waiting for disks is not.
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	cmd := exec.Command(filepath.Join(p.bin, "postgres"), args...)
 	cmd.Dir = p.Dir
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true, Credential: p.cred}

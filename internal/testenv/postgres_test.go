@@ -26,5 +26,18 @@ func TestPostgresKeepsDataAcrossARestart(t *testing.T) {
 	if got := pg.SQL(t, "postgres", "SHOW max_connections"); got != "200" {
 		t.Errorf("max_connections %s, want 200", got)
 	}
+	if got := pg.SQL(t, "postgres", "SHOW fsync"); got != "off" {
+		t.Errorf("fsync %s, want off: a throwaway database does not wait for the disk", got)
+	}
 	t.Logf("start, create, restart, read: %s", time.Since(began).Round(time.Millisecond))
+}
+
+// TestDurablePostgresKeepsPostgresDefaults: with Durable, commits wait for the disk as on a
+// production server, also after a restart.
+func TestDurablePostgresKeepsPostgresDefaults(t *testing.T) {
+	pg := testenv.StartPostgresWith(t, testenv.PostgresOptions{Durable: true})
+	pg.Restart(t)
+	if got := pg.SQL(t, "postgres", "SELECT current_setting('fsync') || ' ' || current_setting('synchronous_commit') || ' ' || current_setting('full_page_writes')"); got != "on on on" {
+		t.Errorf("fsync, synchronous_commit, full_page_writes: %s, want on on on", got)
+	}
 }
