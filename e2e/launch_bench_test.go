@@ -19,8 +19,20 @@ import (
 	"github.com/winback/winback/internal/testenv"
 )
 
-// benchCampaigns is how many campaigns each side of BenchmarkLaunchFromCSV starts.
-const benchCampaigns = 2000
+// benchCampaigns is how many campaigns each side of the launch benchmarks starts (2000);
+// WINBACK_BENCH_LAUNCH sets another number, to try them at a small size.
+func benchCampaigns(b *testing.B) int {
+	b.Helper()
+	v := os.Getenv("WINBACK_BENCH_LAUNCH")
+	if v == "" {
+		return 2000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 2 {
+		b.Fatalf("WINBACK_BENCH_LAUNCH=%q: want a whole number of at least 2", v)
+	}
+	return n
+}
 
 // BenchmarkLaunchFromCSV compares launching campaigns from a CSV through the real CLI process
 // (`winback launch --csv FILE`, its default concurrency and --skip-closed) with bare
@@ -36,24 +48,48 @@ const benchCampaigns = 2000
 func BenchmarkLaunchFromCSV(b *testing.B) {
 	_, cli := testenv.Binaries(b)
 	server := testenv.StartDevServer(b, testenv.DevServerOptions{})
+	compareLaunch(b, cli, server.Address, "default", server.Client(b))
+}
+
+// BenchmarkCSVLaunchOnCluster is BenchmarkLaunchFromCSV, same CSV, same concurrency, on a real
+// Temporal server (testenv.StartCluster: temporal-server 1.29.1, 4 history shards, as `make
+// cluster` runs it) on its own PostgreSQL, which flushes to disk as a production one does.
+// Without PostgreSQL installed it skips. The bench compares its CLI rate with the dev server's.
+//
+//	go test ./e2e -run '^$' -bench CSVLaunchOnCluster -benchtime 1x
+func BenchmarkCSVLaunchOnCluster(b *testing.B) {
+	_, cli := testenv.Binaries(b)
+	pg := testenv.StartPostgresWith(b, testenv.PostgresOptions{Durable: true})
+	cluster := testenv.StartCluster(b, testenv.ClusterOptions{Postgres: pg})
+	b.Logf("cluster: temporal-server on PostgreSQL %s (fsync %s, synchronous_commit %s), %s",
+		pg.SQL(b, "postgres", "SHOW server_version"), pg.SQL(b, "postgres", "SHOW fsync"),
+		pg.SQL(b, "postgres", "SHOW synchronous_commit"), cluster.Address)
+	compareLaunch(b, cli, cluster.Address, cluster.Namespace, cluster.Client(b))
+}
+
+// compareLaunch is the body of both launch benchmarks: on the server at address, bare starts
+// (half), the CLI's launch of a CSV, bare starts (the other half), each side at the CLI's
+// default concurrency, after a warm-up.
+func compareLaunch(b *testing.B, cli, address, namespace string, c client.Client) {
+	b.Helper()
 	env := []string{
-		"TEMPORAL_ADDRESS=" + server.Address,
-		"TEMPORAL_NAMESPACE=default",
+		"TEMPORAL_ADDRESS=" + address,
+		"TEMPORAL_NAMESPACE=" + namespace,
 		"WINBACK_DATA_DIR=" + b.TempDir(),
 		"WINBACK_TEAM=" + filepath.Join(testenv.RepoRoot(), "config", "team.example.yaml"),
 		"WINBACK_LOG_LEVEL=warn",
 	}
 	concurrency := cliDefaultConcurrency(b, cli, env)
-	c := server.Client(b)
+	campaigns := benchCampaigns(b)
 	ctx := context.Background()
 
-	// Warm the server up (namespace caches, the SQLite file) before anything is timed.
+	// Warm the server up (namespace caches, its database) before anything is timed.
 	bareStarts(b, ctx, c, "warmup", 100, concurrency)
 
 	for i := range b.N {
-		file := writeBenchCSV(b, fmt.Sprintf("bench%d-", i), benchCampaigns)
+		file := writeBenchCSV(b, fmt.Sprintf("bench%d-", i), campaigns)
 
-		bare1 := bareStarts(b, ctx, c, fmt.Sprintf("bare%d-a", i), benchCampaigns/2, concurrency)
+		bare1 := bareStarts(b, ctx, c, fmt.Sprintf("bare%d-a", i), campaigns/2, concurrency)
 
 		began := time.Now()
 		out, errOut, code := testenv.Run(b, env, cli, "launch", "--csv", file, "-o", "json")
@@ -61,21 +97,21 @@ func BenchmarkLaunchFromCSV(b *testing.B) {
 		var summary struct {
 			Launched, AlreadyRunning, Skipped, Failed int
 		}
-		if err := json.Unmarshal([]byte(out), &summary); err != nil || code != 0 || summary.Launched != benchCampaigns {
+		if err := json.Unmarshal([]byte(out), &summary); err != nil || code != 0 || summary.Launched != campaigns {
 			b.Fatalf("winback launch --csv: exit %d, summary %+v (%v); want %d launched\nstderr: %s",
-				code, summary, err, benchCampaigns, errOut)
+				code, summary, err, campaigns, errOut)
 		}
 
-		bare2 := bareStarts(b, ctx, c, fmt.Sprintf("bare%d-b", i), benchCampaigns-benchCampaigns/2, concurrency)
+		bare2 := bareStarts(b, ctx, c, fmt.Sprintf("bare%d-b", i), campaigns-campaigns/2, concurrency)
 
-		cliRate := benchCampaigns / cliTime.Seconds()
-		bareRate := benchCampaigns / (bare1 + bare2).Seconds()
+		cliRate := float64(campaigns) / cliTime.Seconds()
+		bareRate := float64(campaigns) / (bare1 + bare2).Seconds()
 		b.ReportMetric(cliRate, "cli-starts/s")
 		b.ReportMetric(bareRate, "bare-starts/s")
 		b.ReportMetric(cliRate/bareRate, "ratio")
 		b.ReportMetric(0, "ns/op") // one op is a whole comparison; its time says nothing
 		b.Logf("%d campaigns at concurrency %d: CLI launch --csv %.1f starts/s (%s); bare ExecuteWorkflow %.1f starts/s (%s before, %s after the CLI); ratio %.2f",
-			benchCampaigns, concurrency, cliRate, cliTime.Round(time.Millisecond), bareRate,
+			campaigns, concurrency, cliRate, cliTime.Round(time.Millisecond), bareRate,
 			bare1.Round(time.Millisecond), bare2.Round(time.Millisecond), cliRate/bareRate)
 	}
 }
