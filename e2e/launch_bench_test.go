@@ -61,9 +61,9 @@ func BenchmarkCSVLaunchOnCluster(b *testing.B) {
 	_, cli := testenv.Binaries(b)
 	pg := testenv.StartPostgresWith(b, testenv.PostgresOptions{Durable: true})
 	cluster := testenv.StartCluster(b, testenv.ClusterOptions{Postgres: pg})
-	b.Logf("cluster: temporal-server on PostgreSQL %s (fsync %s, synchronous_commit %s), %s",
+	b.Logf("cluster: PostgreSQL %s, fsync %s, synchronous_commit %s",
 		pg.SQL(b, "postgres", "SHOW server_version"), pg.SQL(b, "postgres", "SHOW fsync"),
-		pg.SQL(b, "postgres", "SHOW synchronous_commit"), cluster.Address)
+		pg.SQL(b, "postgres", "SHOW synchronous_commit"))
 	compareLaunch(b, cli, cluster.Address, cluster.Namespace, cluster.Client(b))
 }
 
