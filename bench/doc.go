@@ -6,12 +6,17 @@
 //
 // Without WINBACK_BENCH the test skips, so `go test ./...` stays fast.
 //
-// What it measures, in this order (the two that start their own processes come first, so
-// nothing else competes with them):
+// What it measures, in this order (those that start their own processes come first, so
+// nothing else competes with them), each group a subtest of its own (suite, launch, sends,
+// server):
 //
 //  5. the wall time of the workflow tests under time skipping (`go test -run Test ./workflows`);
 //  1. the batch launch rate from a CSV against bare StartWorkflow at the same concurrency
 //     (e2e's BenchmarkLaunchFromCSV, run as it is, on its own dev server);
+//  7. right after it, the same launch on a real cluster (e2e's BenchmarkCSVLaunchOnCluster:
+//     temporal-server on PostgreSQL), against the dev server's;
+//  6. sends per second through activities.SendEmail with the ledger in each store backend
+//     (SQLite, PostgreSQL) against the old JSON-lines file ledger, kept here as the baseline;
 //
 // then, on one dev server started here:
 //
@@ -23,6 +28,14 @@
 //
 // Knobs: WINBACK_BENCH_OPEN (open campaigns for 4, default 10000), WINBACK_BENCH_UPDATES
 // (timed updates per side for 2, default 250), WINBACK_BENCH_CAMPAIGNS (full campaigns for 3,
-// default 10), WINBACK_BENCH_BARE (bare workflows for 3, default 200), WINBACK_BENCH_OUT
+// default 10), WINBACK_BENCH_BARE (bare workflows for 3, default 200), WINBACK_BENCH_SENDS
+// (timed sends per backend and concurrency level for 6, default 2000), WINBACK_BENCH_LAUNCH
+// (campaigns per side for 1 and 7, read by e2e's benchmarks, default 2000), WINBACK_BENCH_OUT
 // (the report's path, default BENCHMARKS.md at the repository root).
+//
+// One group alone, at a small size (prints its figures; BENCHMARKS.md is written only by a
+// run of every group):
+//
+//	WINBACK_BENCH=1 WINBACK_BENCH_SENDS=200 go test -count=1 -run 'TestBench/sends' -v ./bench
+//	WINBACK_BENCH=1 WINBACK_BENCH_LAUNCH=200 go test -count=1 -run 'TestBench/launch' -v ./bench
 package bench

@@ -22,13 +22,31 @@ type report struct {
 	LoadAfter string
 	Commit    string // short hash, "+ uncommitted changes" when the tree is dirty
 	Temporal  string // the dev server's version line
+	Server    string // the go.temporal.io/server module the cluster runs
 	SDK       string
 
-	Suite   suiteResult
-	Launch  launchResult
-	Updates updatesResult
-	History historyResult
-	Open    openResult
+	Ran           map[string]bool // the groups of figures measured (benchGroups)
+	Suite         suiteResult
+	Launch        launchResult
+	ClusterLaunch launchResult
+	Sends         sendsResult
+	Updates       updatesResult
+	History       historyResult
+	Open          openResult
+}
+
+// benchGroups are TestBench's subtests, in the order they run.
+var benchGroups = []string{"suite", "launch", "sends", "server"}
+
+// notRan lists the groups that did not run to their end.
+func (r *report) notRan() []string {
+	var missing []string
+	for _, g := range benchGroups {
+		if !r.Ran[g] {
+			missing = append(missing, g)
+		}
+	}
+	return missing
 }
 
 // collectVersions reads the commit, the Temporal CLI's version and the SDK's.
@@ -48,6 +66,9 @@ func (r *report) collectVersions(t *testing.T) {
 	}
 	if out, err := run(root, "go", "list", "-m", "go.temporal.io/sdk"); err == nil {
 		r.SDK = strings.TrimSpace(out)
+	}
+	if out, err := run(root, "go", "list", "-modfile=tools/go.mod", "-m", "go.temporal.io/server"); err == nil {
+		r.Server = strings.TrimSpace(out)
 	}
 }
 
@@ -114,7 +135,8 @@ func (r *report) markdown() string {
 	p("# Benchmarks\n\n")
 	p("Written by `make bench`; do not edit by hand. Every figure below was measured in one run of\n\n")
 	p("    %s\n\n", benchCommand)
-	p("and a ratio compares winback with bare Temporal measured on the same dev server in the same run.\n")
+	p("and a ratio in the figures table compares winback with bare Temporal measured on the same dev server in\n")
+	p("the same run; sections 6 and 7 compare winback with itself, on the old ledger and on the dev server.\n")
 	p("Figures from one run on a shared machine: compare ratios, not absolute times, between runs.\n\n")
 	p("| | |\n|---|---|\n")
 	p("| Date | %s |\n", r.Began.UTC().Format("2006-01-02 15:04 MST"))
@@ -130,10 +152,13 @@ func (r *report) markdown() string {
 		p("| %s | %s | %s | %s | %s | %s | %s |\n", x.num, x.figure, x.winback, x.bare, x.ratio, x.aim, x.verdict)
 	}
 
-	p("\n## How each figure was taken\n\n")
+	p("\n")
+	r.sendsSection(p)
+	r.clusterLaunchSection(p)
+	p("## How figures 1 to 5 were taken\n\n")
 	l := r.Launch
 	if l.Missing == "" {
-		p("1. e2e's `BenchmarkLaunchFromCSV`, run as it is (`go %s`, %s): the real CLI process launches\n", strings.Join(launchBenchArgs, " "), l.Took.Round(time.Second))
+		p("1. e2e's `BenchmarkLaunchFromCSV`, run as it is (`go %s`, %s): the real CLI process launches\n", strings.Join(launchBenchArgs(launchBenchName), " "), l.Took.Round(time.Second))
 		p("   %d campaigns from a CSV at its default concurrency (%d); bare `ExecuteWorkflow` of a trivial workflow starts\n", l.N, l.Concurrency)
 		p("   as many at the same concurrency, half before and half after the CLI. No worker runs: starts only.\n")
 		p("   It starts its own dev server (same binary and flags as the one below), so this figure does not share\n")
