@@ -34,8 +34,8 @@ fault: temporal
 screenshots: temporal
 	WINBACK_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestInboxInABrowser|TestTemporalUIShowsCampaignsToOps' ./e2e
 
-## bench: winback side by side with bare Temporal on one dev server; prints the figures and
-## writes BENCHMARKS.md (about 8 minutes)
+## bench: winback side by side with bare Temporal on one dev server, and against itself on
+## other stores and a real cluster; prints the figures and writes BENCHMARKS.md (about 10 minutes)
 bench: temporal
 	WINBACK_BENCH=1 $(GO) test -count=1 -timeout 60m -run '^TestBench$$' -v ./bench
 
