@@ -106,14 +106,14 @@ func (r *report) partialMarkdown() string {
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# Benchmarks (some groups only; BENCHMARKS.md is not written)\n\n")
 	p("Load average (1, 5, 15 min): %s at the start, %s at the end; %s.\n\n", r.Machine.LoadAvg, r.LoadAfter, r.Took.Round(time.Second))
-	if r.Ran["launch"] {
-		if l := r.Launch; l.Missing == "" {
-			p("1. On the dev server, %d campaigns at concurrency %d: %s.\n\n", l.N, l.Concurrency, l.Detail)
-		}
-		r.clusterLaunchSection(p)
+	if l := r.Launch; r.Ran["launch"] && l.Missing == "" {
+		p("1. On the dev server, %d campaigns at concurrency %d: %s.\n\n", l.N, l.Concurrency, l.Detail)
 	}
 	if r.Ran["sends"] {
 		r.sendsSection(p)
+	}
+	if r.Ran["launch"] {
+		r.clusterLaunchSection(p)
 	}
 	if r.Ran["suite"] {
 		p("5. The workflow test binary ran %s.\n\n", r.Suite.Binary)
