@@ -166,6 +166,70 @@ func TestImagesArePinned(t *testing.T) {
 	}
 }
 
+// testedVersions reads, from tools/go.mod, the Temporal server the tests run and the UI its
+// pinned CLI embeds.
+func testedVersions(t *testing.T) (server, ui string) {
+	t.Helper()
+	mod, err := os.ReadFile(filepath.Join(repoRoot, "tools", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := func(module string) string {
+		m := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(module) + ` v(\d+\.\d+\.\d+)\b`).FindSubmatch(mod)
+		if m == nil {
+			t.Fatalf("tools/go.mod requires no %s", module)
+		}
+		return string(m[1])
+	}
+	return version("go.temporal.io/server"), version("github.com/temporalio/ui-server/v2")
+}
+
+// The compose Temporal is the one the tests run (testenv.StartCluster builds it from
+// tools/go.mod): bumping one without the other fails here.
+func TestTemporalImagesAreTheTestedVersion(t *testing.T) {
+	server, ui := testedVersions(t)
+	uiMinor := ui[:strings.LastIndex(ui, ".")]
+	seen := map[string]bool{}
+	for name, s := range readCompose(t).Services {
+		repo, tag, _ := strings.Cut(s.Image, ":")
+		tag, _, _ = strings.Cut(tag, "@")
+		switch repo {
+		case "temporalio/server", "temporalio/auto-setup":
+			if tag != server {
+				t.Errorf("%s runs %s, want %s:%s (go.temporal.io/server in tools/go.mod)", name, s.Image, repo, server)
+			}
+		case "temporalio/admin-tools": // e.g. 1.29.1-tctl-1.18.4-cli-1.5.0: its schemas are the server's
+			if tag != server && !strings.HasPrefix(tag, server+"-") {
+				t.Errorf("%s runs %s, want admin-tools of server %s (tools/go.mod)", name, s.Image, server)
+			}
+		case "temporalio/ui": // the dev server's UI; a patch release without an image may differ
+			if tag != uiMinor && !strings.HasPrefix(tag, uiMinor+".") {
+				t.Errorf("%s runs %s, want UI %s.x, the one the pinned CLI embeds (ui-server v%s in tools/go.mod)", name, s.Image, uiMinor, ui)
+			}
+		}
+		seen[repo] = true
+	}
+	for _, repo := range []string{"temporalio/server", "temporalio/admin-tools", "temporalio/ui"} {
+		if !seen[repo] {
+			t.Errorf("no service runs %s", repo)
+		}
+	}
+}
+
+// The server runs with the dynamic config of the tests' cluster (visibility at 100 calls/s).
+func TestTemporalUsesTheClustersDynamicConfig(t *testing.T) {
+	s := readCompose(t).service(t, "temporal")
+	want := s.Environment["DYNAMIC_CONFIG_FILE_PATH"]
+	if want == "" {
+		t.Fatal("temporal: DYNAMIC_CONFIG_FILE_PATH is not set")
+	}
+	if !slices.ContainsFunc(s.Volumes, func(v string) bool {
+		return strings.HasPrefix(v, "./deploy/cluster/dynamicconfig.yaml:"+want+":") || v == "./deploy/cluster/dynamicconfig.yaml:"+want
+	}) {
+		t.Errorf("temporal: DYNAMIC_CONFIG_FILE_PATH=%s is not deploy/cluster/dynamicconfig.yaml mounted (volumes %v)", want, s.Volumes)
+	}
+}
+
 func TestPublishedPorts(t *testing.T) {
 	c := readCompose(t)
 	for _, p := range []struct{ service, container, host string }{
