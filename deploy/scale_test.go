@@ -12,8 +12,8 @@ import (
 )
 
 // What `docker compose up --scale worker=3` needs: workers that keep nothing of their own, the
-// store in the compose PostgreSQL, one entry point that balances over every replica, and
-// metrics from every replica.
+// store in the compose PostgreSQL, one entry point that balances over every replica, metrics
+// from every replica, and a dashboard whose sums are right across them.
 
 // visibilityGauges count campaigns across the cluster: one worker at a time exports their real
 // value (it holds a lease in the store), the others 0.
@@ -285,6 +285,86 @@ func TestParseCaddyfile(t *testing.T) {
 		got := parseCaddyfile(tc.text)
 		if len(got) != 1 || got[0].port != tc.want.port || !slices.Equal(got[0].dynamicA, tc.want.dynamicA) || !slices.Equal(got[0].static, tc.want.static) {
 			t.Errorf("parseCaddyfile(%q) = %+v, want %+v", tc.text, got, tc.want)
+		}
+	}
+}
+
+// summed matches a visibility gauge as the direct argument of a sum, with the aggregation's
+// by (...) or without (...) clause before or after it.
+var summed = regexp.MustCompile(`\bsum\s*(?:(by|without)\s*\(([^)]*)\)\s*)?\(\s*(winback_[a-z_]+)\s*(\{[^}]*\})?\s*\)(?:\s*(by|without)\s*\(([^)]*)\))?`)
+
+// sumsAcrossWorkers says what is wrong with how expr aggregates gauge, or "".
+func sumsAcrossWorkers(expr, gauge string) string {
+	uses := len(regexp.MustCompile(`\b`+gauge+`\b`).FindAllStringIndex(expr, -1))
+	good := 0
+	for _, m := range summed.FindAllStringSubmatch(expr, -1) {
+		if m[3] != gauge {
+			continue
+		}
+		clause, labels := m[1]+m[5], strings.Split(m[2]+","+m[6], ",")
+		for i := range labels {
+			labels[i] = strings.TrimSpace(labels[i])
+		}
+		switch {
+		case regexp.MustCompile(`\binstance\s*(=|!=|=~|!~)`).MatchString(m[4]):
+			return "selects instances: the sum must cover every worker, since only one exports the real value"
+		case clause == "by" && slices.Contains(labels, "instance"):
+			return "sums by instance, which keeps each worker apart"
+		case clause == "without" && !slices.Contains(labels, "instance"):
+			return "sums without some labels but keeps instance, which keeps each worker apart"
+		}
+		good++
+	}
+	if good < uses {
+		return "does not sum it across workers (avg, max or one instance is wrong: only one worker exports the real value)"
+	}
+	return ""
+}
+
+// Only one worker at a time exports a visibility gauge's real value, the others 0: the only
+// right cross-worker view is their sum.
+func TestVisibilityGaugesAreSummed(t *testing.T) {
+	charted := map[string]bool{}
+	for _, p := range readDashboard(t) {
+		for _, target := range p.Targets {
+			for _, g := range visibilityGauges {
+				if !regexp.MustCompile(`\b` + g + `\b`).MatchString(target.Expr) {
+					continue
+				}
+				charted[g] = true
+				if problem := sumsAcrossWorkers(target.Expr, g); problem != "" {
+					t.Errorf("panel %q: %q %s", p.Title, target.Expr, problem)
+				}
+			}
+		}
+	}
+	for _, g := range visibilityGauges {
+		if !charted[g] {
+			t.Errorf("the dashboard does not chart %s", g)
+		}
+	}
+}
+
+func TestSumsAcrossWorkers(t *testing.T) {
+	const g = "winback_campaigns_open"
+	for expr, ok := range map[string]bool{
+		"sum(winback_campaigns_open)":                                     true,
+		"sum by (stage) (winback_campaigns_open)":                         true,
+		"sum(winback_campaigns_open{stage=\"decision\"}) by (stage)":      true,
+		"sum without (instance) (winback_campaigns_open)":                 true,
+		"winback_campaigns_open":                                          false,
+		"avg(winback_campaigns_open)":                                     false,
+		"max by (stage) (winback_campaigns_open)":                         false,
+		"sum by (instance) (winback_campaigns_open)":                      false,
+		"sum without (stage) (winback_campaigns_open)":                    false,
+		"winback_campaigns_open{instance=\"worker-1:8080\"}":              false,
+		"sum(winback_campaigns_open) + winback_campaigns_open":            false,
+		"sum(winback_campaigns_open{instance=\"worker:8080\"})":           false,
+		"sum(rate(winback_campaigns_open[5m]))":                           false,
+		"sum(winback_campaigns_open_total) + avg(winback_campaigns_open)": false,
+	} {
+		if got := sumsAcrossWorkers(expr, g) == ""; got != ok {
+			t.Errorf("sumsAcrossWorkers(%q) passes = %v, want %v", expr, got, ok)
 		}
 	}
 }
