@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -30,14 +31,15 @@ type composeFile struct {
 }
 
 type service struct {
-	Image       string                `yaml:"image"`
-	Build       any                   `yaml:"build"`
-	Command     []string              `yaml:"command"`
-	Environment env                   `yaml:"environment"`
-	Ports       []string              `yaml:"ports"`
-	Expose      []string              `yaml:"expose"`
-	DependsOn   map[string]dependency `yaml:"depends_on"`
-	Healthcheck *struct {
+	Image         string                `yaml:"image"`
+	ContainerName string                `yaml:"container_name"`
+	Build         any                   `yaml:"build"`
+	Command       []string              `yaml:"command"`
+	Environment   env                   `yaml:"environment"`
+	Ports         []string              `yaml:"ports"`
+	Expose        []string              `yaml:"expose"`
+	DependsOn     map[string]dependency `yaml:"depends_on"`
+	Healthcheck   *struct {
 		Test []string `yaml:"test"`
 	} `yaml:"healthcheck"`
 	Volumes []string `yaml:"volumes"`
@@ -47,8 +49,8 @@ type dependency struct {
 	Condition string `yaml:"condition"`
 }
 
-// env is a service's environment, in map or list form, with ${VAR:-default} resolved as
-// compose would with none of the variables set.
+// env is a service's environment, in map or list form. readCompose resolves ${VAR:-default}
+// in its values as compose would.
 type env map[string]string
 
 func (e *env) UnmarshalYAML(n *yaml.Node) error {
@@ -60,7 +62,7 @@ func (e *env) UnmarshalYAML(n *yaml.Node) error {
 		}
 		for _, kv := range list {
 			k, v, _ := strings.Cut(kv, "=")
-			(*e)[k] = interpolate(v)
+			(*e)[k] = v
 		}
 		return nil
 	}
@@ -68,19 +70,31 @@ func (e *env) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode(&m); err != nil {
 		return err
 	}
-	for k, v := range m {
-		(*e)[k] = interpolate(v)
-	}
+	maps.Copy(*e, m)
 	return nil
 }
 
 var variable = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)(?::?-([^}]*))?\}`)
 
-func interpolate(s string) string {
-	return variable.ReplaceAllStringFunc(s, func(m string) string { return variable.FindStringSubmatch(m)[2] })
+// interpolate resolves ${VAR} and ${VAR:-default} with the variables in shell.
+func interpolate(s string, shell map[string]string) string {
+	return variable.ReplaceAllStringFunc(s, func(m string) string {
+		sub := variable.FindStringSubmatch(m)
+		if v, ok := shell[sub[1]]; ok && v != "" {
+			return v
+		}
+		return sub[2]
+	})
 }
 
+// readCompose reads docker-compose.yml as compose would with none of its variables set.
 func readCompose(t *testing.T) composeFile {
+	t.Helper()
+	return readComposeWith(t, nil)
+}
+
+// readComposeWith reads docker-compose.yml as compose would with the variables in shell set.
+func readComposeWith(t *testing.T, shell map[string]string) composeFile {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(repoRoot, "docker-compose.yml"))
 	if err != nil {
@@ -89,6 +103,11 @@ func readCompose(t *testing.T) composeFile {
 	var c composeFile
 	if err := yaml.Unmarshal(data, &c); err != nil {
 		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	for _, s := range c.Services {
+		for k, v := range s.Environment {
+			s.Environment[k] = interpolate(v, shell)
+		}
 	}
 	return c
 }
@@ -116,7 +135,7 @@ func (s service) published(containerPort string) string {
 
 func TestServicesExist(t *testing.T) {
 	c := readCompose(t)
-	for _, name := range []string{"postgres", "temporal-schema", "temporal", "temporal-setup", "temporal-ui", "worker", "prometheus", "grafana"} {
+	for _, name := range []string{"postgres", "temporal-schema", "temporal", "temporal-setup", "temporal-ui", "worker", "proxy", "prometheus", "grafana"} {
 		c.service(t, name)
 	}
 	if !strings.HasPrefix(c.service(t, "temporal").Image, "temporalio/server:") {
@@ -166,20 +185,93 @@ func TestImagesArePinned(t *testing.T) {
 	}
 }
 
+// testedVersions reads, from tools/go.mod, the Temporal server the tests run and the UI its
+// pinned CLI embeds.
+func testedVersions(t *testing.T) (server, ui string) {
+	t.Helper()
+	mod, err := os.ReadFile(filepath.Join(repoRoot, "tools", "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	version := func(module string) string {
+		m := regexp.MustCompile(`(?m)^\s*` + regexp.QuoteMeta(module) + ` v(\d+\.\d+\.\d+)\b`).FindSubmatch(mod)
+		if m == nil {
+			t.Fatalf("tools/go.mod requires no %s", module)
+		}
+		return string(m[1])
+	}
+	return version("go.temporal.io/server"), version("github.com/temporalio/ui-server/v2")
+}
+
+// The compose Temporal is the one the tests run (testenv.StartCluster builds it from
+// tools/go.mod): bumping one without the other fails here.
+func TestTemporalImagesAreTheTestedVersion(t *testing.T) {
+	server, ui := testedVersions(t)
+	uiMinor := ui[:strings.LastIndex(ui, ".")]
+	seen := map[string]bool{}
+	for name, s := range readCompose(t).Services {
+		repo, tag, _ := strings.Cut(s.Image, ":")
+		tag, _, _ = strings.Cut(tag, "@")
+		switch repo {
+		case "temporalio/server", "temporalio/auto-setup":
+			if tag != server {
+				t.Errorf("%s runs %s, want %s:%s (go.temporal.io/server in tools/go.mod)", name, s.Image, repo, server)
+			}
+		case "temporalio/admin-tools": // e.g. 1.29.1-tctl-1.18.4-cli-1.5.0: its schemas are the server's
+			if tag != server && !strings.HasPrefix(tag, server+"-") {
+				t.Errorf("%s runs %s, want admin-tools of server %s (tools/go.mod)", name, s.Image, server)
+			}
+		case "temporalio/ui": // the dev server's UI; a patch release without an image may differ
+			if tag != uiMinor && !strings.HasPrefix(tag, uiMinor+".") {
+				t.Errorf("%s runs %s, want UI %s.x, the one the pinned CLI embeds (ui-server v%s in tools/go.mod)", name, s.Image, uiMinor, ui)
+			}
+		}
+		seen[repo] = true
+	}
+	for _, repo := range []string{"temporalio/server", "temporalio/admin-tools", "temporalio/ui"} {
+		if !seen[repo] {
+			t.Errorf("no service runs %s", repo)
+		}
+	}
+}
+
+// The server runs with the dynamic config of the tests' cluster (visibility at 100 calls/s).
+func TestTemporalUsesTheClustersDynamicConfig(t *testing.T) {
+	s := readCompose(t).service(t, "temporal")
+	want := s.Environment["DYNAMIC_CONFIG_FILE_PATH"]
+	if want == "" {
+		t.Fatal("temporal: DYNAMIC_CONFIG_FILE_PATH is not set")
+	}
+	if !slices.ContainsFunc(s.Volumes, func(v string) bool {
+		return strings.HasPrefix(v, "./deploy/cluster/dynamicconfig.yaml:"+want+":") || v == "./deploy/cluster/dynamicconfig.yaml:"+want
+	}) {
+		t.Errorf("temporal: DYNAMIC_CONFIG_FILE_PATH=%s is not deploy/cluster/dynamicconfig.yaml mounted (volumes %v)", want, s.Volumes)
+	}
+}
+
 func TestPublishedPorts(t *testing.T) {
 	c := readCompose(t)
 	for _, p := range []struct{ service, container, host string }{
 		{"temporal", "7233", "7233"},
 		{"temporal-ui", "8080", "8233"},
-		{"worker", "8080", "8080"},
+		{"proxy", "8080", "8080"},
 		{"prometheus", "9090", "9090"},
 	} {
 		if got := c.service(t, p.service).published(p.container); got != p.host {
 			t.Errorf("%s: container port %s published on %q, want %s", p.service, p.container, got, p.host)
 		}
 	}
-	if got := c.service(t, "postgres").Ports; len(got) != 0 {
-		t.Errorf("postgres publishes %v: the database stays on the compose network", got)
+	for _, name := range []string{"postgres", "worker"} {
+		if got := c.service(t, name).Ports; len(got) != 0 {
+			t.Errorf("%s publishes %v: it stays on the compose network", name, got)
+		}
+	}
+	for name, s := range c.Services {
+		for _, p := range s.Ports {
+			if !strings.HasPrefix(p, "127.0.0.1:") {
+				t.Errorf("%s publishes %q on every interface, want 127.0.0.1 only", name, p)
+			}
+		}
 	}
 }
 
@@ -190,7 +282,8 @@ func TestDependsOnConditions(t *testing.T) {
 		"temporal":        {"temporal-schema": "service_completed_successfully"},
 		"temporal-setup":  {"temporal": "service_healthy"},
 		"temporal-ui":     {"temporal": "service_healthy"},
-		"worker":          {"temporal": "service_healthy", "temporal-setup": "service_completed_successfully"},
+		"worker":          {"temporal-schema": "service_completed_successfully", "temporal": "service_healthy", "temporal-setup": "service_completed_successfully"},
+		"proxy":           {"worker": "service_started"},
 		"prometheus":      {"worker": "service_started"},
 	}
 	for name, deps := range want {
@@ -216,22 +309,28 @@ func TestDependsOnConditions(t *testing.T) {
 	}
 }
 
-// workerHTTP returns the worker's HTTP port in its container and where it is published.
-func workerHTTP(t *testing.T, c composeFile) (containerPort, hostPort string) {
+// workerPort returns the port the worker's HTTP server listens on in its container.
+func workerPort(t *testing.T, c composeFile) string {
 	t.Helper()
-	w := c.service(t, "worker")
-	host, port, err := net.SplitHostPort(w.Environment["WINBACK_HTTP_ADDR"])
+	host, port, err := net.SplitHostPort(c.service(t, "worker").Environment["WINBACK_HTTP_ADDR"])
 	if err != nil {
 		t.Fatalf("worker: WINBACK_HTTP_ADDR: %v", err)
 	}
 	if host != "0.0.0.0" && host != "" {
-		t.Errorf("worker listens on %q: other containers and the host cannot reach it", host)
+		t.Errorf("worker listens on %q: the proxy and Prometheus cannot reach it", host)
 	}
-	hostPort = w.published(port)
-	if hostPort == "" {
-		t.Fatalf("worker: port %s (WINBACK_HTTP_ADDR) is not published", port)
+	return port
+}
+
+// entryPort returns the host port of the one entry point to the workers, the proxy.
+func entryPort(t *testing.T, c composeFile) string {
+	t.Helper()
+	site := proxySite(t, c)
+	port := c.service(t, "proxy").published(site.port)
+	if port == "" {
+		t.Fatalf("proxy: the Caddyfile's site port %s is not published", site.port)
 	}
-	return port, hostPort
+	return port
 }
 
 func TestWorkerEnvironment(t *testing.T) {
@@ -246,10 +345,11 @@ func TestWorkerEnvironment(t *testing.T) {
 		t.Errorf("worker: TEMPORAL_ADDRESS=%s is not the temporal service's frontend", w.Environment["TEMPORAL_ADDRESS"])
 	}
 
-	_, hostPort := workerHTTP(t, c)
+	// Links in emails and the providers' webhooks reach the workers through the proxy.
+	hostPort := entryPort(t, c)
 	public, err := url.Parse(w.Environment["WINBACK_PUBLIC_URL"])
 	if err != nil || public.Port() != hostPort {
-		t.Errorf("worker: WINBACK_PUBLIC_URL=%q does not reach the published port %s", w.Environment["WINBACK_PUBLIC_URL"], hostPort)
+		t.Errorf("worker: WINBACK_PUBLIC_URL=%q does not reach the proxy's published port %s", w.Environment["WINBACK_PUBLIC_URL"], hostPort)
 	}
 
 	// The worker's environment, with nothing set in the shell, is a valid configuration.
@@ -267,18 +367,20 @@ func TestUIUsesTheWorkersCodecEndpoint(t *testing.T) {
 		t.Errorf("the UI (%s) and the worker (%s) talk to different servers",
 			ui.Environment["TEMPORAL_ADDRESS"], c.service(t, "worker").Environment["TEMPORAL_ADDRESS"])
 	}
-	_, hostPort := workerHTTP(t, c)
+	hostPort := entryPort(t, c)
 	endpoint, err := url.Parse(ui.Environment["TEMPORAL_CODEC_ENDPOINT"])
 	if err != nil || endpoint.Scheme != "http" || endpoint.Path != "/codec" {
 		t.Fatalf("temporal-ui: TEMPORAL_CODEC_ENDPOINT=%q, want http://localhost:PORT/codec", ui.Environment["TEMPORAL_CODEC_ENDPOINT"])
 	}
-	// The browser calls the codec, so it must be the worker's published port on the host.
+	// The browser calls the codec, so it must be on the host: the proxy's published port.
 	if h := endpoint.Hostname(); (h != "localhost" && h != "127.0.0.1") || endpoint.Port() != hostPort {
-		t.Errorf("temporal-ui: TEMPORAL_CODEC_ENDPOINT=%s is not the worker's published port %s", endpoint, hostPort)
+		t.Errorf("temporal-ui: TEMPORAL_CODEC_ENDPOINT=%s is not the proxy's published port %s", endpoint, hostPort)
 	}
 }
 
-func TestPrometheusScrapesTheWorker(t *testing.T) {
+// Prometheus finds every worker replica by DNS: a static worker:8080 would scrape whichever
+// replica Docker's resolver names first, and miss the others.
+func TestPrometheusScrapesEveryWorker(t *testing.T) {
 	c := readCompose(t)
 	var source string
 	for _, v := range c.service(t, "prometheus").Volumes {
@@ -301,42 +403,62 @@ func TestPrometheusScrapesTheWorker(t *testing.T) {
 			StaticConfigs []struct {
 				Targets []string `yaml:"targets"`
 			} `yaml:"static_configs"`
+			DNSSDConfigs []struct {
+				Names []string `yaml:"names"`
+				Type  string   `yaml:"type"`
+				Port  int      `yaml:"port"`
+			} `yaml:"dns_sd_configs"`
 		} `yaml:"scrape_configs"`
 	}
 	if err := yaml.Unmarshal(data, &prom); err != nil {
 		t.Fatalf("%s: %v", source, err)
 	}
-	port, _ := workerHTTP(t, c)
-	want := "worker:" + port
+	port := workerPort(t, c)
+	found := false
 	for _, job := range prom.ScrapeConfigs {
 		for _, sc := range job.StaticConfigs {
-			if slices.Contains(sc.Targets, want) && (job.MetricsPath == "" || job.MetricsPath == "/metrics") {
-				return
+			for _, target := range sc.Targets {
+				if host, _, _ := net.SplitHostPort(target); host == "worker" {
+					t.Errorf("%s: job %s scrapes %s statically: that is one replica, not every one", source, job.JobName, target)
+				}
+			}
+		}
+		for _, sd := range job.DNSSDConfigs {
+			if slices.Contains(sd.Names, "worker") && strings.EqualFold(sd.Type, "A") && strconv.Itoa(sd.Port) == port &&
+				(job.MetricsPath == "" || job.MetricsPath == "/metrics") {
+				found = true
 			}
 		}
 	}
-	t.Errorf("%s: no job scrapes %s/metrics", source, want)
+	if !found {
+		t.Errorf("%s: no job scrapes /metrics of every `worker` replica (dns_sd_configs: names [worker], type A, port %s)", source, port)
+	}
 }
 
-// The Grafana dashboard charts metrics the worker really exports, from the provisioned datasource.
-func TestGrafanaDashboardUsesOurMetrics(t *testing.T) {
+type dashboardPanel struct {
+	Title   string
+	Targets []struct{ Expr string }
+}
+
+// readDashboard returns the panels of the provisioned Grafana dashboard.
+func readDashboard(t *testing.T) []dashboardPanel {
+	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(repoRoot, "deploy", "grafana", "dashboards", "winback.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var dash struct {
-		Panels []struct {
-			Title   string
-			Targets []struct{ Expr string }
-		}
-	}
+	var dash struct{ Panels []dashboardPanel }
 	if err := json.Unmarshal(raw, &dash); err != nil {
 		t.Fatalf("dashboard JSON: %v", err)
 	}
-	exported := []string{"winback_campaigns_open", "winback_campaigns_with_overdue_task", "winback_campaigns_with_open_task",
-		"winback_campaigns_closed_total", "winback_sends_total", "winback_task_escalations_total", "winback_opt_outs_total",
-		"temporal_workflow_task_execution_latency_bucket"}
-	for _, p := range dash.Panels {
+	return dash.Panels
+}
+
+// The Grafana dashboard charts metrics the worker really exports, from the provisioned datasource.
+func TestGrafanaDashboardUsesOurMetrics(t *testing.T) {
+	exported := append([]string{"winback_campaigns_closed_total", "winback_sends_total", "winback_task_escalations_total",
+		"winback_opt_outs_total", "temporal_workflow_task_execution_latency_bucket"}, visibilityGauges...)
+	for _, p := range readDashboard(t) {
 		for _, target := range p.Targets {
 			if !slices.ContainsFunc(exported, func(m string) bool { return strings.Contains(target.Expr, m) }) {
 				t.Errorf("panel %q charts %q, which the worker does not export", p.Title, target.Expr)
