@@ -4,7 +4,7 @@ TEMPORAL      := $(GO) tool -modfile=tools/go.mod temporal
 WORKFLOWCHECK := $(GO) tool -modfile=tools/workflowcheck.mod workflowcheck
 PRISM         := .tools/prism/node_modules/.bin/prism
 
-.PHONY: run cluster build test fault screenshots lint workflowcheck prism temporal bench clean
+.PHONY: run cluster build test fault cluster-fault screenshots lint workflowcheck prism temporal bench clean
 
 ## run: dev server with UI, worker, inbox and sandbox providers; Ctrl-C stops it all
 run: build temporal
@@ -29,6 +29,12 @@ test: lint temporal prism
 ## fault: a few hundred campaigns through worker kills, a server restart and provider storms
 fault: temporal
 	WINBACK_LOG_LEVEL=error $(GO) test -count=1 -timeout 20m -run TestFaultsLoseNothingAndDuplicateNothing -v ./e2e
+
+## cluster-fault: the fault test on a real cluster: a few hundred campaigns on 3 workers sharing the
+## PostgreSQL store, through worker kills, a worker stopped for good, a PostgreSQL restart and
+## provider storms (about four minutes)
+cluster-fault: temporal
+	$(GO) test -count=1 -timeout 20m -run TestClusterFaultsLoseNothingAndDuplicateNothing -v ./e2e
 
 ## screenshots: the browser tests, saving the README's screenshots into docs/screenshots
 screenshots: temporal

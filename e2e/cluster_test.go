@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,47 +19,23 @@ import (
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/winback/winback/internal/testenv"
 	"github.com/winback/winback/workflows"
 )
 
-// TestClusterOfTwoWorkersOnPostgres runs winback the way a team does in production: a real
-// Temporal server (1.29.1, the dev server's version) on PostgreSQL, two worker processes sharing
-// the campaigns, the CLI. Campaigns launch and show in SQL visibility; a task is completed; a
-// worker is SIGKILLed and the other takes its campaigns over; PostgreSQL restarts under the
-// running server and everything keeps working.
-func TestClusterOfTwoWorkersOnPostgres(t *testing.T) {
+// TestClusterOfThreeWorkersOnPostgres runs winback the way a team does in production: a real
+// Temporal server (1.29.1, the dev server's version) on PostgreSQL, three worker processes
+// sharing the campaigns and one store (the winback database on the same PostgreSQL), the CLI.
+// Campaigns launch and show in SQL visibility; a task is completed; a worker is SIGKILLed and
+// the others take its campaigns over; PostgreSQL restarts under the running server and workers
+// and everything keeps working; every campaign's contacts are in the one store, whichever
+// worker ran it.
+func TestClusterOfThreeWorkersOnPostgres(t *testing.T) {
 	began := time.Now()
 	phase := func(what string) { t.Logf("%6.1fs  %s", time.Since(began).Seconds(), what) }
-	workerBin, cli := testenv.Binaries(t)
-	phase("winback binaries built")
-	cluster := testenv.StartCluster(t, testenv.ClusterOptions{})
-	phase("cluster ready")
-
-	// Every process shares the link and inbox secrets: an unsubscribe link minted by one worker
-	// is clicked on another, and the CLI's contact keys must match the workers'.
-	shared := []string{
-		"TEMPORAL_ADDRESS=" + cluster.Address,
-		"TEMPORAL_NAMESPACE=" + cluster.Namespace,
-		"WINBACK_TEAM=" + filepath.Join(testenv.RepoRoot(), "config", "team.example.yaml"),
-		"WINBACK_LINK_SECRET=" + randomSecret(t),
-		"WINBACK_INBOX_SECRET=" + randomSecret(t),
-		"WINBACK_LOG_LEVEL=warn",
-	}
 	// The default playbook: tasks are due in days, so campaigns stay where the test puts them.
-	s := &stack{t: t, cli: cli, env: append(shared, "WINBACK_DATA_DIR="+t.TempDir())}
-	workers := make([]*stack, 2)
-	for i := range workers {
-		w := &stack{t: t, cli: cli, http: fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))}
-		w.env = append(shared, "WINBACK_HTTP_ADDR="+w.http, "WINBACK_DATA_DIR="+t.TempDir())
-		w.worker = testenv.StartProcess(t, w.env, workerBin)
-		workers[i] = w
-	}
-	for _, w := range workers {
-		w.waitHealthy()
-	}
-	s.worker = workers[0].worker // for the log in s.eventually's failures
-	phase("2 workers healthy")
+	cs := startClusterStack(t, 3)
+	cluster, s := cs.cluster, cs.cli
+	phase("cluster ready, 3 workers healthy on the shared store " + cluster.Postgres.URL("winback"))
 
 	// `winback setup` on SQL visibility finds what StartCluster registered.
 	if out := s.winback(0, "setup"); !strings.Contains(out, fmt.Sprintf("has the %d winback search attributes", len(workflows.SearchAttributeTypes))) ||
@@ -87,22 +63,26 @@ func TestClusterOfTwoWorkersOnPostgres(t *testing.T) {
 
 	// Kill the worker that ran clu-2's last workflow task: clu-2 sits in its sticky cache.
 	c := cluster.Client(t)
-	pids := map[int]int{workers[0].worker.PID(): 0, workers[1].worker.PID(): 1}
 	victimPID := lastWorkerPID(t, c, "clu-2")
-	victim, ok := pids[victimPID]
-	if !ok {
-		t.Fatalf("clu-2's last workflow task ran on pid %d, not on a worker of this test (%v)", victimPID, pids)
+	victim := cs.workerOf(victimPID)
+	if victim < 0 {
+		t.Fatalf("clu-2's last workflow task ran on pid %d, not on a worker of this test (%s)", victimPID, cs.pids())
 	}
-	survivor := workers[1-victim]
 	var stranded []string // every campaign the killed worker had cached
 	for _, id := range customers[1:] {
 		if lastWorkerPID(t, c, id) == victimPID {
 			stranded = append(stranded, id)
 		}
 	}
-	workers[victim].worker.Stop(syscall.SIGKILL)
+	cs.kill(victim)
 	phase(fmt.Sprintf("worker %d SIGKILLed; it had %v", victim+1, stranded))
-	s.worker = survivor.worker
+	survivors := map[int]bool{}
+	for i, w := range cs.workers {
+		if i != victim {
+			survivors[w.worker.PID()] = true
+			s.worker = w.worker
+		}
+	}
 
 	// The first query to a campaign whose sticky worker died waits out the sticky
 	// schedule-to-start timeout (~5 s), then goes to the normal queue: the CLI's 30 s call
@@ -117,15 +97,15 @@ func TestClusterOfTwoWorkersOnPostgres(t *testing.T) {
 			t.Errorf("winback status after the kill: %s, want the campaign at backstory", got)
 		}
 	}
-	phase(fmt.Sprintf("status of %v answered by the survivor in %.1fs", stranded, time.Since(asked).Seconds()))
+	phase(fmt.Sprintf("status of %v answered by the survivors in %.1fs", stranded, time.Since(asked).Seconds()))
 	s.completeWhenOpen("clu-2", "backstory", "alice", "--our-side", "Support was slow for them")
 	s.eventually("clu-2's exit interview", 20*time.Second, func() bool { return s.taskOpen("clu-2", "exit-interview") })
-	if pid := lastWorkerPID(t, c, "clu-2"); pid != survivor.worker.PID() {
-		t.Errorf("clu-2's last workflow task ran on pid %d, want the surviving worker %d", pid, survivor.worker.PID())
+	if pid := lastWorkerPID(t, c, "clu-2"); !survivors[pid] {
+		t.Errorf("clu-2's last workflow task ran on pid %d, want a surviving worker (%s)", pid, cs.pids())
 	}
-	phase("clu-2's backstory completed on the survivor")
+	phase("clu-2's backstory completed on a survivor")
 
-	// PostgreSQL restarts under the running server: the server's pools reconnect.
+	// PostgreSQL restarts under the running server and workers: their pools reconnect.
 	pgPID := cluster.Postgres.PID()
 	restarted := time.Now()
 	cluster.RestartPostgres(t)
@@ -150,11 +130,30 @@ func TestClusterOfTwoWorkersOnPostgres(t *testing.T) {
 		t.Errorf("temporal-server (pid %d) is gone after the postgres restart: %v", cluster.PID(), err)
 	}
 
-	t.Logf("memory: temporal-server RSS %s, postgres (all backends) PSS %s, surviving worker RSS %s",
-		mib(rssKB(cluster.PID())), mib(treePSSKB(cluster.Postgres.PID())), mib(rssKB(survivor.worker.PID())))
-	if exited, code := survivor.worker.Exited(); exited {
-		t.Errorf("the surviving worker exited with %d:\n%s", code, survivor.worker.Log.String())
+	// One store for all: each campaign indexed its contacts (email and phone) in the winback
+	// database, on whichever worker ran it, the killed one included.
+	all := slices.Concat(customers, more)
+	ran := map[string]int{}
+	for _, id := range all {
+		ran[fmt.Sprintf("worker %d", cs.workerOf(lastWorkerPID(t, c, id))+1)]++
 	}
+	got := cluster.Postgres.SQL(t, "winback", "SELECT count(DISTINCT workflow_id) || ' ' || count(*) FROM contacts WHERE workflow_id LIKE 'winback:clu-%'")
+	if want := fmt.Sprintf("%d %d", len(all), 2*len(all)); got != want {
+		t.Errorf("the shared store's contact index holds %s (campaigns, contacts), want %s", got, want)
+	}
+	phase(fmt.Sprintf("the shared store indexes all %d campaigns' contacts (last workflow task ran on: %v)", len(all), ran))
+
+	memory := []string{"temporal-server RSS " + mib(rssKB(cluster.PID())), "postgres (all backends) PSS " + mib(treePSSKB(cluster.Postgres.PID()))}
+	for i, w := range cs.workers {
+		if i == victim {
+			continue
+		}
+		memory = append(memory, fmt.Sprintf("worker %d RSS %s", i+1, mib(rssKB(w.worker.PID()))))
+		if exited, code := w.worker.Exited(); exited {
+			t.Errorf("surviving worker %d exited with %d:\n%s", i+1, code, w.worker.Log.String())
+		}
+	}
+	t.Logf("memory: %s", strings.Join(memory, ", "))
 }
 
 // statusStage runs `winback status CUSTOMER -o json` and returns "CUSTOMER STAGE", or what

@@ -2,7 +2,8 @@
 # Brings up winback on a real Temporal cluster on this machine: PostgreSQL (Debian's package, a
 # database cluster of its own in $dir/pg), temporal-server (the version pinned in tools/go.mod,
 # the dev server's: 1.29.1), the default namespace and the WinBack* search attributes, and
-# $WINBACK_CLUSTER_WORKERS (3) winback-worker processes sharing one set of secrets. Everything is
+# $WINBACK_CLUSTER_WORKERS (3) winback-worker processes sharing one store (the winback database on
+# the same PostgreSQL) and one set of secrets. Everything is
 # kept in $dir (.data/cluster), so a second run finds the campaigns of the first; delete the
 # folder to start from nothing. Ctrl-C stops it all, each process by its PID.
 set -euo pipefail
@@ -72,7 +73,7 @@ done
 export TEMPORAL_ADDRESS=127.0.0.1:$fe TEMPORAL_NAMESPACE=default
 export WINBACK_TEAM=$(realpath "${WINBACK_TEAM:-config/team.example.yaml}") # demo sign-ins; set your own team file
 export WINBACK_LINK_SECRET_FILE=$dir/secrets/link-secret WINBACK_INBOX_SECRET_FILE=$dir/secrets/inbox-secret
-unset WINBACK_LINK_SECRET WINBACK_INBOX_SECRET WINBACK_HTTP_ADDR
+unset WINBACK_LINK_SECRET WINBACK_INBOX_SECRET WINBACK_HTTP_ADDR WINBACK_DATABASE_URL_FILE
 
 pids=()
 names=()
@@ -116,6 +117,13 @@ for pair in temporal:temporal temporal_visibility:visibility; do
     { cat "$dir/schema.log" >&2; exit 1; }
 done
 lap schemas
+
+# winback's store, shared by every worker and the CLI: the send ledger, the suppression list,
+# inbound dedupe, the contact index. The workers migrate it when they start.
+if [ -z "$("$PGBIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -XAtc "SELECT 1 FROM pg_database WHERE datname = 'winback'")" ]; then
+  "$PGBIN/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres winback
+fi
+export WINBACK_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/winback?sslmode=disable"
 
 # The server's config, from the template shared with the tests (deploy/cluster).
 sed -e "s|@LOG_LEVEL@|warn|; s|@HISTORY_SHARDS@|4|; s|@PG_PORT@|$pg_port|g" \
@@ -180,6 +188,7 @@ export TEMPORAL_NAMESPACE=default
 export WINBACK_TEAM=$WINBACK_TEAM
 export WINBACK_LINK_SECRET_FILE=$WINBACK_LINK_SECRET_FILE
 export WINBACK_INBOX_SECRET_FILE=$WINBACK_INBOX_SECRET_FILE
+export WINBACK_DATABASE_URL='$WINBACK_DATABASE_URL'
 export WINBACK_DATA_DIR=$dir/cli
 ENV
 
@@ -188,6 +197,7 @@ echo "  winback is running on a real Temporal cluster ($(IFS=,; echo "${laps[*]}
 echo "  (temporal-server $("$dir/bin/temporal-server" --version | awk '{print $NF}'), PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}')):"
 echo "    Temporal gRPC   $TEMPORAL_ADDRESS   (namespace default; no Web UI: bin/winback, or go tool -modfile=tools/go.mod temporal)"
 echo "    PostgreSQL      postgres://postgres@127.0.0.1:$pg_port/temporal"
+echo "    Store           $WINBACK_DATABASE_URL   (every worker and the CLI)"
 for ((n = 1; n <= workers; n++)); do
   addr=127.0.0.1:$((worker_port + n - 1))
   echo "    worker $n        http://$addr/inbox   http://$addr/healthz   (pid ${pids[n]})"

@@ -8,7 +8,8 @@ import (
 )
 
 // TestPostgresKeepsDataAcrossARestart proves the throwaway PostgreSQL: a database created,
-// a row written, the server restarted on the same port, the row still there.
+// a row written, the server restarted on the same port (at once, then after a stop), the row
+// still there.
 func TestPostgresKeepsDataAcrossARestart(t *testing.T) {
 	began := time.Now()
 	pg := testenv.StartPostgres(t)
@@ -22,6 +23,14 @@ func TestPostgresKeepsDataAcrossARestart(t *testing.T) {
 	}
 	if got := pg.SQL(t, "probe", "SELECT v FROM kept"); got != "before the restart" {
 		t.Errorf("after the restart: %q, want the row written before it", got)
+	}
+	pg.Stop()
+	if pg.PID() != 0 {
+		t.Errorf("postmaster pid %d after Stop, want 0", pg.PID())
+	}
+	pg.Start(t)
+	if got := pg.SQL(t, "probe", "SELECT v FROM kept"); got != "before the restart" {
+		t.Errorf("after a stop and a start: %q, want the row written before", got)
 	}
 	if got := pg.SQL(t, "postgres", "SHOW max_connections"); got != "200" {
 		t.Errorf("max_connections %s, want 200", got)
