@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"time"
 	_ "time/tzdata" // time zones validate the same in a distroless image
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gopkg.in/yaml.v3"
 
+	"github.com/winback/winback/contact"
 	"github.com/winback/winback/workflows"
 )
 
@@ -147,7 +147,7 @@ func (t Team) check() error {
 			p.addf("%s: role %q is not rep or manager", at, person.Role)
 		}
 		if person.Email != "" {
-			if a, err := mail.ParseAddress(person.Email); err != nil || a.Address != person.Email {
+			if contact.CheckEmail(person.Email) != nil {
 				p.addf("%s: %q is not an email address", at, person.Email)
 			}
 		}

@@ -3,15 +3,13 @@ package inbox
 import (
 	"fmt"
 	"maps"
-	"net/mail"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/contact"
 	"github.com/winback/winback/workflows"
 )
 
@@ -156,9 +154,9 @@ func personLabel(p config.Person) string {
 	return fmt.Sprintf("%s (%s, %s)", p.Name, p.ID, p.Role)
 }
 
-// answersFrom reads the posted form of a task kind into answers. Checks the campaign does not
-// make (the shape of an email or phone) come back as field errors.
-func answersFrom(kind workflows.TaskKind, form url.Values) (workflows.TaskAnswers, map[string]string) {
+// answersFrom reads the posted form of a task kind into answers. The contact checks (a phone
+// without +country code is read in region) come back as field errors before anything is sent.
+func answersFrom(kind workflows.TaskKind, form url.Values, region string) (workflows.TaskAnswers, map[string]string) {
 	v := func(name string) string { return strings.TrimSpace(form.Get(name)) }
 	var a workflows.TaskAnswers
 	errs := map[string]string{}
@@ -190,17 +188,16 @@ func answersFrom(kind workflows.TaskKind, form url.Values) (workflows.TaskAnswer
 	case workflows.TaskFixContact:
 		a.Email, a.Phone = v("email"), v("phone")
 		if a.Email != "" {
-			if addr, err := mail.ParseAddress(a.Email); err != nil || addr.Address != a.Email || !strings.Contains(a.Email[strings.LastIndexByte(a.Email, '@'):], ".") {
-				errs["email"] = fmt.Sprintf("%q is not an email address like jane@example.com", a.Email)
+			if err := contact.CheckEmail(a.Email); err != nil {
+				errs["email"] = err.Error()
 			}
 		}
 		if a.Phone != "" {
-			num, err := phonenumbers.Parse(a.Phone, "US")
-			if err != nil || !phonenumbers.IsValidNumber(num) {
-				errs["phone"] = fmt.Sprintf("%q is not a valid phone number; write it with its country code, e.g. +1 212 555 0142", a.Phone)
-			} else {
-				a.Phone = phonenumbers.Format(num, phonenumbers.E164)
+			phone, err := contact.NormalisePhone(a.Phone, region)
+			if err != nil {
+				errs["phone"] = err.Error()
 			}
+			a.Phone = phone
 		}
 	}
 	return a, errs

@@ -22,6 +22,7 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/contact"
 )
 
 //go:embed templates/*.html static/*
@@ -54,6 +55,9 @@ type Options struct {
 	// history: pass the one the Client was dialed with when payloads are encrypted. Nil means
 	// the SDK's default.
 	DataConverter converter.DataConverter
+	// PhoneRegion is the region (ISO 3166) of a corrected phone typed without its +country code
+	// (config.PhoneRegion); contact.DefaultRegion when empty.
+	PhoneRegion string
 	// Logger receives sign-ins and failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -100,6 +104,9 @@ func New(o Options) (*Inbox, error) {
 	}
 	if o.DataConverter == nil {
 		o.DataConverter = converter.GetDefaultDataConverter()
+	}
+	if o.PhoneRegion == "" {
+		o.PhoneRegion = contact.DefaultRegion
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -66,7 +66,7 @@ func (i *Inbox) handleCompleteTask(w http.ResponseWriter, r *http.Request, s ses
 		i.renderAlreadyDone(w, r, s, st, t)
 		return
 	}
-	answers, local := answersFrom(t.Kind, r.PostForm)
+	answers, local := answersFrom(t.Kind, r.PostForm, i.o.PhoneRegion)
 	v := i.taskPage(r, s, st, t)
 	v.Controls = i.formFor(t.Kind, r.PostForm, st)
 	if len(local) > 0 {

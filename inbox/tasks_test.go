@@ -188,7 +188,7 @@ func TestFixContactChecksTheShapeOfThePhoneBeforeSending(t *testing.T) {
 	if p.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad phone: %d", p.status)
 	}
-	mustContain(t, p, `id="err-phone"`, "is not a valid phone number")
+	mustContain(t, p, `id="err-phone"`, "is not a valid E.164 number")
 	if u, _ := h.fake.sent(); len(u) != 0 {
 		t.Errorf("a bad phone was sent")
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/winback/winback/contact"
 	"github.com/winback/winback/workflows"
 )
 
@@ -110,12 +111,12 @@ func readAnswers(r io.Reader, name string) (workflows.TaskAnswers, error) {
 // phone to E.164.
 func checkContact(a *workflows.TaskAnswers, region string) error {
 	if a.Email != "" {
-		if err := checkEmail(a.Email); err != nil {
+		if err := contact.CheckEmail(a.Email); err != nil {
 			return badInputf("email: %v", err)
 		}
 	}
 	if a.Phone != "" {
-		phone, err := normalisePhone(a.Phone, region)
+		phone, err := contact.NormalisePhone(a.Phone, region)
 		if err != nil {
 			return badInputf("phone: %v", err)
 		}

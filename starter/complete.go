@@ -60,9 +60,8 @@ is printed and the exit code is 2. On success it says what happens next.`,
 				return err
 			}
 			taskID := argv[1]
-			region = strings.ToUpper(region)
-			if err := checkRegion(region); err != nil {
-				return badInputf("--default-region: %v", err)
+			if err := checkRegionFlag(&region); err != nil {
+				return err
 			}
 			req := workflows.CompleteTaskRequest{TaskID: taskID, By: as}
 			given := false
@@ -92,11 +91,11 @@ is printed and the exit code is 2. On success it says what happens next.`,
 				return err
 			}
 			if !given {
-				if req.Answers, err = a.promptAnswers(ctx, c, id, taskID, yes); err != nil {
+				if req.Answers, err = a.promptAnswers(ctx, c, id, taskID, phoneRegion(region, a.cfg), yes); err != nil {
 					return err
 				}
 			}
-			if err := checkContact(&req.Answers, region); err != nil {
+			if err := checkContact(&req.Answers, phoneRegion(region, a.cfg)); err != nil {
 				return err
 			}
 			var res workflows.CompleteTaskResult
@@ -112,7 +111,7 @@ is printed and the exit code is 2. On success it says what happens next.`,
 	}
 	cmd.Flags().StringVar(&as, "as", "", "who is completing the task: its assignee or their manager (required)")
 	cmd.Flags().StringVar(&answersFile, "answers", "", `read the answers from this JSON file (a TaskAnswers object; "-" reads standard input)`)
-	cmd.Flags().StringVar(&region, "default-region", "US", "region (ISO 3166) of a --phone written without +country code")
+	cmd.Flags().StringVar(&region, "default-region", "", regionHelp)
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "with prompts: send without asking for confirmation")
 	flags.register(cmd.Flags())
 	_ = cmd.MarkFlagRequired("as")
@@ -120,7 +119,7 @@ is printed and the exit code is 2. On success it says what happens next.`,
 }
 
 // promptAnswers finds the task's kind through the status query and asks for its answers.
-func (a *app) promptAnswers(ctx context.Context, c client.Client, customerID, taskID string, yes bool) (workflows.TaskAnswers, error) {
+func (a *app) promptAnswers(ctx context.Context, c client.Client, customerID, taskID, region string, yes bool) (workflows.TaskAnswers, error) {
 	st, err := a.queryStatus(ctx, c, customerID)
 	if err != nil {
 		return workflows.TaskAnswers{}, err
@@ -147,6 +146,9 @@ func (a *app) promptAnswers(ctx context.Context, c client.Client, customerID, ta
 		return answers, badInputf("stopped before the last answer; nothing was sent")
 	}
 	if err != nil {
+		return answers, err
+	}
+	if err := checkContact(&answers, region); err != nil {
 		return answers, err
 	}
 	if err := workflows.ValidateAnswers(task.Kind, answers); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/contact"
 )
 
 // launchOptions are the launch flags that are not customer fields.
@@ -90,14 +91,14 @@ bad rows.`,
 			if opts.concurrency < 1 {
 				return badInputf("--concurrency %d: launch at least 1 at a time", opts.concurrency)
 			}
-			opts.region = strings.ToUpper(opts.region)
-			if err := checkRegion(opts.region); err != nil {
-				return badInputf("--default-region: %v", err)
+			if err := checkRegionFlag(&opts.region); err != nil {
+				return err
 			}
 			cfg, err := a.config()
 			if err != nil {
 				return err
 			}
+			opts.region = phoneRegion(opts.region, cfg)
 			sms, err := newSMSCheck(cfg.TemplatesDir, cfg.SendGrid.FromName, cfg.Playbook)
 			if err != nil {
 				return err
@@ -115,7 +116,7 @@ bad rows.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.csv, "csv", "", `launch every customer of this CSV file ("-" reads standard input)`)
-	f.StringVar(&opts.region, "default-region", "US", "region (ISO 3166) of phone numbers written without +country code")
+	f.StringVar(&opts.region, "default-region", "", regionHelp)
 	f.BoolVar(&opts.dryRun, "dry-run", false, "validate and print what would launch; start nothing, and do not contact Temporal")
 	f.BoolVar(&opts.strict, "strict", false, "launch nothing if any row is bad")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "how many campaigns to start at a time")
@@ -188,4 +189,32 @@ func (a *app) openInput(name string) (io.ReadCloser, error) {
 		return nil, badInputf("cannot read %s: %v", name, err)
 	}
 	return f, nil
+}
+
+// regionHelp is the help of --default-region.
+const regionHelp = "region (ISO 3166) of phone numbers written without +country code (default: WINBACK_PHONE_REGION, or US)"
+
+// checkRegionFlag upper-cases a --default-region and checks it; an empty one is left for
+// phoneRegion.
+func checkRegionFlag(region *string) error {
+	if *region == "" {
+		return nil
+	}
+	*region = strings.ToUpper(*region)
+	if err := contact.CheckRegion(*region); err != nil {
+		return badInputf("--default-region: %v", err)
+	}
+	return nil
+}
+
+// phoneRegion is the region national phone numbers are read in: --default-region when given,
+// else the configured one.
+func phoneRegion(flag string, cfg *config.Config) string {
+	switch {
+	case flag != "":
+		return flag
+	case cfg != nil && cfg.PhoneRegion != "":
+		return cfg.PhoneRegion
+	}
+	return contact.DefaultRegion
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,9 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/contact"
 	"github.com/winback/winback/workflows"
 )
 
@@ -121,12 +119,12 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 		}
 	}
 	if ok["email"] {
-		if err := checkEmail(r.Email); err != nil {
+		if err := contact.CheckEmail(r.Email); err != nil {
 			bad("email", "%v", err)
 		}
 	}
 	if ok["phone"] && r.Phone != "" {
-		phone, err := normalisePhone(r.Phone, v.Region)
+		phone, err := contact.NormalisePhone(r.Phone, v.Region)
 		if err != nil {
 			bad("phone", "%v", err)
 		}
@@ -204,44 +202,6 @@ func checkCustomerID(id string) error {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\'' || r == '"' || r == '\\' || r == '`'
 	}); i >= 0 {
 		return fmt.Errorf("%q has %q in it; customer IDs may not hold spaces, quotes or backslashes", id, []rune(id[i:])[0])
-	}
-	return nil
-}
-
-// checkEmail accepts a bare address with a domain: "jane@example.com", not
-// "Jane <jane@example.com>".
-func checkEmail(s string) error {
-	addr, err := mail.ParseAddress(s)
-	if err != nil {
-		return fmt.Errorf("%q is not an email address", s)
-	}
-	if addr.Address != s {
-		return fmt.Errorf("%q is not a bare address; write just %s", s, addr.Address)
-	}
-	at := strings.LastIndexByte(s, '@')
-	if !strings.Contains(s[at+1:], ".") {
-		return fmt.Errorf("%q has no domain; write it like jane@example.com", s)
-	}
-	return nil
-}
-
-// normalisePhone returns a phone number in E.164. Numbers without a +country code are read in
-// region (ISO 3166, e.g. "US").
-func normalisePhone(s, region string) (string, error) {
-	num, err := phonenumbers.Parse(s, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		if strings.HasPrefix(s, "+") {
-			return "", fmt.Errorf("%q is not a valid E.164 number", s)
-		}
-		return "", fmt.Errorf("%q is not a valid phone number in region %s; write it in E.164, e.g. +14155550123", s, region)
-	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
-}
-
-// checkRegion accepts a region phonenumbers knows, for --default-region.
-func checkRegion(region string) error {
-	if !phonenumbers.GetSupportedRegions()[region] {
-		return fmt.Errorf("%q is not a region code; use an ISO 3166 code such as US, GB or DE", region)
 	}
 	return nil
 }

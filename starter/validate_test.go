@@ -244,25 +244,6 @@ func TestTenThousandRowsThreeBad(t *testing.T) {
 	}
 }
 
-func TestNormalisePhoneRegions(t *testing.T) {
-	for _, tc := range []struct{ in, region, want string }{
-		{"020 7946 0958", "GB", "+442079460958"},
-		{"+1 (212) 555-0142", "GB", "+12125550142"},
-		{"030 901820", "DE", "+4930901820"},
-	} {
-		got, err := normalisePhone(tc.in, tc.region)
-		if err != nil || got != tc.want {
-			t.Errorf("normalisePhone(%q, %s) = %q, %v; want %q", tc.in, tc.region, got, err, tc.want)
-		}
-	}
-	if err := checkRegion("XX"); err == nil {
-		t.Error("region XX accepted")
-	}
-	if err := checkRegion("GB"); err != nil {
-		t.Error(err)
-	}
-}
-
 // A launch with a phone carries the keyed hash an inbound SMS finds the campaign by, never the
 // phone itself.
 func TestLaunchCarriesTheContactKey(t *testing.T) {

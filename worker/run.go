@@ -76,7 +76,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	ib, err := inbox.New(inbox.Options{
 		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), Outbox: outbox,
-		TemporalUIURL: cfg.TemporalUIURL, DataConverter: dc, Logger: logger,
+		TemporalUIURL: cfg.TemporalUIURL, DataConverter: dc, PhoneRegion: cfg.PhoneRegion, Logger: logger,
 	})
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)

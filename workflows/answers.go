@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/winback/winback/contact"
 )
 
 // FieldError is a rejected answer: which field, and why. The CLI and the inbox show it next to
@@ -60,6 +62,18 @@ func ValidateAnswers(kind TaskKind, a TaskAnswers) error {
 	case TaskFixContact:
 		if strings.TrimSpace(a.Email) == "" && strings.TrimSpace(a.Phone) == "" {
 			errs = append(errs, FieldError{"email", "give a corrected email or phone"})
+		}
+		// The clients normalise what people type; the campaign takes only what it can send to.
+		if a.Email != "" {
+			//workflowcheck:ignore net/mail's parser is pure: only its debug logging, which is off, looks otherwise.
+			if err := contact.CheckEmail(a.Email); err != nil {
+				errs = append(errs, FieldError{"email", err.Error()})
+			}
+		}
+		if a.Phone != "" {
+			if err := contact.CheckE164(a.Phone); err != nil {
+				errs = append(errs, FieldError{"phone", err.Error()})
+			}
 		}
 	default:
 		errs = append(errs, FieldError{"kind", fmt.Sprintf("unknown task kind %q", kind)})
