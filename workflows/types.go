@@ -1,6 +1,9 @@
 package workflows
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // WorkflowType is the registered name of the campaign workflow.
 const WorkflowType = "WinBackCampaign"
@@ -26,8 +29,18 @@ const (
 	QueryStatus = "status"
 )
 
+// workflowIDPrefix starts every campaign's workflow ID.
+const workflowIDPrefix = "winback:"
+
 // WorkflowID returns the campaign's workflow ID for a customer: one campaign per customer.
-func WorkflowID(customerID string) string { return "winback:" + customerID }
+func WorkflowID(customerID string) string { return workflowIDPrefix + customerID }
+
+// CustomerID returns the customer of a campaign's workflow ID; false when the ID is not a
+// campaign's.
+func CustomerID(workflowID string) (string, bool) {
+	id, ok := strings.CutPrefix(workflowID, workflowIDPrefix)
+	return id, ok && id != ""
+}
 
 // Stage is a step of the win-back playbook, as shown in WinBackStage.
 type Stage string
