@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/codec"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/inbox"
@@ -73,6 +74,9 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("codec: %w", err)
 	}
+	// The inbox, the webhooks and the gauges reach campaigns through one client.
+	cc := campaigns.New(c, campaigns.Options{Namespace: cfg.Temporal.ClientOptions.Namespace,
+		TaskQueue: cfg.Temporal.TaskQueue, DataConverter: dc})
 	ib, err := inbox.New(inbox.Options{
 		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), Outbox: outbox,
@@ -84,7 +88,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	ib.Register(mux)
 
 	wh, err := webhooks.New(webhooks.Options{
-		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, PublicURL: cfg.PublicURL,
+		Client: cc, PublicURL: cfg.PublicURL,
 		TwilioAuthToken:   cfg.Twilio.AuthToken,
 		SendGridPublicKey: cfg.SendGrid.WebhookPublicKey,
 		LinkSecret:        cfg.LinkSecret,

@@ -90,6 +90,13 @@ func New(statuses ...workflows.CampaignStatus) *Fake {
 	return f
 }
 
+// SetDown makes every call fail with ErrDown, or not.
+func (f *Fake) SetDown(down bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Down = down
+}
+
 // Put adds or replaces a campaign.
 func (f *Fake) Put(c Campaign) {
 	f.mu.Lock()
