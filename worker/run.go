@@ -131,7 +131,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		return nil
 	})
 	g.Go(func() error {
-		m.watchVisibility(ctx, c, cfg.Temporal.ClientOptions.Namespace, 15*time.Second, logger)
+		m.watchVisibility(ctx, cc, 15*time.Second, logger)
 		return nil
 	})
 	g.Go(func() error {
