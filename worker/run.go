@@ -74,13 +74,14 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("codec: %w", err)
 	}
-	// The inbox, the webhooks and the gauges reach campaigns through one client.
+	// The inbox, the webhooks and the gauges reach campaigns through one client; a page or a
+	// webhook waits at most callTimeout for each call.
 	cc := campaigns.New(c, campaigns.Options{Namespace: cfg.Temporal.ClientOptions.Namespace,
-		TaskQueue: cfg.Temporal.TaskQueue, DataConverter: dc})
+		TaskQueue: cfg.Temporal.TaskQueue, DataConverter: dc, CallTimeout: callTimeout})
 	ib, err := inbox.New(inbox.Options{
-		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
+		Client: cc, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), Outbox: outbox,
-		TemporalUIURL: cfg.TemporalUIURL, DataConverter: dc, PhoneRegion: cfg.PhoneRegion, Logger: logger,
+		TemporalUIURL: cfg.TemporalUIURL, PhoneRegion: cfg.PhoneRegion, Logger: logger,
 	})
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
@@ -142,6 +143,9 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	})
 	return g.Wait()
 }
+
+// callTimeout bounds each call the inbox, the webhooks and the gauges make to a campaign.
+const callTimeout = 10 * time.Second
 
 // activityOptions hands the activities what they need from config, and nothing else.
 func activityOptions(cfg *config.Config, logger *slog.Logger) activities.Options {
