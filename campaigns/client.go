@@ -75,9 +75,9 @@ type Options struct {
 
 // Client reaches campaigns through a Temporal client. Make one with New.
 type Client struct {
-	tc  client.Client
-	o   Options
-	now func() time.Time
+	tc    client.Client
+	o     Options
+	owned bool // Dial made tc: Close closes it
 }
 
 // New returns a Client over a dialed Temporal client (config.Config.Dial). Closing tc is the
@@ -89,7 +89,7 @@ func New(tc client.Client, o Options) *Client {
 	if o.DataConverter == nil {
 		o.DataConverter = converter.GetDefaultDataConverter()
 	}
-	return &Client{tc: tc, o: o, now: time.Now}
+	return &Client{tc: tc, o: o}
 }
 
 // call bounds one call to Temporal by Options.CallTimeout.

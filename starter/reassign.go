@@ -27,13 +27,13 @@ reassign; the campaign checks that and refuses otherwise (exit 2).`,
 			if err != nil {
 				return err
 			}
-			c, err := a.client(ctx)
+			api, err := a.campaigns(ctx)
 			if err != nil {
 				return err
 			}
-			var res workflows.ReassignResult
-			if err := a.update(ctx, c, id, workflows.UpdateReassignTask, req, &res); err != nil {
-				return err
+			res, err := api.Reassign(ctx, id, req)
+			if err != nil {
+				return a.campaignError(ctx, id, "send "+workflows.UpdateReassignTask, err)
 			}
 			if a.json() {
 				return writeJSON(a.stdout, res)

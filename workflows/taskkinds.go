@@ -101,6 +101,9 @@ type Field struct {
 	Choices []Choice
 	// Missing is the validator's message when a required answer is missing.
 	Missing string
+	// RequiredWhen says in words when an answer that is not always required is: "when
+	// walking away".
+	RequiredWhen string
 
 	mustGive     bool                   // required whatever the other answers say
 	requiredWhen func(TaskAnswers) bool // required when it holds
@@ -118,6 +121,8 @@ type Kind struct {
 	Kind   TaskKind
 	Label  string
 	Fields []Field
+	// Note says in words what its rules across fields ask: "one or both".
+	Note string
 
 	check func(TaskAnswers) []FieldError // rules across fields
 	tidy  func(*TaskAnswers)             // drops answers the others make moot
@@ -325,19 +330,20 @@ var kinds = []Kind{
 			Missing: "say whether we pursue this customer (true) or walk away (false)", mustGive: true,
 			verdict: func(a *TaskAnswers) **bool { return &a.Pursue }},
 		{Name: "offer", Flag: "offer", Label: "Offer", Question: "The offer (when pursuing)", Type: FieldChoice,
-			Choices: choices(Offers), requiredWhen: pursuing, asked: pursuing,
+			Choices: choices(Offers), RequiredWhen: "when pursuing", requiredWhen: pursuing, asked: pursuing,
 			text: func(a *TaskAnswers) *string { return (*string)(&a.Offer) }},
 		{Name: "whatWeChanged", Flag: "what-we-changed", Label: "What we changed",
 			Question: "What we changed because of their input", Type: FieldLongText,
-			Hint:    "The revisit email tells the customer exactly this, so write it to them: “we've added a dedicated support line”. Not needed for stay in touch.",
-			Missing: "what we changed because of their input (the revisit email says it) is required", requiredWhen: planning, asked: planning,
+			Hint:         "The revisit email tells the customer exactly this, so write it to them: “we've added a dedicated support line”. Not needed for stay in touch.",
+			Missing:      "what we changed because of their input (the revisit email says it) is required",
+			RequiredWhen: "when pursuing with an offer other than stay_in_touch", requiredWhen: planning, asked: planning,
 			text: func(a *TaskAnswers) *string { return &a.WhatWeChanged }},
 		{Name: "offerDetails", Flag: "offer-details", Label: "Offer details", Type: FieldText,
 			Hint: "For example: 25% off for two years.", asked: planning,
 			text: func(a *TaskAnswers) *string { return &a.OfferDetails }},
 		{Name: "rationale", Flag: "rationale", Label: "Rationale", Type: FieldLongText,
 			Hint:    "Required when walking away: why we let them go.",
-			Missing: "the rationale for walking away is required", requiredWhen: walkingAway,
+			Missing: "the rationale for walking away is required", RequiredWhen: "when walking away", requiredWhen: walkingAway,
 			asked: func(a TaskAnswers) bool { return !pursuing(a) || planning(a) },
 			text:  func(a *TaskAnswers) *string { return &a.Rationale }},
 	}, tidy: func(a *TaskAnswers) {
@@ -354,7 +360,7 @@ var kinds = []Kind{
 		{Name: "phone", Flag: "phone", Label: "Corrected phone", Type: FieldPhone,
 			Hint: "With its country code, e.g. +1 212 555 0142.", Empty: "keep the current one",
 			text: func(a *TaskAnswers) *string { return &a.Phone }},
-	}, check: checkContact},
+	}, Note: "one or both", check: checkContact},
 }
 
 // choices lists enum values with their words for people.

@@ -414,10 +414,12 @@ func (f *Fake) SetUpSearchAttributes(context.Context) (campaigns.AttributePlan, 
 	}
 	if len(plan.Add) > 0 {
 		f.added = maps.Clone(plan.Add)
-		if f.Attributes == nil {
-			f.Attributes = map[string]enums.IndexedValueType{}
+		merged := maps.Clone(f.Attributes) // the test's map stays as it gave it
+		if merged == nil {
+			merged = map[string]enums.IndexedValueType{}
 		}
-		maps.Copy(f.Attributes, plan.Add)
+		maps.Copy(merged, plan.Add)
+		f.Attributes = merged
 	}
 	return plan, nil
 }

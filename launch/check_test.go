@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"fmt"
@@ -99,7 +99,7 @@ func TestCheckEachKindOfBadValue(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.column+"="+tc.value[:min(len(tc.value), 20)], func(t *testing.T) {
 			r := goodRow()
-			*r.field(tc.column) = tc.value
+			*r.Field(tc.column) = tc.value
 			_, problems := testValidator().Check(r)
 			if len(problems) != 1 {
 				t.Fatalf("problems = %v, want exactly one", problems)
@@ -127,7 +127,7 @@ func TestCheckGoodValues(t *testing.T) {
 		{"manager", "maria"},
 	} {
 		r := goodRow()
-		*r.field(tc.column) = tc.value
+		*r.Field(tc.column) = tc.value
 		if _, problems := testValidator().Check(r); len(problems) > 0 {
 			t.Errorf("%s=%q: %v", tc.column, tc.value, problems)
 		}
@@ -198,7 +198,7 @@ func TestCheckFileKeepsReadingProblemsInRowOrder(t *testing.T) {
 		Problems: []Problem{{Row: 7, Message: "is not valid CSV"}, {Row: 3, Message: "has 2 fields"}},
 	}
 	_, problems := testValidator().CheckFile(f)
-	if rows := badRows(problems); !slices.Equal(rows, []int{3, 5, 7}) {
+	if rows := BadRows(problems); !slices.Equal(rows, []int{3, 5, 7}) {
 		t.Errorf("bad rows = %v, want [3 5 7] (problems %v)", rows, problems)
 	}
 }
