@@ -1,4 +1,8 @@
-package main
+// Package workerapp is the winback worker process: the Temporal worker running the campaigns
+// and their activities, and the one HTTP server for the rep inbox, the provider webhooks, the
+// sandbox outbox, the codec endpoint, /metrics and /healthz. The winback-worker command runs
+// it; tests run it in-process with Run.
+package workerapp
 
 import (
 	"context"
@@ -26,9 +30,9 @@ import (
 	"github.com/winback/winback/workflows"
 )
 
-// run connects to Temporal, starts the worker and the HTTP server, and returns when ctx ends
-// (Ctrl-C) or either of them fails.
-func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
+// Run connects to Temporal, starts the worker and the HTTP server, and returns when ctx ends
+// (Ctrl-C: nil) or either of them fails.
+func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	logger.Info("Starting winback-worker", "config", cfg)
 	m := newMetrics()
 	defer m.closer.Close()
