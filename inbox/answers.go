@@ -38,24 +38,15 @@ func (i *Inbox) answersSoFar(st workflows.CampaignStatus) []answered {
 func answerLines(kind workflows.TaskKind, a workflows.TaskAnswers) []qa {
 	d, _ := workflows.KindOf(kind)
 	var out []qa
-	for _, f := range d.Fields {
-		if !f.Given(a) {
-			continue
-		}
-		var answer string
-		switch f.Type {
-		case workflows.FieldList:
-			answer = strings.Join(f.List(a), "\n")
-		case workflows.FieldYesNo:
-			answer = "Yes"
-		case workflows.FieldVerdict:
-			answer = map[bool]string{true: "Yes", false: "No"}[*f.Verdict(a)]
+	for _, x := range d.Answers(a) {
+		answer := strings.Join(x.Values, "\n")
+		switch x.Field.Type {
 		case workflows.FieldChoice:
-			answer = f.ChoiceLabel(f.Text(a))
-		default:
-			answer = f.Text(a)
+			answer = x.Field.ChoiceLabel(answer)
+		case workflows.FieldYesNo, workflows.FieldVerdict:
+			answer = capitalise(answer)
 		}
-		out = append(out, qa{Q: f.Label, A: answer, Quote: f.Quote})
+		out = append(out, qa{Q: x.Field.Label, A: answer, Quote: x.Field.Quote})
 	}
 	return out
 }

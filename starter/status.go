@@ -133,22 +133,8 @@ func printStatus(w io.Writer, customerID string, st workflows.CampaignStatus, no
 func answerLines(kind workflows.TaskKind, a workflows.TaskAnswers) [][2]string {
 	d, _ := workflows.KindOf(kind)
 	var lines [][2]string
-	for _, f := range d.Fields {
-		if !f.Given(a) {
-			continue
-		}
-		var answer string
-		switch f.Type {
-		case workflows.FieldList:
-			answer = strings.Join(f.List(a), "; ")
-		case workflows.FieldYesNo:
-			answer = "yes"
-		case workflows.FieldVerdict:
-			answer = map[bool]string{true: "yes", false: "no"}[*f.Verdict(a)]
-		default:
-			answer = f.Text(a)
-		}
-		lines = append(lines, [2]string{f.Label, answer})
+	for _, x := range d.Answers(a) {
+		lines = append(lines, [2]string{x.Field.Label, strings.Join(x.Values, "; ")})
 	}
 	return lines
 }

@@ -157,6 +157,37 @@ func (k Kind) Tidy(a *TaskAnswers) {
 	}
 }
 
+// Answer is one answer given to a task, as words.
+type Answer struct {
+	Field Field
+	// Values are a list's items, "yes" or "no" for a yes/no or a verdict, a choice's value,
+	// or the text.
+	Values []string
+}
+
+// Answers lists the answers given to a task of this kind, in the kind's order, for a display.
+func (k Kind) Answers(a TaskAnswers) []Answer {
+	var out []Answer
+	for _, f := range k.Fields {
+		if !f.Given(a) {
+			continue
+		}
+		var v []string
+		switch f.Type {
+		case FieldList:
+			v = f.List(a)
+		case FieldYesNo:
+			v = []string{"yes"}
+		case FieldVerdict:
+			v = []string{map[bool]string{true: "yes", false: "no"}[*f.Verdict(a)]}
+		default:
+			v = []string{f.Text(a)}
+		}
+		out = append(out, Answer{Field: f, Values: v})
+	}
+	return out
+}
+
 // Required reports whether the answer must be given, given the others.
 func (f Field) Required(a TaskAnswers) bool {
 	return f.mustGive || (f.requiredWhen != nil && f.requiredWhen(a))
