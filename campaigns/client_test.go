@@ -14,6 +14,7 @@ import (
 
 	"github.com/winback/winback/activities"
 	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/internal/testenv"
 	"github.com/winback/winback/workflows"
 )
@@ -61,18 +62,6 @@ func input(customer string) workflows.CampaignInput {
 	}
 }
 
-// eventually retries check until it passes (visibility lags a little), for 20 seconds at most.
-func eventually(t *testing.T, what string, check func() error) {
-	t.Helper()
-	var err error
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if err = check(); err == nil {
-			return
-		}
-	}
-	t.Fatalf("%s: %v", what, err)
-}
-
 // One Client against a real dev server and worker: every way in to a campaign, and the typed
 // errors its users rely on.
 func TestClientAgainstTheDevServer(t *testing.T) {
@@ -92,7 +81,7 @@ func TestClientAgainstTheDevServer(t *testing.T) {
 
 	// Status and input.
 	var st workflows.CampaignStatus
-	eventually(t, "backstory open", func() (err error) {
+	campaignstest.Eventually(t, 20*time.Second, "backstory open", func() (err error) {
 		st, err = c.Status(ctx, "cl-1")
 		if err == nil && (len(st.Tasks) == 0 || st.Tasks[0].ID != "backstory") {
 			err = fmt.Errorf("tasks %+v", st.Tasks)
@@ -135,7 +124,7 @@ func TestClientAgainstTheDevServer(t *testing.T) {
 	}
 
 	// Lists: campaigns by filter (a quoted value reaches the server intact), counts, tasks.
-	eventually(t, "listed", func() error {
+	campaignstest.Eventually(t, 20*time.Second, "listed", func() error {
 		page, err := c.Campaigns(ctx, campaigns.Filter{Status: campaigns.Running, Segment: "o'brien's", People: []string{"bob", "x'y"}}, campaigns.Page{})
 		if err != nil || len(page.Campaigns) != 1 || page.Campaigns[0].CustomerID != "cl-1" || page.Campaigns[0].Status != campaigns.StatusRunning {
 			return fmt.Errorf("page %+v, %v", page, err)
@@ -146,7 +135,7 @@ func TestClientAgainstTheDevServer(t *testing.T) {
 		}
 		return nil
 	})
-	eventually(t, "bob's tasks", func() error {
+	campaignstest.Eventually(t, 20*time.Second, "bob's tasks", func() error {
 		l, err := c.Tasks(ctx, campaigns.TaskFilter{People: []string{"bob"}, Assignees: []string{"bob"}}, campaigns.Page{})
 		if err != nil || len(l.Tasks) != 1 || l.Tasks[0].Task.ID != "exit-interview" || l.Tasks[0].Manager != "maria" || len(l.Failures) != 0 {
 			return fmt.Errorf("tasks %+v, %v", l, err)
@@ -158,7 +147,7 @@ func TestClientAgainstTheDevServer(t *testing.T) {
 	if err := c.Cancel(ctx, "cl-1", workflows.CancelSignal{By: "ops", Reason: "test over"}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "closed", func() error {
+	campaignstest.Eventually(t, 20*time.Second, "closed", func() error {
 		err := c.OptOut(ctx, "cl-1", workflows.OptOutSignal{Channel: workflows.ChannelSMS, Source: "test"})
 		if !errors.Is(err, campaigns.ErrClosed) {
 			return fmt.Errorf("opt-out after cancel: %v, want ErrClosed", err)

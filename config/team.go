@@ -99,15 +99,16 @@ func loadTeam(src *source, p *problems) Team {
 	if !set {
 		return Team{}
 	}
-	team, err := readTeam(path)
+	team, err := ReadTeam(path)
 	if err != nil {
 		p.addf("%s: %v", src.origin("WINBACK_TEAM"), err)
 	}
 	return team
 }
 
-// readTeam reads and checks a team file; errors name the file and the person.
-func readTeam(path string) (Team, error) {
+// ReadTeam reads and checks a team file (WINBACK_TEAM's format, as in team.example.yaml);
+// errors name the file and the person.
+func ReadTeam(path string) (Team, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Team{}, err

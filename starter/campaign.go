@@ -38,6 +38,17 @@ func (a *app) campaignError(ctx context.Context, customerID, doing string, err e
 	return fmt.Errorf("customer %s: %s: %w", customerID, doing, err)
 }
 
+// customer checks a CUSTOMER argument and connects to the campaigns, for a command about one
+// customer's campaign.
+func (a *app) customer(ctx context.Context, arg string) (string, campaigns.API, error) {
+	id, err := customerArg(arg)
+	if err != nil {
+		return "", nil, err
+	}
+	api, err := a.campaigns(ctx)
+	return id, api, err
+}
+
 // customerArg checks a CUSTOMER argument like a CSV customer_id.
 func customerArg(id string) (string, error) {
 	if err := launch.CheckCustomerID(id); err != nil {

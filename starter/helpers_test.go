@@ -17,12 +17,14 @@ import (
 // testNow is the launch time of the tests: 2026-03-10 15:00 UTC.
 var testNow = time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
 
-// testTeam is the example team: two reps and their manager.
-var testTeam = config.Team{People: []config.Person{
-	{ID: "alice", Name: "Alice Archer", Email: "alice@example.com", TimeZone: "America/New_York", Role: config.RoleRep, Manager: "maria"},
-	{ID: "bob", Name: "Bob Baker", Email: "bob@example.com", TimeZone: "Europe/London", Role: config.RoleRep, Manager: "maria"},
-	{ID: "maria", Name: "Maria Moreno", Email: "maria@example.com", TimeZone: "America/New_York", Role: config.RoleManager},
-}}
+// testTeam is the example team (config/team.example.yaml): reps alice and bob, manager maria.
+var testTeam = func() config.Team {
+	team, err := config.ReadTeam("../config/team.example.yaml")
+	if err != nil {
+		panic(err)
+	}
+	return team
+}()
 
 // testConfig is the configuration the command tests run with.
 func testConfig() *config.Config {

@@ -23,11 +23,7 @@ reassign; the campaign checks that and refuses otherwise (exit 2).`,
   winback reassign C-1042 --task thank-you-call --to carol --as alice --reason "On leave"`,
 		Args: args("CUSTOMER"),
 		RunE: a.action(func(ctx context.Context, _ *cobra.Command, argv []string) error {
-			id, err := customerArg(argv[0])
-			if err != nil {
-				return err
-			}
-			api, err := a.campaigns(ctx)
+			id, api, err := a.customer(ctx, argv[0])
 			if err != nil {
 				return err
 			}

@@ -27,11 +27,7 @@ running to answer.`,
   winback status C-1042 -o json | jq '.tasks[] | select(.status == "open")'`,
 		Args: args("CUSTOMER"),
 		RunE: a.action(func(ctx context.Context, _ *cobra.Command, argv []string) error {
-			id, err := customerArg(argv[0])
-			if err != nil {
-				return err
-			}
-			api, err := a.campaigns(ctx)
+			id, api, err := a.customer(ctx, argv[0])
 			if err != nil {
 				return err
 			}

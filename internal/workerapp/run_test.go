@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/internal/testenv"
 	"github.com/winback/winback/internal/workerapp"
@@ -68,7 +69,7 @@ func TestRunServesAndRunsCampaignsInProcess(t *testing.T) {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
-	eventually(t, "healthz", func() error {
+	campaignstest.Eventually(t, 30*time.Second, "healthz", func() error {
 		if code, body := get("/healthz"); code != http.StatusOK {
 			return fmt.Errorf("%d %s", code, body)
 		}
@@ -92,7 +93,7 @@ func TestRunServesAndRunsCampaignsInProcess(t *testing.T) {
 	if _, err := api.Start(ctx, in, campaigns.Relaunch); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the worker runs the campaign", func() error {
+	campaignstest.Eventually(t, 30*time.Second, "the worker runs the campaign", func() error {
 		st, err := api.Status(ctx, "wa-1")
 		if err == nil && (len(st.Tasks) == 0 || st.Tasks[0].ID != "backstory") {
 			err = fmt.Errorf("tasks %+v", st.Tasks)
@@ -105,16 +106,4 @@ func TestRunServesAndRunsCampaignsInProcess(t *testing.T) {
 	if code, _ := get("/inbox/signin"); code != http.StatusOK {
 		t.Errorf("/inbox/signin: %d", code)
 	}
-}
-
-// eventually retries check until it passes, for 30 seconds at most.
-func eventually(t *testing.T, what string, check func() error) {
-	t.Helper()
-	var err error
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if err = check(); err == nil {
-			return
-		}
-	}
-	t.Fatalf("%s: %v", what, err)
 }
