@@ -6,23 +6,18 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// repoRoot is the repository's top folder.
-func repoRoot() string {
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
-}
+	"github.com/winback/winback/internal/testenv"
+)
 
 // imports lists the imports of each Go file of a package folder, by file name.
 func imports(t *testing.T, dir string) map[string][]string {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(repoRoot(), dir, "*.go"))
+	files, err := filepath.Glob(filepath.Join(testenv.RepoRoot(), dir, "*.go"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("%s: no Go files (%v)", dir, err)
 	}
