@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/sendgrid/rest"
+
+	"github.com/winback/winback/contact"
 )
 
 // Default provider endpoints, used when Options leaves a base URL empty.
@@ -146,7 +148,7 @@ func (o Options) validate() error {
 	if o.TwilioFrom == "" && o.TwilioMessagingServiceSID == "" {
 		errs = append(errs, errors.New("activities: TwilioFrom and TwilioMessagingServiceSID are both empty: set the sending number (E.164) or a Messaging Service SID"))
 	}
-	if o.TwilioFrom != "" && o.TwilioMessagingServiceSID == "" && !e164.MatchString(o.TwilioFrom) {
+	if o.TwilioFrom != "" && o.TwilioMessagingServiceSID == "" && !contact.IsE164(o.TwilioFrom) {
 		errs = append(errs, fmt.Errorf("activities: TwilioFrom %q is not an E.164 number like +15017122661", o.TwilioFrom))
 	}
 	for _, u := range []struct{ field, value string }{

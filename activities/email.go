@@ -12,6 +12,8 @@ import (
 	"github.com/sendgrid/rest"
 	"github.com/sendgrid/sendgrid-go"
 	sgmail "github.com/sendgrid/sendgrid-go/helpers/mail"
+
+	"github.com/winback/winback/contact"
 )
 
 // The custom_args every email carries, so SendGrid event webhooks route back to the campaign.
@@ -100,11 +102,11 @@ func checkEmailRequest(r EmailRequest) (to string, err error) {
 	if err := checkKeys(r.Key, r.WorkflowID, r.Template); err != nil {
 		return "", err
 	}
-	addr, perr := mail.ParseAddress(strings.TrimSpace(r.To))
-	if strings.TrimSpace(r.To) == "" || perr != nil || addr.Name != "" {
+	to = strings.TrimSpace(r.To)
+	if contact.CheckEmail(to) != nil {
 		return "", nonRetryable(ErrInvalidRecipient, "the recipient email address in To is missing or not a valid address: correct it (a bare address like name@example.com), then send again")
 	}
-	return addr.Address, nil
+	return to, nil
 }
 
 func checkKeys(key, workflowID, template string) error {

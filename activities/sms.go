@@ -4,16 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 
 	"github.com/twilio/twilio-go/client"
 	api "github.com/twilio/twilio-go/rest/api/v2010"
-)
 
-// e164 is a phone number in E.164: +, a country code that does not start with 0, 15 digits at most.
-var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+	"github.com/winback/winback/contact"
+)
 
 // SendSMS sends one text message through Twilio, once per r.Key: when the ledger already holds
 // the key it returns the recorded result with Deduplicated set and sends nothing. It writes an
@@ -29,7 +27,7 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 		return SendResult{}, err
 	}
 	to := strings.TrimSpace(r.To)
-	if !e164.MatchString(to) {
+	if !contact.IsE164(to) {
 		return SendResult{}, nonRetryable(ErrInvalidRecipient, "the recipient phone number in To is missing or not in E.164 form (like +15017122661): correct the customer's phone, then send again")
 	}
 	log := a.log.With("workflowId", r.WorkflowID, "step", r.Step, "key", r.Key, "template", r.Template)

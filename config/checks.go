@@ -10,8 +10,6 @@ import (
 )
 
 var (
-	// e164 is an international phone number: +, country code, at most 15 digits.
-	e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 	// twilioAccountSID, twilioMessagingSID and sendGridTemplateID are the providers' ID shapes.
 	twilioAccountSID   = regexp.MustCompile(`^AC[0-9a-fA-F]{32}$`)
 	twilioMessagingSID = regexp.MustCompile(`^MG[0-9a-fA-F]{32}$`)

@@ -30,6 +30,9 @@ type Config struct {
 	Playbook workflows.Playbook
 	// Team is the reps and managers from the WINBACK_TEAM file; an empty team accepts any IDs.
 	Team Team
+	// PhoneRegion is the region (ISO 3166) of phone numbers written without their +country code
+	// (WINBACK_PHONE_REGION, default US), for the launcher and the inbox.
+	PhoneRegion string
 	// TemplatesDir overrides the embedded message templates (WINBACK_TEMPLATES_DIR, optional).
 	TemplatesDir string
 	// WorkflowCacheSize is how many campaigns a worker keeps in memory between their workflow
@@ -73,6 +76,7 @@ func load(lookup func(string) (string, bool), environ func() []string) (*Config,
 	c.WorkflowCacheSize = loadCacheSize(src, &p)
 	c.DataDir, c.TemplatesDir = loadDirs(src, &p)
 	c.Database = loadDatabase(src, c.DataDir, &p)
+	c.PhoneRegion = loadPhoneRegion(src, &p)
 	c.LogLevel = loadLogLevel(src, &p)
 	c.SendGrid = loadSendGrid(src, c.PublicURL, &p)
 	c.Twilio = loadTwilio(src, c.PublicURL, &p)

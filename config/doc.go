@@ -38,6 +38,7 @@
 //	WINBACK_CODEC_KEYS[_FILE]        -                     payload encryption keys: id=base64(32 bytes), first encrypts
 //	WINBACK_PLAYBOOK                 built-in              playbook file (YAML or JSON) over the default
 //	WINBACK_TEAM                     -                     team file (YAML); unset accepts any rep and manager IDs
+//	WINBACK_PHONE_REGION             US                    region (ISO 3166) of phone numbers written without +country code
 //	SENDGRID_API_KEY[_FILE]          - (sandbox)           SendGrid API key; unset sends to the local sandbox
 //	SENDGRID_BASE_URL                by mode               https://api.sendgrid.com, or PUBLIC_URL/sandbox/sendgrid
 //	SENDGRID_TEMPLATE_ID             -                     dynamic template ID (d-...)

@@ -47,13 +47,3 @@ func ParseDuration(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
-
-// formatDuration prints a duration the way playbook authors write it: whole days as "7d", the
-// rest as Go does ("2h30m0s").
-func formatDuration(d time.Duration) string {
-	const day = 24 * time.Hour
-	if d != 0 && d%day == 0 {
-		return strconv.FormatInt(int64(d/day), 10) + "d"
-	}
-	return d.String()
-}

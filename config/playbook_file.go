@@ -29,7 +29,7 @@ func ReadPlaybook(path string) (workflows.Playbook, error) {
 	if err := decodePlaybook(path, data, &pb); err != nil {
 		return workflows.Playbook{}, err
 	}
-	if err := ValidatePlaybook(pb); err != nil {
+	if err := pb.Validate(); err != nil {
 		return workflows.Playbook{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return pb, nil
@@ -40,7 +40,7 @@ func loadPlaybook(src *source, p *problems) workflows.Playbook {
 	path, set := src.get("WINBACK_PLAYBOOK")
 	if !set {
 		pb := workflows.DefaultPlaybook()
-		if err := ValidatePlaybook(pb); err != nil {
+		if err := pb.Validate(); err != nil {
 			p.addf("default playbook: %v", err) // a bug in workflows, caught by the tests
 		}
 		return pb

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"time"
 	_ "time/tzdata" // time zones validate the same in a distroless image
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gopkg.in/yaml.v3"
 
+	"github.com/winback/winback/contact"
 	"github.com/winback/winback/workflows"
 )
 
@@ -99,15 +99,16 @@ func loadTeam(src *source, p *problems) Team {
 	if !set {
 		return Team{}
 	}
-	team, err := readTeam(path)
+	team, err := ReadTeam(path)
 	if err != nil {
 		p.addf("%s: %v", src.origin("WINBACK_TEAM"), err)
 	}
 	return team
 }
 
-// readTeam reads and checks a team file; errors name the file and the person.
-func readTeam(path string) (Team, error) {
+// ReadTeam reads and checks a team file (WINBACK_TEAM's format, as in team.example.yaml);
+// errors name the file and the person.
+func ReadTeam(path string) (Team, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return Team{}, err
@@ -147,7 +148,7 @@ func (t Team) check() error {
 			p.addf("%s: role %q is not rep or manager", at, person.Role)
 		}
 		if person.Email != "" {
-			if a, err := mail.ParseAddress(person.Email); err != nil || a.Address != person.Email {
+			if contact.CheckEmail(person.Email) != nil {
 				p.addf("%s: %q is not an email address", at, person.Email)
 			}
 		}

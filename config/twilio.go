@@ -1,5 +1,7 @@
 package config
 
+import "github.com/winback/winback/contact"
+
 // Twilio is how SMS is sent: through Twilio with credentials, or to the local sandbox (which
 // speaks the same wire API) without them.
 type Twilio struct {
@@ -65,7 +67,7 @@ func loadTwilio(src *source, publicURL string, p *problems) Twilio {
 	}
 
 	tw.From, _ = src.get("TWILIO_FROM")
-	if tw.From != "" && !e164.MatchString(tw.From) {
+	if tw.From != "" && !contact.IsE164(tw.From) {
 		p.addf("%s: %q is not an E.164 number like +14155550123", src.origin("TWILIO_FROM"), tw.From)
 	}
 	tw.MessagingServiceSID, _ = src.get("TWILIO_MESSAGING_SERVICE_SID")

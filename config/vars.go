@@ -42,6 +42,7 @@ var variables = []string{
 	// Campaign rules and people.
 	"WINBACK_PLAYBOOK",
 	"WINBACK_TEAM",
+	"WINBACK_PHONE_REGION",
 
 	// Email.
 	"SENDGRID_API_KEY",

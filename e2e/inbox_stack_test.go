@@ -18,6 +18,7 @@ import (
 
 	"github.com/winback/winback/activities"
 	"github.com/winback/winback/activities/activitiestest"
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/inbox"
 	"github.com/winback/winback/internal/testenv"
@@ -30,6 +31,7 @@ type inboxStack struct {
 	t      *testing.T
 	server *testenv.DevServer
 	client client.Client
+	api    *campaigns.Client // the inbox's way in, and the tests'
 	sender *inboxSender
 	team   config.Team
 	url    string // the inbox server's base URL
@@ -60,7 +62,8 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 		t.Fatal(err)
 	}
 	s.team = cfg.Team
-	ib, err := inbox.New(inbox.Options{Client: c, Namespace: "default", Team: cfg.Team, Secret: cfg.InboxSecret,
+	s.api = campaigns.New(c, campaigns.Options{Namespace: "default", TaskQueue: s.queue, CallTimeout: 10 * time.Second})
+	ib, err := inbox.New(inbox.Options{Client: s.api, Namespace: "default", Team: cfg.Team, Secret: cfg.InboxSecret,
 		Outbox: s.sender.outbox, TemporalUIURL: "http://127.0.0.1:8233"})
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +99,7 @@ func (s *inboxStack) launch(customer, company, rep string, pb workflows.Playbook
 			Competitor: "Globex", CompetitorOffer: "20% cheaper for two years"},
 		Owners: owners, Playbook: pb,
 	}
-	if _, err := workflows.Start(context.Background(), s.client, s.queue, in); err != nil {
+	if _, err := s.api.Start(context.Background(), in, campaigns.Relaunch); err != nil {
 		s.t.Fatal(err)
 	}
 }
@@ -105,22 +108,12 @@ func (s *inboxStack) launch(customer, company, rep string, pb workflows.Playbook
 func (s *inboxStack) complete(customer, taskID, by string, a workflows.TaskAnswers) {
 	s.t.Helper()
 	ctx := context.Background()
-	wid := workflows.WorkflowID(customer)
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		v, err := s.client.QueryWorkflow(ctx, wid, "", workflows.QueryStatus)
-		if err != nil {
+		st, err := s.api.Status(ctx, customer)
+		if err != nil || !slices.ContainsFunc(st.Tasks, func(t workflows.Task) bool { return t.ID == taskID && t.Status == workflows.TaskOpen }) {
 			continue
 		}
-		var st workflows.CampaignStatus
-		if v.Get(&st) != nil || !slices.ContainsFunc(st.Tasks, func(t workflows.Task) bool { return t.ID == taskID && t.Status == workflows.TaskOpen }) {
-			continue
-		}
-		h, err := s.client.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: workflows.UpdateCompleteTask,
-			WaitForStage: client.WorkflowUpdateStageCompleted, Args: []any{workflows.CompleteTaskRequest{TaskID: taskID, By: by, Answers: a}}})
-		if err == nil {
-			err = h.Get(ctx, nil)
-		}
-		if err != nil {
+		if _, err := s.api.Complete(ctx, customer, workflows.CompleteTaskRequest{TaskID: taskID, By: by, Answers: a}); err != nil {
 			s.t.Fatalf("complete %s of %s: %v", taskID, customer, err)
 		}
 		return

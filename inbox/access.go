@@ -6,7 +6,8 @@ import (
 )
 
 // Who may see and do what. The handlers check these before calling the campaign, and pass
-// the signed-in person as By, so the campaign's own validators check again.
+// the signed-in person as By, so the campaign's own validators check again; who may complete
+// or reassign is the campaign's own rule (workflows.MayComplete...), so they cannot disagree.
 //
 //   - A rep sees and completes the tasks assigned to them, and sees the campaigns of accounts
 //     they own or have a task in.
@@ -29,29 +30,36 @@ func (i *Inbox) inTeam(m config.Person, personID string) bool {
 }
 
 // canSeeTask: the task is theirs, or (managers) their team's or in a campaign they manage.
-func (i *Inbox) canSeeTask(p config.Person, st workflows.CampaignStatus, t workflows.Task) bool {
+func (i *Inbox) canSeeTask(p config.Person, manager string, t workflows.Task) bool {
 	if t.Assignee == p.ID {
 		return true
 	}
-	return isManager(p) && (st.Manager == p.ID || i.inTeam(p, t.Assignee))
+	return isManager(p) && (manager == p.ID || i.inTeam(p, t.Assignee))
 }
 
-// canCompleteTask mirrors the CompleteTask validator: the assignee, or the campaign's manager.
+// canCompleteTask is the campaign's own rule (workflows.MayComplete): the assignee, or the
+// campaign's manager.
 func (i *Inbox) canCompleteTask(p config.Person, st workflows.CampaignStatus, t workflows.Task) bool {
-	return t.Assignee == p.ID || (isManager(p) && st.Manager == p.ID)
+	return workflows.MayComplete(t, p.ID, st.Manager)
+}
+
+// canReassignTask: in the inbox only managers hand tasks on (a rep asks their manager), and
+// then by the campaign's own rule (workflows.MayReassign).
+func (i *Inbox) canReassignTask(p config.Person, st workflows.CampaignStatus, t workflows.Task) bool {
+	return isManager(p) && workflows.MayReassign(t, p.ID, st.Manager)
 }
 
 // canSeeCampaign: the account is theirs or they have a task in it; managers also their team's.
-func (i *Inbox) canSeeCampaign(p config.Person, st workflows.CampaignStatus) bool {
-	if st.Rep == p.ID || st.Manager == p.ID {
+func (i *Inbox) canSeeCampaign(p config.Person, rep, manager string, tasks []workflows.Task) bool {
+	if rep == p.ID || manager == p.ID {
 		return true
 	}
-	for _, t := range st.Tasks {
-		if i.canSeeTask(p, st, t) {
+	for _, t := range tasks {
+		if i.canSeeTask(p, manager, t) {
 			return true
 		}
 	}
-	return isManager(p) && i.inTeam(p, st.Rep)
+	return isManager(p) && i.inTeam(p, rep)
 }
 
 // canManageCampaign: the campaign's manager, or the manager of its rep.
@@ -59,9 +67,9 @@ func (i *Inbox) canManageCampaign(p config.Person, st workflows.CampaignStatus) 
 	return isManager(p) && (st.Manager == p.ID || i.inTeam(p, st.Rep))
 }
 
-// canMoveAccount mirrors the ReassignTask validator for the whole account.
+// canMoveAccount: a manager, by the campaign's own rule (workflows.MayMoveAccount).
 func (i *Inbox) canMoveAccount(p config.Person, st workflows.CampaignStatus) bool {
-	return isManager(p) && st.Manager == p.ID
+	return isManager(p) && workflows.MayMoveAccount(p.ID, st.Rep, st.Manager)
 }
 
 // reassignTargets are the people a manager may hand work to: everyone in the team file who

@@ -33,53 +33,20 @@ func (i *Inbox) answersSoFar(st workflows.CampaignStatus) []answered {
 	return out
 }
 
-// answerLines puts a task's answers in words, leaving out what was not answered.
+// answerLines puts a task's answers in words, by its kind's definition, leaving out what was
+// not answered.
 func answerLines(kind workflows.TaskKind, a workflows.TaskAnswers) []qa {
+	d, _ := workflows.KindOf(kind)
 	var out []qa
-	add := func(q, ans string) {
-		if strings.TrimSpace(ans) != "" {
-			out = append(out, qa{Q: q, A: ans})
+	for _, x := range d.Answers(a) {
+		answer := strings.Join(x.Values, "\n")
+		switch x.Field.Type {
+		case workflows.FieldChoice:
+			answer = x.Field.ChoiceLabel(answer)
+		case workflows.FieldYesNo, workflows.FieldVerdict:
+			answer = capitalise(answer)
 		}
-	}
-	switch kind {
-	case workflows.TaskBackstory:
-		add("What happened, from our side", a.OurSide)
-		add("Landmines", strings.Join(a.Landmines, "\n"))
-		add("Strengths", a.Strengths)
-		add("Weaknesses", a.Weaknesses)
-	case workflows.TaskExitInterview:
-		add("Why are you leaving us?", a.WhyLeaving)
-		add("What would we need to do to keep you as a customer?", a.WhatWouldKeepYou)
-		for n := range out {
-			out[n].Quote = true
-		}
-		add("Reason", label(reasonLabels, string(a.Reason)))
-		add("Scope", label(scopeLabels, string(a.Scope)))
-		if a.IsItMe {
-			to := a.NewRep
-			if to == "" {
-				to = "the manager"
-			}
-			add("Is it me?", "Yes: the account moves to "+to)
-		}
-	case workflows.TaskDecision:
-		switch {
-		case a.Pursue == nil:
-		case *a.Pursue:
-			add("Decision", "Pursue")
-		default:
-			add("Decision", "Walk away")
-		}
-		add("Rationale", a.Rationale)
-		add("What we changed", a.WhatWeChanged)
-		add("Offer", label(offerLabels, string(a.Offer)))
-		add("Offer details", a.OfferDetails)
-	case workflows.TaskThankYouCall, workflows.TaskCheckInCall:
-		add("Outcome", label(callOutcomeLabels, string(a.Outcome)))
-		add("Notes", a.Notes)
-	case workflows.TaskFixContact:
-		add("Corrected email", a.Email)
-		add("Corrected phone", a.Phone)
+		out = append(out, qa{Q: x.Field.Label, A: answer, Quote: x.Field.Quote})
 	}
 	return out
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/winback/winback/campaigns/campaignstest"
 )
 
 func TestSignInSetsASecureSessionCookieAndShowsTheTasks(t *testing.T) {
@@ -94,7 +96,7 @@ func TestExpiredSessionGoesToSignInWithAMessage(t *testing.T) {
 	if post.status != http.StatusSeeOther || !strings.Contains(post.location, "expired=1") {
 		t.Errorf("POST with an expired session: status %d, location %q", post.status, post.location)
 	}
-	if u, _ := h.fake.sent(); len(u) != 0 {
+	if u := h.fake.Updates(); len(u) != 0 {
 		t.Errorf("an expired session sent %d updates", len(u))
 	}
 }
@@ -168,7 +170,7 @@ func TestSignInOnlyReturnsToInboxPages(t *testing.T) {
 }
 
 func TestNewRefusesAShortSecret(t *testing.T) {
-	_, err := New(Options{Client: newFakeClient(), Secret: []byte("short")})
+	_, err := New(Options{Client: campaignstest.New(), Secret: []byte("short")})
 	if err == nil || !strings.Contains(err.Error(), "at least 16") {
 		t.Fatalf("New with a 5-byte secret: %v", err)
 	}

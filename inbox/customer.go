@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -55,12 +56,12 @@ func (i *Inbox) handleCustomer(w http.ResponseWriter, r *http.Request, s session
 // false, the page explaining why has been written.
 func (i *Inbox) loadCampaign(w http.ResponseWriter, r *http.Request, s session) (workflows.CampaignStatus, bool) {
 	customerID := r.PathValue("customer")
-	st, err := i.status(r.Context(), customerID)
+	st, err := i.o.Client.Status(r.Context(), customerID)
 	if err != nil {
 		i.campaignProblem(w, r, s, customerID, err)
 		return st, false
 	}
-	if !i.canSeeCampaign(s.Person, st) {
+	if !i.canSeeCampaign(s.Person, st.Rep, st.Manager, st.Tasks) {
 		i.log.Warn("Inbox: refused a campaign that is not the person's", "user", s.Person.ID, "customer", customerID)
 		i.renderMessage(w, r, &s, http.StatusForbidden, "This customer is not yours",
 			fmt.Sprintf("Customer %s's account belongs to %s. You can open only the customers you work on.", customerID, i.name(st.Rep)))
@@ -74,13 +75,12 @@ func (i *Inbox) customerPage(r *http.Request, s session, st workflows.CampaignSt
 		CustomerID: st.CustomerID, Status: st, RepName: i.name(st.Rep), ManagerName: i.name(st.Manager),
 		Running: st.Stage != workflows.StageClosed, Known: i.answersSoFar(st), Timeline: i.timeline(st),
 	}
-	if in, err := i.campaignInput(r.Context(), st.CustomerID); err == nil {
-		v.Customer = in
+	if in, err := i.o.Client.Input(r.Context(), st.CustomerID); err == nil {
+		v.Customer = &in
 	} else {
 		i.log.Warn("Inbox: the campaign's customer details could not be read", "customer", st.CustomerID, "error", err)
 	}
-	tasks, _ := i.collect(s.Person, []workflows.CampaignStatus{st}, i.now())
-	v.OpenTasks = tasks
+	v.OpenTasks = i.openTasks(s.Person, st, i.now())
 	if i.o.Outbox != nil {
 		v.Sent = i.o.Outbox(workflows.WorkflowID(st.CustomerID))
 		slices.Reverse(v.Sent)
@@ -105,12 +105,12 @@ func (i *Inbox) timeline(st workflows.CampaignStatus) []event {
 			Detail: fmt.Sprintf("Rep %s, manager %s.", i.name(st.Rep), i.name(st.Manager))})
 	}
 	for _, t := range st.Tasks {
-		out = append(out, event{At: t.Created, Kind: "task", Title: "Task opened: " + label(kindLabels, string(t.Kind)),
+		out = append(out, event{At: t.Created, Kind: "task", Title: "Task opened: " + t.Kind.Label(),
 			Detail: fmt.Sprintf("%s. For %s.", t.Title, i.name(t.Assignee)), Link: taskURL(st.CustomerID, t.ID)})
 		// A done decision task shows as the campaign's Decision, below.
 		if t.Status == workflows.TaskDone && t.Answers != nil && !(t.Kind == workflows.TaskDecision && st.Decision != nil) {
 			out = append(out, event{At: t.Completed, Kind: "done",
-				Title:  fmt.Sprintf("%s done by %s", label(kindLabels, string(t.Kind)), i.name(t.CompletedBy)),
+				Title:  fmt.Sprintf("%s done by %s", t.Kind.Label(), i.name(t.CompletedBy)),
 				Fields: answerLines(t.Kind, *t.Answers)})
 		}
 	}
@@ -131,7 +131,7 @@ func (i *Inbox) timeline(st workflows.CampaignStatus) []event {
 	if d := st.Decision; d != nil {
 		title, offer := "Decision: walk away", ""
 		if d.Pursue {
-			title, offer = "Decision: pursue", label(offerLabels, string(d.Offer))
+			title, offer = "Decision: pursue", d.Offer.Label()
 		}
 		by := i.name(d.By)
 		if d.By == "policy" {
@@ -185,7 +185,7 @@ func (i *Inbox) managerAction(w http.ResponseWriter, r *http.Request, s session)
 		return st, false
 	case st.Stage == workflows.StageClosed:
 		i.renderMessage(w, r, &s, http.StatusConflict, "The campaign has closed",
-			fmt.Sprintf("Customer %s's campaign ended (%s), so nothing was changed.", st.CustomerID, label(outcomeLabels, string(st.Outcome))),
+			fmt.Sprintf("Customer %s's campaign ended (%s), so nothing was changed.", st.CustomerID, st.Outcome.Label()),
 			link{customerURL(st.CustomerID), "See customer " + st.CustomerID})
 		return st, false
 	}
@@ -199,7 +199,9 @@ func (i *Inbox) handleWonBack(w http.ResponseWriter, r *http.Request, s session)
 		return
 	}
 	sig := workflows.CustomerReturnedSignal{Source: source(s.Person), Note: strings.TrimSpace(r.PostFormValue("note"))}
-	i.sent(w, r, s, st, workflows.SignalCustomerReturned, sig, "Customer marked won back",
+	i.sent(w, r, s, st, workflows.SignalCustomerReturned, func(ctx context.Context) error {
+		return i.o.Client.CustomerReturned(ctx, st.CustomerID, sig)
+	}, "Customer marked won back",
 		"The campaign closes as won back in a moment, cancelling whatever it was waiting for.")
 }
 
@@ -217,7 +219,9 @@ func (i *Inbox) handleOptOut(w http.ResponseWriter, r *http.Request, s session) 
 		return
 	}
 	what := map[workflows.Channel]string{workflows.ChannelEmail: "email", workflows.ChannelSMS: "text messages"}[ch]
-	i.sent(w, r, s, st, workflows.SignalOptOut, workflows.OptOutSignal{Channel: ch, Source: source(s.Person)},
+	i.sent(w, r, s, st, workflows.SignalOptOut, func(ctx context.Context) error {
+		return i.o.Client.OptOut(ctx, st.CustomerID, workflows.OptOutSignal{Channel: ch, Source: source(s.Person)})
+	},
 		"Customer opted out of "+what, "Nothing more is sent to them by "+what+", from now on.")
 }
 
@@ -235,7 +239,9 @@ func (i *Inbox) handleCancel(w http.ResponseWriter, r *http.Request, s session) 
 		i.render(w, &s, http.StatusUnprocessableEntity, "customer", "Customer "+st.CustomerID, v)
 		return
 	}
-	i.sent(w, r, s, st, workflows.SignalCancel, workflows.CancelSignal{By: s.Person.ID, Reason: reason},
+	i.sent(w, r, s, st, workflows.SignalCancel, func(ctx context.Context) error {
+		return i.o.Client.Cancel(ctx, st.CustomerID, workflows.CancelSignal{By: s.Person.ID, Reason: reason})
+	},
 		"Campaign cancelled", "The campaign closes as cancelled in a moment; nothing more is sent.")
 }
 
@@ -260,9 +266,7 @@ func (i *Inbox) handleMoveAccount(w http.ResponseWriter, r *http.Request, s sess
 		refuse("Choose who takes the account. Nothing was changed.")
 		return
 	}
-	var res workflows.ReassignResult
-	err := i.update(r.Context(), st.CustomerID, workflows.UpdateReassignTask,
-		workflows.ReassignRequest{To: to, By: s.Person.ID, Reason: reason}, &res)
+	res, err := i.o.Client.Reassign(r.Context(), st.CustomerID, workflows.ReassignRequest{To: to, By: s.Person.ID, Reason: reason})
 	if err != nil {
 		if kind, msg := classify(err); kind == problemRejected {
 			refuse("The campaign refused: " + msg)
@@ -277,8 +281,9 @@ func (i *Inbox) handleMoveAccount(w http.ResponseWriter, r *http.Request, s sess
 }
 
 // sent sends a signal and shows what it will do.
-func (i *Inbox) sent(w http.ResponseWriter, r *http.Request, s session, st workflows.CampaignStatus, name string, arg any, heading, next string) {
-	if err := i.signal(r.Context(), st.CustomerID, name, arg); err != nil {
+func (i *Inbox) sent(w http.ResponseWriter, r *http.Request, s session, st workflows.CampaignStatus, name string,
+	send func(context.Context) error, heading, next string) {
+	if err := send(r.Context()); err != nil {
 		i.campaignProblem(w, r, s, st.CustomerID, err)
 		return
 	}

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/client"
-
 	"github.com/winback/winback/workflows"
 )
 
@@ -16,7 +14,7 @@ func TestCustomerPageShowsStageTimelineAndAnswers(t *testing.T) {
 	st := fixtures()[0]
 	st.Messages = []workflows.Message{{Step: "revisit-email", Channel: workflows.ChannelEmail, Template: "revisit", Status: "sent", At: testNow.Add(-10 * time.Hour)}}
 	st.Escalations = []workflows.Escalation{{TaskID: "exit-interview", Kind: "reminder", To: "alice", At: testNow.Add(-5 * time.Hour), Note: "overdue"}}
-	h.fake.setStatus(st)
+	h.fake.SetStatus(st)
 	p := h.signedIn("alice").get("/inbox/customers/acme")
 	if p.status != http.StatusOK {
 		t.Fatalf("customer page: %d\n%s", p.status, p.body)
@@ -49,17 +47,17 @@ func TestManagerMarksWonBackOptsOutAndCancels(t *testing.T) {
 	if p := maria.post("/inbox/customers/globex/cancel", url.Values{"csrf": {csrf}, "reason": {"duplicate"}}); p.status != http.StatusOK {
 		t.Fatalf("cancel: %d", p.status)
 	}
-	_, signals := h.fake.sent()
+	signals := h.fake.Signals()
 	if len(signals) != 3 {
 		t.Fatalf("%d signals, want 3: %+v", len(signals), signals)
 	}
-	if s := signals[0].arg.(workflows.CustomerReturnedSignal); signals[0].name != workflows.SignalCustomerReturned || s.Source != "inbox:maria" || s.Note != "signed again" {
+	if s := signals[0].Arg.(workflows.CustomerReturnedSignal); signals[0].Name != workflows.SignalCustomerReturned || s.Source != "inbox:maria" || s.Note != "signed again" {
 		t.Errorf("won back signal %+v", signals[0])
 	}
-	if s := signals[1].arg.(workflows.OptOutSignal); s.Channel != workflows.ChannelSMS || s.Source != "inbox:maria" {
+	if s := signals[1].Arg.(workflows.OptOutSignal); s.Channel != workflows.ChannelSMS || s.Source != "inbox:maria" {
 		t.Errorf("opt-out signal %+v", signals[1])
 	}
-	if s := signals[2].arg.(workflows.CancelSignal); s.By != "maria" || s.Reason != "duplicate" {
+	if s := signals[2].Arg.(workflows.CancelSignal); s.By != "maria" || s.Reason != "duplicate" {
 		t.Errorf("cancel signal %+v", signals[2])
 	}
 }
@@ -77,14 +75,14 @@ func TestRepCannotUseManagerActions(t *testing.T) {
 	if p := h.signedIn("nina").get("/inbox/customers/acme"); p.status != http.StatusForbidden {
 		t.Errorf("another team's manager on acme: %d, want 403", p.status)
 	}
-	if u, s := h.fake.sent(); len(u)+len(s) != 0 {
+	if u, s := h.fake.Updates(), h.fake.Signals(); len(u)+len(s) != 0 {
 		t.Errorf("a rep's manager actions reached the campaign: %d updates, %d signals", len(u), len(s))
 	}
 }
 
 func TestManagerReassignsATask(t *testing.T) {
 	h := newHarness(t)
-	h.fake.updateFn = func(o client.UpdateWorkflowOptions) (any, error) {
+	h.fake.ReassignFn = func(string, workflows.ReassignRequest) (workflows.ReassignResult, error) {
 		return workflows.ReassignResult{Moved: []string{"exit-interview"}, Next: "bob now owns [exit-interview]"}, nil
 	}
 	maria := h.signedIn("maria")
@@ -95,9 +93,9 @@ func TestManagerReassignsATask(t *testing.T) {
 		t.Fatalf("reassign: %d\n%s", p.status, p.body)
 	}
 	mustContain(t, p, "bob now owns [exit-interview]")
-	updates, _ := h.fake.sent()
-	r := updates[0].Args[0].(workflows.ReassignRequest)
-	if updates[0].UpdateName != workflows.UpdateReassignTask || r.TaskID != "exit-interview" || r.To != "bob" || r.By != "maria" {
+	updates := h.fake.Updates()
+	r := updates[0].Arg.(workflows.ReassignRequest)
+	if updates[0].Name != workflows.UpdateReassignTask || r.TaskID != "exit-interview" || r.To != "bob" || r.By != "maria" {
 		t.Errorf("reassign update %+v", r)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/workflows"
 )
@@ -75,7 +76,7 @@ func fixtures() []workflows.CampaignStatus {
 type harness struct {
 	t     *testing.T
 	inbox *Inbox
-	fake  *fakeClient
+	fake  *campaignstest.Fake
 	srv   *httptest.Server
 	mu    sync.Mutex
 	now   time.Time
@@ -83,7 +84,7 @@ type harness struct {
 
 func newHarness(t *testing.T, tweak ...func(*Options)) *harness {
 	t.Helper()
-	h := &harness{t: t, fake: newFakeClient(fixtures()...), now: testNow}
+	h := &harness{t: t, fake: campaignstest.New(fixtures()...), now: testNow}
 	o := Options{Client: h.fake, Namespace: "default", Team: testTeam(t), Secret: []byte("0123456789abcdef-test-secret")}
 	for _, fn := range tweak {
 		fn(&o)

@@ -4,9 +4,9 @@
 // or cancel a campaign. It is served by the worker's HTTP server under /inbox.
 //
 // Every page is rendered on the server with html/template; there is no front-end build. The
-// campaign workflow stays the source of truth: the inbox reads it with the status query and
-// changes it only with its Updates (whose validators check the answers and who may answer)
-// and Signals.
+// campaign workflow stays the source of truth: the inbox reads it and changes it only through
+// the campaigns client, with its Updates (whose validators check the answers and who may
+// answer) and Signals. Its forms are made from the task kinds' definitions (workflows.Kinds).
 package inbox
 
 import (
@@ -18,10 +18,9 @@ import (
 	"net/http"
 	"time"
 
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/converter"
-
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/contact"
 )
 
 //go:embed templates/*.html static/*
@@ -33,8 +32,8 @@ const DefaultSessionTTL = 12 * time.Hour
 // Options are what the inbox needs from the worker.
 type Options struct {
 	// Client reaches the campaigns.
-	Client client.Client
-	// Namespace is the Temporal namespace the campaigns run in (for visibility and UI links).
+	Client campaigns.API
+	// Namespace is the Temporal namespace the campaigns run in, for links to the Temporal UI.
 	Namespace string
 	// Team holds the people who may sign in: those with a PasswordHash.
 	Team config.Team
@@ -50,10 +49,9 @@ type Options struct {
 	// TemporalUIURL is the Temporal UI's base URL (http://127.0.0.1:8233), for a link from a
 	// customer page to its workflow. Empty hides the link.
 	TemporalUIURL string
-	// DataConverter decodes the campaign's input (the customer's contact details) from its
-	// history: pass the one the Client was dialed with when payloads are encrypted. Nil means
-	// the SDK's default.
-	DataConverter converter.DataConverter
+	// PhoneRegion is the region (ISO 3166) of a corrected phone typed without its +country code
+	// (config.PhoneRegion); contact.DefaultRegion when empty.
+	PhoneRegion string
 	// Logger receives sign-ins and failures; nil discards them.
 	Logger *slog.Logger
 }
@@ -87,7 +85,7 @@ type Inbox struct {
 // without WINBACK_TEAM) but then nobody can sign in, which the sign-in page says.
 func New(o Options) (*Inbox, error) {
 	if o.Client == nil {
-		return nil, errors.New("inbox: a Temporal client is required")
+		return nil, errors.New("inbox: a campaigns client is required")
 	}
 	if len(o.Secret) < 16 {
 		return nil, fmt.Errorf("inbox: the secret (WINBACK_INBOX_SECRET) has %d bytes; it needs at least 16", len(o.Secret))
@@ -98,8 +96,8 @@ func New(o Options) (*Inbox, error) {
 	if o.SessionTTL <= 0 {
 		o.SessionTTL = DefaultSessionTTL
 	}
-	if o.DataConverter == nil {
-		o.DataConverter = converter.GetDefaultDataConverter()
+	if o.PhoneRegion == "" {
+		o.PhoneRegion = contact.DefaultRegion
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 
 	"github.com/winback/winback/workflows"
 )
@@ -33,16 +32,24 @@ func (i *Inbox) handleOutbox(w http.ResponseWriter, r *http.Request, s session) 
 	}
 	byWorkflow := map[string][]OutboxMessage{}
 	for _, m := range i.o.Outbox("") {
-		if strings.HasPrefix(m.WorkflowID, workflows.WorkflowID("")) {
+		if _, ok := workflows.CustomerID(m.WorkflowID); ok {
 			byWorkflow[m.WorkflowID] = append(byWorkflow[m.WorkflowID], m)
 		}
 	}
-	ids := slices.Sorted(maps.Keys(byWorkflow))
-	statuses, failures := i.statuses(r.Context(), ids)
-	v := &outboxView{Failures: failures}
+	var ids []string
+	for _, wid := range slices.Sorted(maps.Keys(byWorkflow)) {
+		if id, ok := workflows.CustomerID(wid); ok {
+			ids = append(ids, id)
+		}
+	}
+	statuses, failures := i.o.Client.Statuses(r.Context(), ids)
+	for _, f := range failures {
+		i.log.Warn("Inbox: a campaign did not answer its status query", "customer", f.CustomerID, "error", f.Err)
+	}
+	v := &outboxView{Failures: len(failures)}
 	v.Nav = "outbox"
 	for _, st := range statuses {
-		if !i.canSeeCampaign(s.Person, st) {
+		if !i.canSeeCampaign(s.Person, st.Rep, st.Manager, st.Tasks) {
 			continue
 		}
 		msgs := byWorkflow[workflows.WorkflowID(st.CustomerID)]

@@ -32,11 +32,11 @@ func parsePages() (map[string]*pageTemplate, error) {
 }
 
 var funcs = template.FuncMap{
-	"reasonLabel":  func(r workflows.Reason) string { return label(reasonLabels, string(r)) },
-	"offerLabel":   func(o workflows.Offer) string { return label(offerLabels, string(o)) },
-	"stageLabel":   func(s workflows.Stage) string { return label(stageLabels, string(s)) },
-	"outcomeLabel": func(o workflows.Outcome) string { return label(outcomeLabels, string(o)) },
-	"kindLabel":    func(k workflows.TaskKind) string { return label(kindLabels, string(k)) },
+	"reasonLabel":  workflows.Reason.Label,
+	"offerLabel":   workflows.Offer.Label,
+	"stageLabel":   workflows.Stage.Label,
+	"outcomeLabel": workflows.Outcome.Label,
+	"kindLabel":    workflows.TaskKind.Label,
 	"customerURL":  customerURL,
 	"taskURL":      taskURL,
 }

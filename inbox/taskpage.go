@@ -1,11 +1,13 @@
 package inbox
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/workflows"
 )
@@ -66,7 +68,7 @@ func (i *Inbox) handleCompleteTask(w http.ResponseWriter, r *http.Request, s ses
 		i.renderAlreadyDone(w, r, s, st, t)
 		return
 	}
-	answers, local := answersFrom(t.Kind, r.PostForm)
+	answers, local := answersFrom(t.Kind, r.PostForm, i.o.PhoneRegion)
 	v := i.taskPage(r, s, st, t)
 	v.Controls = i.formFor(t.Kind, r.PostForm, st)
 	if len(local) > 0 {
@@ -76,33 +78,36 @@ func (i *Inbox) handleCompleteTask(w http.ResponseWriter, r *http.Request, s ses
 		return
 	}
 	req := workflows.CompleteTaskRequest{TaskID: t.ID, By: s.Person.ID, Answers: answers}
-	var res workflows.CompleteTaskResult
-	err := i.update(r.Context(), v.CustomerID, workflows.UpdateCompleteTask, req, &res)
+	res, err := i.o.Client.Complete(r.Context(), v.CustomerID, req)
 	if err == nil {
 		i.log.Info("Inbox: task completed", "customer", v.CustomerID, "task", t.ID, "by", s.Person.ID)
 		i.render(w, &s, http.StatusOK, "done", "Task done", &doneView{
-			Heading: "Task done", Text: fmt.Sprintf("%s for customer %s is recorded.", label(kindLabels, string(t.Kind)), v.CustomerID),
+			Heading: "Task done", Text: fmt.Sprintf("%s for customer %s is recorded.", t.Kind.Label(), v.CustomerID),
 			Next: res.Next, CustomerID: v.CustomerID,
 		})
 		return
 	}
+	var rej *campaigns.RejectedError
 	kind, msg := classify(err)
-	switch kind {
-	case problemRejected:
-		fields, general := rejection(msg)
-		if _, aboutTask := fields["taskId"]; aboutTask {
+	switch {
+	case kind == problemRejected && errors.As(err, &rej):
+		var general []string
+		if len(rej.Fields) == 0 {
+			general = []string{msg}
+		}
+		if _, aboutTask := rej.Field("taskId"); aboutTask {
 			// Someone else finished it (or it expired) between our look and the Update.
-			if fresh, err := i.status(r.Context(), v.CustomerID); err == nil {
+			if fresh, err := i.o.Client.Status(r.Context(), v.CustomerID); err == nil {
 				if ft := findTask(fresh, t.ID); ft != nil && ft.Status != workflows.TaskOpen {
 					i.renderAlreadyDone(w, r, s, fresh, *ft)
 					return
 				}
 			}
 		}
-		v.Summary, v.General = attachErrors(v.Controls, fields, general)
+		v.Summary, v.General = attachErrors(v.Controls, rej.Fields, general)
 		v.FocusErrors = true
 		i.render(w, &s, http.StatusUnprocessableEntity, "task", t.Title, v)
-	case problemUnavailable:
+	case kind == problemUnavailable:
 		i.log.Warn("Inbox: completing a task failed", "customer", v.CustomerID, "task", t.ID, "error", err)
 		v.General = []string{"Temporal did not answer in time, so we cannot tell whether your answers were recorded. " +
 			"Open the task again in a moment: if it is still open, send the form again."}
@@ -140,9 +145,7 @@ func (i *Inbox) handleReassignTask(w http.ResponseWriter, r *http.Request, s ses
 		i.render(w, &s, http.StatusUnprocessableEntity, "task", t.Title, v)
 		return
 	}
-	var res workflows.ReassignResult
-	err := i.update(r.Context(), v.CustomerID, workflows.UpdateReassignTask,
-		workflows.ReassignRequest{TaskID: t.ID, To: to, By: s.Person.ID, Reason: reason}, &res)
+	res, err := i.o.Client.Reassign(r.Context(), v.CustomerID, workflows.ReassignRequest{TaskID: t.ID, To: to, By: s.Person.ID, Reason: reason})
 	if err == nil {
 		i.log.Info("Inbox: task reassigned", "customer", v.CustomerID, "task", t.ID, "to", to, "by", s.Person.ID)
 		i.render(w, &s, http.StatusOK, "done", "Task reassigned", &doneView{
@@ -163,7 +166,7 @@ func (i *Inbox) handleReassignTask(w http.ResponseWriter, r *http.Request, s ses
 // it returns false, the page explaining why has been written.
 func (i *Inbox) loadTask(w http.ResponseWriter, r *http.Request, s session) (workflows.CampaignStatus, workflows.Task, bool) {
 	customerID, taskID := r.PathValue("customer"), r.PathValue("task")
-	st, err := i.status(r.Context(), customerID)
+	st, err := i.o.Client.Status(r.Context(), customerID)
 	if err != nil {
 		i.campaignProblem(w, r, s, customerID, err)
 		return st, workflows.Task{}, false
@@ -174,7 +177,7 @@ func (i *Inbox) loadTask(w http.ResponseWriter, r *http.Request, s session) (wor
 			fmt.Sprintf("Customer %s's campaign has no task %q.", customerID, taskID))
 		return st, workflows.Task{}, false
 	}
-	if !i.canSeeTask(s.Person, st, *t) {
+	if !i.canSeeTask(s.Person, st.Manager, *t) {
 		i.log.Warn("Inbox: refused a task that is not the person's", "user", s.Person.ID, "customer", customerID, "task", taskID)
 		text := fmt.Sprintf("Task %q of customer %s is assigned to %s. You can open only the tasks assigned to you.",
 			taskID, customerID, i.name(t.Assignee))
@@ -194,8 +197,8 @@ func (i *Inbox) taskPage(r *http.Request, s session, st workflows.CampaignStatus
 		Overdue: t.Status == workflows.TaskOpen && !t.Due.IsZero() && t.Due.Before(i.now()),
 		Known:   i.answersSoFar(st),
 	}
-	if in, err := i.campaignInput(r.Context(), st.CustomerID); err == nil {
-		v.Customer = in
+	if in, err := i.o.Client.Input(r.Context(), st.CustomerID); err == nil {
+		v.Customer = &in
 	} else {
 		i.log.Warn("Inbox: the campaign's customer details could not be read", "customer", st.CustomerID, "error", err)
 	}
@@ -210,7 +213,7 @@ func (i *Inbox) taskPage(r *http.Request, s session, st workflows.CampaignStatus
 	if !i.canCompleteTask(s.Person, st, t) {
 		v.ReadOnly = fmt.Sprintf("Only %s or the campaign's manager %s can complete this task.", i.name(t.Assignee), i.name(st.Manager))
 	}
-	if isManager(s.Person) && t.Status == workflows.TaskOpen && (t.Assignee == s.Person.ID || st.Manager == s.Person.ID) {
+	if t.Status == workflows.TaskOpen && i.canReassignTask(s.Person, st, t) {
 		v.CanReassign = true
 		v.Reassign = reassignForm{
 			Action:  taskURL(st.CustomerID, t.ID) + "/reassign",
@@ -237,7 +240,7 @@ func (i *Inbox) renderAlreadyDone(w http.ResponseWriter, r *http.Request, s sess
 			t.ID, st.CustomerID, clk.When(t.ExpireAt))
 	default:
 		text = fmt.Sprintf("Task %q of customer %s was cancelled: the campaign ended (%s). Nothing was changed.",
-			t.ID, st.CustomerID, label(outcomeLabels, string(st.Outcome)))
+			t.ID, st.CustomerID, st.Outcome.Label())
 	}
 	i.renderMessage(w, r, &s, http.StatusConflict, "This task is already closed", text,
 		link{customerURL(st.CustomerID), "See customer " + st.CustomerID})

@@ -4,13 +4,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
-
-	"github.com/winback/winback/config"
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/workflows"
 )
 
@@ -57,7 +55,7 @@ func TestRepGets403OnAnotherRepsTask(t *testing.T) {
 	if cp := b.get("/inbox/customers/umbrella"); cp.status != http.StatusForbidden {
 		t.Errorf("alice opening another team's customer: %d, want 403", cp.status)
 	}
-	if u, _ := h.fake.sent(); len(u) != 0 {
+	if u := h.fake.Updates(); len(u) != 0 {
 		t.Errorf("%d updates were sent", len(u))
 	}
 }
@@ -91,16 +89,19 @@ func TestFormWithoutOrWithAForgedCSRFTokenIsRefused(t *testing.T) {
 			t.Errorf("%s without a token: %d, want 403", name, p.status)
 		}
 	}
-	if u, s := h.fake.sent(); len(u)+len(s) != 0 {
+	if u, s := h.fake.Updates(), h.fake.Signals(); len(u)+len(s) != 0 {
 		t.Errorf("forged forms reached the campaign: %d updates, %d signals", len(u), len(s))
 	}
 }
 
 func TestValidatorErrorIsShownNextToItsFieldAndTheFormKeepsWhatWasTyped(t *testing.T) {
 	h := newHarness(t)
-	h.fake.updateFn = func(client.UpdateWorkflowOptions) (any, error) {
-		return nil, temporal.NewApplicationError(`whyLeaving: the answer to "Why are you leaving us?" is required; `+
-			`reason: "" is not one of competitor_price, let_down, no_longer_needed, outgrew, bad_fit, other; by: who knows`, "AnswerErrors")
+	h.fake.CompleteFn = func(string, workflows.CompleteTaskRequest) (workflows.CompleteTaskResult, error) {
+		return workflows.CompleteTaskResult{}, &campaigns.RejectedError{Message: "rejected", Fields: []workflows.FieldError{
+			{Field: "whyLeaving", Message: `the answer to "Why are you leaving us?" is required`, Code: workflows.CodeRequired},
+			{Field: "reason", Message: `"" is not one of competitor_price, let_down, no_longer_needed, outgrew, bad_fit, other`, Code: workflows.CodeRequired},
+			{Field: "by", Message: "who knows", Code: workflows.CodeInvalid},
+		}}
 	}
 	b := h.signedIn("alice")
 	path := "/inbox/customers/acme/tasks/exit-interview"
@@ -120,13 +121,13 @@ func TestValidatorErrorIsShownNextToItsFieldAndTheFormKeepsWhatWasTyped(t *testi
 		"Match &lt;Globex&gt;&#39;s price</textarea>",
 		`value="systemic" checked`,
 		`id="error-summary"`)
-	updates, _ := h.fake.sent()
+	updates := h.fake.Updates()
 	if len(updates) != 1 {
 		t.Fatalf("%d updates, want 1", len(updates))
 	}
-	req := updates[0].Args[0].(workflows.CompleteTaskRequest)
-	if updates[0].UpdateName != workflows.UpdateCompleteTask || req.By != "alice" || req.TaskID != "exit-interview" ||
-		req.Answers.WhatWouldKeepYou != "Match <Globex>'s price" || updates[0].WaitForStage != client.WorkflowUpdateStageCompleted {
+	req := updates[0].Arg.(workflows.CompleteTaskRequest)
+	if updates[0].Name != workflows.UpdateCompleteTask || updates[0].CustomerID != "acme" || req.By != "alice" || req.TaskID != "exit-interview" ||
+		req.Answers.WhatWouldKeepYou != "Match <Globex>'s price" {
 		t.Errorf("update %+v %+v", updates[0], req)
 	}
 }
@@ -140,8 +141,7 @@ func TestCompletedTaskShowsWhatHappensNext(t *testing.T) {
 		t.Fatalf("complete: %d\n%s", p.status, p.body)
 	}
 	mustContain(t, p, "Task done", "Next: something sensible.")
-	updates, _ := h.fake.sent()
-	got := updates[0].Args[0].(workflows.CompleteTaskRequest).Answers.Landmines
+	got := h.fake.Updates()[0].Arg.(workflows.CompleteTaskRequest).Answers.Landmines
 	if strings.Join(got, "|") != "billing dispute|a rude email" {
 		t.Errorf("landmines %q, want one per line, trimmed", got)
 	}
@@ -154,11 +154,12 @@ func TestTaskAlreadyCompletedBySomeoneElseChangesNothing(t *testing.T) {
 	csrf := b.csrf(path)
 
 	// The campaign's validator says so (maria finished it between our look and the Update).
-	h.fake.updateFn = func(client.UpdateWorkflowOptions) (any, error) {
+	h.fake.CompleteFn = func(string, workflows.CompleteTaskRequest) (workflows.CompleteTaskResult, error) {
 		st := fixtures()[0]
 		st.Tasks[1].Status, st.Tasks[1].CompletedBy, st.Tasks[1].Completed = workflows.TaskDone, "maria", testNow
-		h.fake.status[workflows.WorkflowID("acme")] = st // the fake's lock is held by UpdateWorkflow
-		return nil, temporal.NewApplicationError(`taskId: task "exit-interview" is already done`, "FieldError")
+		h.fake.SetStatus(st)
+		return workflows.CompleteTaskResult{}, &campaigns.RejectedError{Message: `taskId: task "exit-interview" is already done`,
+			Fields: []workflows.FieldError{{Field: "taskId", Message: `task "exit-interview" is already done`, Code: workflows.CodeInvalid}}}
 	}
 	form := url.Values{"csrf": {csrf}, "whyLeaving": {"price"}, "whatWouldKeepYou": {"cheaper"}, "reason": {"competitor_price"}, "scope": {"specific"}}
 	p := b.post(path, form)
@@ -172,7 +173,7 @@ func TestTaskAlreadyCompletedBySomeoneElseChangesNothing(t *testing.T) {
 	if p.status != http.StatusConflict {
 		t.Fatalf("done task: %d, want 409", p.status)
 	}
-	if u, _ := h.fake.sent(); len(u) != 1 {
+	if u := h.fake.Updates(); len(u) != 1 {
 		t.Errorf("%d updates, want only the first attempt", len(u))
 	}
 }
@@ -181,29 +182,31 @@ func TestFixContactChecksTheShapeOfThePhoneBeforeSending(t *testing.T) {
 	h := newHarness(t)
 	st := fixtures()[0]
 	st.Tasks = append(st.Tasks, workflows.Task{ID: "fix-contact", Kind: workflows.TaskFixContact, Assignee: "alice", Status: workflows.TaskOpen, Due: testNow})
-	h.fake.setStatus(st)
+	h.fake.SetStatus(st)
 	b := h.signedIn("alice")
 	path := "/inbox/customers/acme/tasks/fix-contact"
 	p := b.post(path, url.Values{"csrf": {b.csrf(path)}, "phone": {"+1555"}})
 	if p.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad phone: %d", p.status)
 	}
-	mustContain(t, p, `id="err-phone"`, "is not a valid phone number")
-	if u, _ := h.fake.sent(); len(u) != 0 {
+	mustContain(t, p, `id="err-phone"`, "is not a valid E.164 number")
+	if u := h.fake.Updates(); len(u) != 0 {
 		t.Errorf("a bad phone was sent")
 	}
 	p = b.post(path, url.Values{"csrf": {b.csrf(path)}, "phone": {"+1 212 555 0142"}})
 	if p.status != http.StatusOK {
 		t.Fatalf("good phone: %d", p.status)
 	}
-	if u, _ := h.fake.sent(); u[0].Args[0].(workflows.CompleteTaskRequest).Answers.Phone != "+12125550142" {
-		t.Errorf("phone not sent in E.164: %+v", u[0].Args[0])
+	if u := h.fake.Updates(); u[0].Arg.(workflows.CompleteTaskRequest).Answers.Phone != "+12125550142" {
+		t.Errorf("phone not sent in E.164: %+v", u[0].Arg)
 	}
 }
 
 func TestUnavailableTemporalKeepsTheForm(t *testing.T) {
 	h := newHarness(t)
-	h.fake.updateFn = func(client.UpdateWorkflowOptions) (any, error) { return nil, errors.New("context deadline exceeded") }
+	h.fake.CompleteFn = func(string, workflows.CompleteTaskRequest) (workflows.CompleteTaskResult, error) {
+		return workflows.CompleteTaskResult{}, errors.New("context deadline exceeded")
+	}
 	b := h.signedIn("alice")
 	path := "/inbox/customers/initech/tasks/backstory"
 	p := b.post(path, url.Values{"csrf": {b.csrf(path)}, "ourSide": {"kept text"}})
@@ -213,34 +216,37 @@ func TestUnavailableTemporalKeepsTheForm(t *testing.T) {
 	mustContain(t, p, "Temporal did not answer in time", "kept text</textarea>")
 }
 
-func TestRejectionSplitsFieldsFromTheRest(t *testing.T) {
-	fields, general := rejection(`whyLeaving: required; newRep: is only for "is it me?" answered yes; the campaign has closed (won_back): no task can be completed`)
-	if fields["whyLeaving"] != "required" || fields["newRep"] != `is only for "is it me?" answered yes` || len(fields) != 2 {
-		t.Errorf("fields %q", fields)
+// A refusal about the whole campaign, not a field, is shown as it is, above the form.
+func TestARefusalWithoutFieldsIsShownAboveTheForm(t *testing.T) {
+	h := newHarness(t)
+	h.fake.CompleteFn = func(string, workflows.CompleteTaskRequest) (workflows.CompleteTaskResult, error) {
+		return workflows.CompleteTaskResult{}, &campaigns.RejectedError{Message: "the campaign is busy: try again"}
 	}
-	if len(general) != 1 || !strings.HasPrefix(general[0], "the campaign has closed") {
-		t.Errorf("general %q", general)
+	b := h.signedIn("alice")
+	path := "/inbox/customers/initech/tasks/backstory"
+	p := b.post(path, url.Values{"csrf": {b.csrf(path)}, "ourSide": {"late"}})
+	if p.status != http.StatusUnprocessableEntity {
+		t.Fatalf("%d, want 422", p.status)
 	}
+	mustContain(t, p, `id="error-summary"`, "the campaign is busy: try again", "late</textarea>")
 }
 
 // A person's task list asks visibility only for the campaigns that involve them or, for a
 // manager, their reps: the page's cost follows the person's work, not every open campaign.
-func TestTaskListQueriesOnlyThePersonsCampaigns(t *testing.T) {
+func TestTaskListAsksOnlyForThePersonsCampaigns(t *testing.T) {
 	team := testTeam(t)
-	i := &Inbox{o: Options{Team: team}}
+	h := newHarness(t)
 	for _, p := range team.People {
-		q := i.peopleQuery(p)
-		if !strings.Contains(q, "ExecutionStatus = 'Running'") || !strings.Contains(q, "WinBackPeople IN ('"+p.ID+"'") {
-			t.Errorf("%s: query %q does not ask for their running campaigns", p.ID, q)
+		if page := h.signedIn(p.ID).get("/inbox/tasks"); page.status != http.StatusOK {
+			t.Fatalf("%s: tasks %d", p.ID, page.status)
 		}
+		filters := h.fake.TaskFilters()
+		people := filters[len(filters)-1].People
 		for _, other := range team.People {
 			involved := other.ID == p.ID || (isManager(p) && other.Manager == p.ID)
-			if got := strings.Contains(q, "'"+other.ID+"'"); got != involved {
-				t.Errorf("%s's query names %s: %v, want %v (%q)", p.ID, other.ID, got, involved, q)
+			if got := slices.Contains(people, other.ID); got != involved {
+				t.Errorf("%s's task list asks for %s's campaigns: %v, want %v (%q)", p.ID, other.ID, got, involved, people)
 			}
 		}
-	}
-	if q := i.peopleQuery(config.Person{ID: "o'brien"}); !strings.Contains(q, "'o''brien'") {
-		t.Errorf("a quote in an ID is not escaped: %q", q)
 	}
 }

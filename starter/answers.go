@@ -5,86 +5,163 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/winback/winback/contact"
 	"github.com/winback/winback/workflows"
 )
 
-// answerFlags are the complete command's answer flags, one per workflows.TaskAnswers field.
+// answerFlags are the complete command's answer flags, made from the task kinds' definitions
+// (workflows.Kinds): one per answer, two for a verdict (--pursue, --walk-away).
 type answerFlags struct {
-	ourSide, strengths, weaknesses                string
-	landmines                                     []string
-	whyLeaving, whatWouldKeepYou, reason, scope   string
-	isItMe                                        bool
-	newRep                                        string
-	pursue, walkAway                              bool
-	rationale, whatWeChanged, offer, offerDetails string
-	outcome, notes, email, phone                  string
+	fields []workflows.Field // each answer once, in the kinds' order
+	text   map[string]*string
+	list   map[string]*[]string
+	yes    map[string]*bool // by flag, a verdict's no-flag included
+}
+
+// answerFields lists every kind's answers once (the call kinds share theirs), with the kinds
+// that ask for each.
+func answerFields() ([]workflows.Field, map[string][]workflows.TaskKind) {
+	var fields []workflows.Field
+	kinds := map[string][]workflows.TaskKind{}
+	for _, k := range workflows.Kinds() {
+		for _, f := range k.Fields {
+			if len(kinds[f.Name]) == 0 {
+				fields = append(fields, f)
+			}
+			kinds[f.Name] = append(kinds[f.Name], k.Kind)
+		}
+	}
+	return fields, kinds
 }
 
 // register adds the answer flags to fs.
 func (f *answerFlags) register(fs *pflag.FlagSet) {
-	// Backstory.
-	fs.StringVar(&f.ourSide, "our-side", "", "backstory: what happened, from the account team")
-	fs.StringArrayVar(&f.landmines, "landmine", nil, "backstory: a landmine (late delivery, billing dispute...); repeat for more")
-	fs.StringVar(&f.strengths, "strengths", "", "backstory: our strengths with this account")
-	fs.StringVar(&f.weaknesses, "weaknesses", "", "backstory: our weaknesses with this account")
-	// Exit interview.
-	fs.StringVar(&f.whyLeaving, "why-leaving", "", `exit interview: their answer to "Why are you leaving us?"`)
-	fs.StringVar(&f.whatWouldKeepYou, "what-would-keep-you", "", `exit interview: their answer to "What would we need to do to keep you as a customer?"`)
-	fs.StringVar(&f.reason, "reason", "", "exit interview: the reason, one of "+joinReasons())
-	fs.StringVar(&f.scope, "scope", "", "exit interview: specific (this account) or systemic (our business)")
-	fs.BoolVar(&f.isItMe, "is-it-me", false, "exit interview: the rep relationship is the problem (the account moves to --new-rep)")
-	fs.StringVar(&f.newRep, "new-rep", "", "exit interview: who takes the account when --is-it-me")
-	// Decision.
-	fs.BoolVar(&f.pursue, "pursue", false, "decision: win this customer back (give --offer and --what-we-changed)")
-	fs.BoolVar(&f.walkAway, "walk-away", false, "decision: let this customer go (give --rationale)")
-	fs.StringVar(&f.rationale, "rationale", "", "decision: why")
-	fs.StringVar(&f.whatWeChanged, "what-we-changed", "", "decision: what we changed because of their input (the revisit email says it)")
-	fs.StringVar(&f.offer, "offer", "", "decision: the offer, one of "+joinValues(workflows.Offers))
-	fs.StringVar(&f.offerDetails, "offer-details", "", "decision: the offer's details")
-	// Calls.
-	fs.StringVar(&f.outcome, "outcome", "", "call: the outcome, one of "+joinValues(workflows.CallOutcomes))
-	fs.StringVar(&f.notes, "notes", "", "call: notes")
-	// Fix contact.
-	fs.StringVar(&f.email, "email", "", "fix contact: the corrected email")
-	fs.StringVar(&f.phone, "phone", "", "fix contact: the corrected phone (normalised to E.164 with --default-region)")
+	f.text, f.list, f.yes = map[string]*string{}, map[string]*[]string{}, map[string]*bool{}
+	fields, kinds := answerFields()
+	f.fields = fields
+	for _, fd := range fields {
+		var labels []string
+		for _, k := range kinds[fd.Name] {
+			labels = append(labels, strings.ToLower(k.Label()))
+		}
+		prefix := strings.Join(labels, " or ") + ": "
+		switch fd.Type {
+		case workflows.FieldList:
+			f.list[fd.Flag] = fs.StringArray(fd.Flag, nil, prefix+lowerFirst(fd.Label)+"; repeat for more")
+		case workflows.FieldYesNo:
+			f.yes[fd.Flag] = fs.Bool(fd.Flag, false, prefix+lowerFirst(fd.Ask()))
+		case workflows.FieldVerdict:
+			f.yes[fd.Flag] = fs.Bool(fd.Flag, false, fmt.Sprintf("%sanswer yes to %q", prefix, fd.Ask()))
+			f.yes[fd.NoFlag] = fs.Bool(fd.NoFlag, false, fmt.Sprintf("%sanswer no to %q", prefix, fd.Ask()))
+		default:
+			f.text[fd.Flag] = fs.String(fd.Flag, "", prefix+flagHelp(fd))
+		}
+	}
+}
+
+// flagHelp says what a text, choice or contact flag takes.
+func flagHelp(f workflows.Field) string {
+	switch {
+	case f.Quote:
+		return fmt.Sprintf("their answer to %q", f.Label)
+	case f.Type == workflows.FieldChoice:
+		return lowerFirst(f.Label) + ", one of " + strings.Join(f.Values(), ", ")
+	case f.Type == workflows.FieldPerson:
+		return lowerFirst(f.Label) + " (a team member ID)"
+	case f.Type == workflows.FieldPhone:
+		return lowerFirst(f.Label) + " (normalised to E.164 with --default-region)"
+	}
+	return lowerFirst(f.Ask())
+}
+
+// lowerFirst starts s with a small letter.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
 
 // apply sets on a the answers whose flags were given, and reports whether any was.
 func (f *answerFlags) apply(fs *pflag.FlagSet, a *workflows.TaskAnswers) (bool, error) {
-	if fs.Changed("pursue") && fs.Changed("walk-away") {
-		return false, badInputf("--pursue and --walk-away: give one")
-	}
 	given := false
-	set := func(flag string, apply func()) {
-		if fs.Changed(flag) {
-			apply()
-			given = true
+	for _, fd := range f.fields {
+		switch fd.Type {
+		case workflows.FieldList:
+			if fs.Changed(fd.Flag) {
+				fd.SetList(a, *f.list[fd.Flag])
+				given = true
+			}
+		case workflows.FieldYesNo:
+			if fs.Changed(fd.Flag) {
+				fd.SetYes(a, *f.yes[fd.Flag])
+				given = true
+			}
+		case workflows.FieldVerdict:
+			yes, no := fs.Changed(fd.Flag), fs.Changed(fd.NoFlag)
+			switch {
+			case yes && no:
+				return false, badInputf("--%s and --%s: give one", fd.Flag, fd.NoFlag)
+			case yes:
+				fd.SetVerdict(a, new(*f.yes[fd.Flag]))
+				given = true
+			case no:
+				fd.SetVerdict(a, new(!*f.yes[fd.NoFlag]))
+				given = true
+			}
+		default:
+			if fs.Changed(fd.Flag) {
+				fd.SetText(a, *f.text[fd.Flag])
+				given = true
+			}
 		}
 	}
-	set("our-side", func() { a.OurSide = f.ourSide })
-	set("landmine", func() { a.Landmines = f.landmines })
-	set("strengths", func() { a.Strengths = f.strengths })
-	set("weaknesses", func() { a.Weaknesses = f.weaknesses })
-	set("why-leaving", func() { a.WhyLeaving = f.whyLeaving })
-	set("what-would-keep-you", func() { a.WhatWouldKeepYou = f.whatWouldKeepYou })
-	set("reason", func() { a.Reason = workflows.Reason(f.reason) })
-	set("scope", func() { a.Scope = workflows.Scope(f.scope) })
-	set("is-it-me", func() { a.IsItMe = f.isItMe })
-	set("new-rep", func() { a.NewRep = f.newRep })
-	set("pursue", func() { a.Pursue = &f.pursue })
-	set("walk-away", func() { pursue := !f.walkAway; a.Pursue = &pursue })
-	set("rationale", func() { a.Rationale = f.rationale })
-	set("what-we-changed", func() { a.WhatWeChanged = f.whatWeChanged })
-	set("offer", func() { a.Offer = workflows.Offer(f.offer) })
-	set("offer-details", func() { a.OfferDetails = f.offerDetails })
-	set("outcome", func() { a.Outcome = workflows.CallOutcome(f.outcome) })
-	set("notes", func() { a.Notes = f.notes })
-	set("email", func() { a.Email = f.email })
-	set("phone", func() { a.Phone = f.phone })
 	return given, nil
+}
+
+// kindsHelp lists what each task kind needs, for the complete command's help.
+func kindsHelp() string {
+	var b strings.Builder
+	for _, k := range workflows.Kinds() {
+		var flags []string
+		for _, f := range k.Fields {
+			flag := "--" + f.Flag
+			if f.Type == workflows.FieldVerdict {
+				flag += " or --" + f.NoFlag
+			}
+			switch {
+			case f.AlwaysRequired():
+				flag += " (required)"
+			case f.RequiredWhen != "":
+				flag += " (required " + f.RequiredWhen + ")"
+			case f.Type == workflows.FieldList:
+				flag += " (repeat)"
+			}
+			flags = append(flags, flag)
+		}
+		line := fmt.Sprintf("  %-15s %s", k.Kind, strings.Join(flags, ", "))
+		if k.Note != "" {
+			line += " (" + k.Note + ")"
+		}
+		const width, indent = 100, 18
+		for len(line) > width { // wrap after a comma, under the flags
+			cut := strings.LastIndex(line[:width], ", ")
+			if cut <= indent {
+				if cut = strings.Index(line[indent:], ", "); cut < 0 {
+					break // one flag longer than the line: leave it long
+				}
+				cut += indent
+			}
+			b.WriteString(line[:cut+1] + "\n")
+			line = strings.Repeat(" ", indent) + line[cut+2:]
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.String()
 }
 
 // readAnswers decodes a workflows.TaskAnswers JSON document; unknown fields are refused so a
@@ -106,28 +183,35 @@ func readAnswers(r io.Reader, name string) (workflows.TaskAnswers, error) {
 	return a, nil
 }
 
-// checkContact checks the corrected contact details of a fix-contact answer and normalises the
-// phone to E.164.
+// checkContact checks the contact answers (a fix-contact task's corrected email and phone)
+// and normalises a phone to E.164, reading a national number in region.
 func checkContact(a *workflows.TaskAnswers, region string) error {
-	if a.Email != "" {
-		if err := checkEmail(a.Email); err != nil {
-			return badInputf("email: %v", err)
+	fields, _ := answerFields()
+	for _, f := range fields {
+		v := f.Text(*a)
+		if v == "" {
+			continue
 		}
-	}
-	if a.Phone != "" {
-		phone, err := normalisePhone(a.Phone, region)
-		if err != nil {
-			return badInputf("phone: %v", err)
+		switch f.Type {
+		case workflows.FieldEmail:
+			if err := contact.CheckEmail(v); err != nil {
+				return badInputf("%s: %v", f.Name, err)
+			}
+		case workflows.FieldPhone:
+			phone, err := contact.NormalisePhone(v, region)
+			if err != nil {
+				return badInputf("%s: %v", f.Name, err)
+			}
+			f.SetText(a, phone)
 		}
-		a.Phone = phone
 	}
 	return nil
 }
 
 // describeAnswers lists the answers about to be sent, one per line, for the confirmation prompt.
-func describeAnswers(a workflows.TaskAnswers) string {
+func describeAnswers(kind workflows.TaskKind, a workflows.TaskAnswers) string {
 	var b bytes.Buffer
-	for i, qa := range answerLines(a) {
+	for i, qa := range answerLines(kind, a) {
 		if i > 0 {
 			b.WriteString("\n")
 		}

@@ -8,13 +8,12 @@ import (
 	"os"
 	"time"
 
-	"go.temporal.io/sdk/client"
-
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
 )
 
 // app is what every command shares: the streams, the global flags, and the configuration and
-// Temporal client, loaded once and only by the commands that need them.
+// campaigns client, loaded once and only by the commands that need them.
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -26,16 +25,17 @@ type app struct {
 	// started is set when a command body runs: an error before it is a usage error.
 	started bool
 
-	// loadConfig and dial are config.Load and Config.Dial; tests replace them.
+	// loadConfig and connect are config.Load and campaigns.Dial; tests replace them.
 	loadConfig func() (*config.Config, error)
-	dial       func(ctx context.Context, cfg *config.Config, logger *slog.Logger) (client.Client, error)
+	connect    func(ctx context.Context, cfg *config.Config, logger *slog.Logger, timeout time.Duration) (campaigns.API, func(), error)
 	now        func() time.Time
 
-	cfg *config.Config
-	c   client.Client
+	cfg        *config.Config
+	api        campaigns.API
+	disconnect func()
 }
 
-// newApp returns an app that reads the real configuration and dials the real Temporal.
+// newApp returns an app that reads the real configuration and reaches the real campaigns.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 	return &app{
 		stdin:      stdin,
@@ -44,8 +44,12 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 		output:     outputText,
 		timeout:    30 * time.Second,
 		loadConfig: config.Load,
-		dial: func(ctx context.Context, cfg *config.Config, logger *slog.Logger) (client.Client, error) {
-			return cfg.Dial(ctx, logger)
+		connect: func(ctx context.Context, cfg *config.Config, logger *slog.Logger, timeout time.Duration) (campaigns.API, func(), error) {
+			c, err := campaigns.Dial(ctx, cfg, logger, timeout)
+			if err != nil {
+				return nil, nil, err
+			}
+			return c, c.Close, nil
 		},
 		now: time.Now,
 	}
@@ -64,10 +68,11 @@ func (a *app) config() (*config.Config, error) {
 	return cfg, nil
 }
 
-// client dials Temporal once, with the worker's configuration.
-func (a *app) client(ctx context.Context) (client.Client, error) {
-	if a.c != nil {
-		return a.c, nil
+// campaigns dials Temporal once, with the worker's configuration, and returns the campaigns
+// client every command goes through. Each of its calls waits at most --timeout.
+func (a *app) campaigns(ctx context.Context) (campaigns.API, error) {
+	if a.api != nil {
+		return a.api, nil
 	}
 	cfg, err := a.config()
 	if err != nil {
@@ -75,12 +80,12 @@ func (a *app) client(ctx context.Context) (client.Client, error) {
 	}
 	dialCtx, cancel := context.WithTimeout(ctx, a.timeout)
 	defer cancel()
-	c, err := a.dial(dialCtx, cfg, a.logger(cfg))
+	api, disconnect, err := a.connect(dialCtx, cfg, a.logger(cfg), a.timeout)
 	if err != nil {
 		return nil, fmt.Errorf("%w; is the server running, and are TEMPORAL_ADDRESS and TEMPORAL_PROFILE right?", err)
 	}
-	a.c = c
-	return c, nil
+	a.api, a.disconnect = api, disconnect
+	return api, nil
 }
 
 // logger is the SDK's logger for a CLI: warnings and errors only, on stderr, unless the
@@ -93,22 +98,12 @@ func (a *app) logger(cfg *config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// close closes the Temporal client if a command dialed it.
+// close closes the connection to Temporal if a command made one.
 func (a *app) close() {
-	if a.c != nil {
-		a.c.Close()
-		a.c = nil
+	if a.disconnect != nil {
+		a.disconnect()
 	}
-}
-
-// call bounds one call to Temporal by --timeout.
-func (a *app) call(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, a.timeout)
-}
-
-// namespace is the Temporal namespace the configuration points at.
-func namespace(cfg *config.Config) string {
-	return orDefault(cfg.Temporal.ClientOptions.Namespace, client.DefaultNamespace)
+	a.api, a.disconnect = nil, nil
 }
 
 // orDefault returns s, or def when s is empty.

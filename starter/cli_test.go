@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
-
+	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/campaigns/campaignstest"
+	"github.com/winback/winback/launch"
 	"github.com/winback/winback/workflows"
 )
 
@@ -77,15 +79,16 @@ func TestLaunchOneCustomer(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "Launched campaign winback:C-1") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	if len(c.fake.started) != 1 {
-		t.Fatalf("started %d", len(c.fake.started))
+	starts := c.fake.Starts()
+	if len(starts) != 1 {
+		t.Fatalf("started %d", len(starts))
 	}
-	in, opts := c.fake.started[0], c.fake.opts[0]
-	if opts.ID != "winback:C-1" || opts.TaskQueue != "winback-test" {
-		t.Errorf("start options %+v", opts)
+	in := starts[0].Input
+	if in.Customer.ID != "C-1" || starts[0].Policy != campaigns.Relaunch {
+		t.Errorf("start %+v: want C-1, relaunched by hand after a closed campaign", starts[0])
 	}
 	if in.Customer.Phone != "+12125550142" || in.Owners.Manager.ID != "maria" || in.Playbook.Version != workflows.DefaultPlaybook().Version ||
-		in.Departure.StatedReason != workflows.ReasonCompetitorPrice || in.Departure.Date.Format(dateLayout) != "2026-03-10" {
+		in.Departure.StatedReason != workflows.ReasonCompetitorPrice || in.Departure.Date.Format(time.DateOnly) != "2026-03-10" {
 		t.Errorf("input %+v", in)
 	}
 
@@ -95,13 +98,12 @@ func TestLaunchOneCustomer(t *testing.T) {
 		!strings.Contains(errOut, "winback:C-1") {
 		t.Errorf("second launch: exit %d\n%s%s", code, out, errOut)
 	}
-	if len(c.fake.started) != 1 {
-		t.Errorf("started %d, want 1", len(c.fake.started))
+	if n := len(c.started()); n != 1 {
+		t.Errorf("started %d, want 1", n)
 	}
 
 	// After it closed, launching the customer by hand starts a new campaign.
-	c.fake.running["winback:C-1"] = false
-	c.fake.closed["winback:C-1"] = "declined"
+	c.fake.Close("C-1", workflows.OutcomeDeclined)
 	if code, out, errOut := c.run("", launchArgs...); code != exitOK {
 		t.Errorf("relaunch after close: exit %d\n%s%s", code, out, errOut)
 	}
@@ -153,18 +155,18 @@ func TestLaunchFileLaunchesValidRowsAndIsSafeToRerun(t *testing.T) {
 
 	// The same file again starts nothing twice.
 	code, out, _ = c.run("", "launch", "--csv", file, "-o", "json")
-	var s launchSummary
+	var s launch.Summary
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	if code != exitBadInput || s.Launched != 0 || s.AlreadyRunning != 3 || s.Skipped != 1 || len(c.fake.started) != 3 {
-		t.Errorf("rerun: exit %d, summary %+v, %d started in all", code, s, len(c.fake.started))
+	if code != exitBadInput || s.Launched != 0 || s.AlreadyRunning != 3 || s.Skipped != 1 || len(c.started()) != 3 {
+		t.Errorf("rerun: exit %d, summary %+v, %d started in all", code, s, len(c.started()))
 	}
 }
 
 func TestLaunchFileSkipsClosedCampaigns(t *testing.T) {
 	c := newCLI()
-	c.fake.closed["winback:C-2"] = "won_back"
+	c.fake.Close("C-2", workflows.OutcomeWonBack)
 	file := writeCSV(t, goodRecord("C-1"), goodRecord("C-2"))
 	code, out, _ := c.run("", "launch", "--csv", file)
 	if code != exitOK || !strings.Contains(out, "Launched 1, already running 0, skipped 1, failed 0.") ||
@@ -183,19 +185,19 @@ func TestLaunchFileStrictAndDryRun(t *testing.T) {
 	file := writeCSV(t, goodRecord("C-1"), bad)
 
 	code, out, errOut := c.run("", "launch", "--csv", file, "--strict")
-	if code != exitBadInput || len(c.fake.started) != 0 || !strings.Contains(errOut, "--strict: nothing launched, 1 of 2 rows is bad") {
-		t.Errorf("--strict: exit %d, %d started\n%s%s", code, len(c.fake.started), out, errOut)
+	if code != exitBadInput || len(c.started()) != 0 || !strings.Contains(errOut, "--strict: nothing launched, 1 of 2 rows is bad") {
+		t.Errorf("--strict: exit %d, %d started\n%s%s", code, len(c.started()), out, errOut)
 	}
 
 	code, out, _ = c.run("", "launch", "--csv", file, "--dry-run")
-	if code != exitBadInput || len(c.fake.started) != 0 || c.dialed != 0 || !strings.Contains(out, "would launch 1 campaign") ||
+	if code != exitBadInput || len(c.started()) != 0 || c.dialed != 0 || !strings.Contains(out, "would launch 1 campaign") ||
 		!strings.Contains(out, "winback:C-1") {
 		t.Errorf("--dry-run with a bad row: exit %d, dialed %d\n%s", code, c.dialed, out)
 	}
 
 	good := writeCSV(t, goodRecord("C-1"))
 	code, out, _ = c.run("", "launch", "--csv", good, "--dry-run", "-o", "json")
-	var s launchSummary
+	var s launch.Summary
 	if err := json.Unmarshal([]byte(out), &s); err != nil || code != exitOK || !s.DryRun || len(s.WouldLaunch) != 1 ||
 		s.WouldLaunch[0].Input.Customer.Phone != "+12125550142" {
 		t.Errorf("--dry-run -o json: exit %d, %v, %+v", code, err, s)
@@ -219,11 +221,12 @@ func TestLaunchFileBadFile(t *testing.T) {
 
 func TestComplete(t *testing.T) {
 	c := newCLI()
-	c.fake.running["winback:C-1"] = true
-	c.fake.updateFn = func(opts client.UpdateWorkflowOptions) (any, error) {
-		req := opts.Args[0].(workflows.CompleteTaskRequest)
+	c.fake.SetRunning("C-1")
+	c.fake.Close("C-2", workflows.OutcomeWonBack)
+	c.fake.CompleteFn = func(_ string, req workflows.CompleteTaskRequest) (workflows.CompleteTaskResult, error) {
 		if req.Answers.Reason == "cheaper" {
-			return nil, temporal.NewApplicationError(`reason: "cheaper" is not one of competitor_price, let_down`, "InvalidAnswers")
+			return workflows.CompleteTaskResult{}, &campaigns.RejectedError{Message: `reason: "cheaper" is not one of competitor_price, let_down`,
+				Fields: []workflows.FieldError{{Field: "reason", Message: `"cheaper" is not one of competitor_price, let_down`}}}
 		}
 		return workflows.CompleteTaskResult{TaskID: req.TaskID, Next: "the decision goes to maria"}, nil
 	}
@@ -232,9 +235,9 @@ func TestComplete(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "Next: the decision goes to maria") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	u := c.fake.updates[0]
-	req := u.Args[0].(workflows.CompleteTaskRequest)
-	if u.UpdateName != workflows.UpdateCompleteTask || u.WaitForStage != client.WorkflowUpdateStageCompleted || u.WorkflowID != "winback:C-1" ||
+	u := c.fake.Updates()[0]
+	req := u.Arg.(workflows.CompleteTaskRequest)
+	if u.Name != workflows.UpdateCompleteTask || u.CustomerID != "C-1" ||
 		req.TaskID != "exit-interview" || req.By != "alice" || req.Answers.Scope != workflows.ScopeSystemic || !req.Answers.IsItMe || req.Answers.NewRep != "bob" {
 		t.Errorf("update %+v", u)
 	}
@@ -260,14 +263,14 @@ func TestComplete(t *testing.T) {
 
 func TestCompleteDecisionAndAnswersFile(t *testing.T) {
 	c := newCLI()
-	c.fake.running["winback:C-1"] = true
-	c.fake.updateFn = func(opts client.UpdateWorkflowOptions) (any, error) {
+	c.fake.SetRunning("C-1")
+	c.fake.CompleteFn = func(string, workflows.CompleteTaskRequest) (workflows.CompleteTaskResult, error) {
 		return workflows.CompleteTaskResult{TaskID: "decision", Next: "revisit email"}, nil
 	}
 	if code, _, errOut := c.run("", "complete", "C-1", "decision", "--as", "maria", "--walk-away", "--rationale", "bad fit"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	a := c.fake.updates[0].Args[0].(workflows.CompleteTaskRequest).Answers
+	a := c.fake.Updates()[0].Arg.(workflows.CompleteTaskRequest).Answers
 	if a.Pursue == nil || *a.Pursue || a.Rationale != "bad fit" {
 		t.Errorf("walk away answers %+v", a)
 	}
@@ -281,7 +284,7 @@ func TestCompleteDecisionAndAnswersFile(t *testing.T) {
 	if code, _, errOut := c.run("", "complete", "C-1", "decision", "--as", "maria", "--answers", path, "--offer", "incentive"); code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	a = c.fake.updates[1].Args[0].(workflows.CompleteTaskRequest).Answers
+	a = c.fake.Updates()[1].Arg.(workflows.CompleteTaskRequest).Answers
 	if a.Pursue == nil || !*a.Pursue || a.Offer != workflows.OfferIncentive || a.WhatWeChanged != "support line" || a.Phone != "+12125550142" {
 		t.Errorf("file answers %+v", a)
 	}
@@ -295,7 +298,7 @@ func TestCompleteDecisionAndAnswersFile(t *testing.T) {
 func TestStatus(t *testing.T) {
 	c := newCLI()
 	pursue := true
-	c.fake.status["C-1"] = workflows.CampaignStatus{CustomerID: "C-1", Stage: workflows.StageDecision, Rep: "alice", Manager: "maria",
+	c.fake.Put(campaignstest.Campaign{Running: true, Status: workflows.CampaignStatus{CustomerID: "C-1", Stage: workflows.StageDecision, Rep: "alice", Manager: "maria",
 		Reason: workflows.ReasonLetDown, Scope: workflows.ScopeSpecific, Launched: testNow.AddDate(0, 0, -3),
 		Tasks: []workflows.Task{
 			{ID: "backstory", Kind: workflows.TaskBackstory, Title: "Our side", Assignee: "alice", Status: workflows.TaskDone,
@@ -305,7 +308,7 @@ func TestStatus(t *testing.T) {
 		Decision:    &workflows.Decision{Pursue: pursue, By: "maria", Offer: workflows.OfferApology},
 		Messages:    []workflows.Message{{Step: "revisit-email", Channel: workflows.ChannelEmail, Status: "sent", Provider: "sandbox-sendgrid", MessageID: "m1"}},
 		Escalations: []workflows.Escalation{{TaskID: "decision", Kind: "reminder", To: "maria"}},
-	}
+	}})
 	code, out, errOut := c.run("", "status", "C-1")
 	for _, want := range []string{"Campaign winback:C-1", "decision", "Tasks (2)", "Our side: late twice", "Landmines: billing",
 		"OVERDUE", "Decision\n  pursue, by maria", "Messages (1)", "revisit-email", "Escalations (1)", "reminder"} {
@@ -329,7 +332,8 @@ func TestStatus(t *testing.T) {
 
 func TestSignals(t *testing.T) {
 	c := newCLI()
-	c.fake.running["winback:C-1"] = true
+	c.fake.SetRunning("C-1")
+	c.fake.Close("C-2", workflows.OutcomeWonBack)
 	for _, args := range [][]string{
 		{"won-back", "C-1", "--note", "renewed"},
 		{"opt-out", "C-1", "sms", "--as", "alice"},
@@ -340,21 +344,38 @@ func TestSignals(t *testing.T) {
 			t.Errorf("winback %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
 		}
 	}
-	want := []signalCall{
-		{"winback:C-1", workflows.SignalCustomerReturned, workflows.CustomerReturnedSignal{Source: "cli", Note: "renewed"}},
-		{"winback:C-1", workflows.SignalOptOut, workflows.OptOutSignal{Channel: workflows.ChannelSMS, Source: "cli:alice"}},
-		{"winback:C-1", workflows.SignalOptIn, workflows.OptInSignal{Channel: workflows.ChannelEmail, Source: "cli"}},
-		{"winback:C-1", workflows.SignalCancel, workflows.CancelSignal{By: "ops", Reason: "duplicate"}},
+	want := []campaignstest.Call{
+		{CustomerID: "C-1", Name: workflows.SignalCustomerReturned, Arg: workflows.CustomerReturnedSignal{Source: "cli", Note: "renewed"}},
+		{CustomerID: "C-1", Name: workflows.SignalOptOut, Arg: workflows.OptOutSignal{Channel: workflows.ChannelSMS, Source: "cli:alice"}},
+		{CustomerID: "C-1", Name: workflows.SignalOptIn, Arg: workflows.OptInSignal{Channel: workflows.ChannelEmail, Source: "cli"}},
+		{CustomerID: "C-1", Name: workflows.SignalCancel, Arg: workflows.CancelSignal{By: "ops", Reason: "duplicate"}},
 	}
-	if len(c.fake.signals) != len(want) {
-		t.Fatalf("signals %+v", c.fake.signals)
+	got := c.fake.Signals()
+	if len(got) != len(want) {
+		t.Fatalf("signals %+v", got)
 	}
 	for i := range want {
-		if c.fake.signals[i] != want[i] {
-			t.Errorf("signal %d = %+v, want %+v", i, c.fake.signals[i], want[i])
+		if got[i] != want[i] {
+			t.Errorf("signal %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
 	if code, _, errOut := c.run("", "cancel", "C-2"); code != exitFailed || !strings.Contains(errOut, "closed") {
 		t.Errorf("cancel of a closed campaign: exit %d: %s", code, errOut)
+	}
+}
+
+func TestLaunchRefusesALongTextByFlagAndInAFile(t *testing.T) {
+	c := newCLI()
+	args := append(slices.Clone(launchArgs), "--company", strings.Repeat("Consolidated Widgets ", 12))
+	code, out, errOut := c.run("", args...)
+	if code != exitBadInput || len(c.started()) != 0 || !strings.Contains(errOut, "--company: ") || !strings.Contains(errOut, "SMS segments") {
+		t.Errorf("launch by flags: exit %d, %d started\n%s%s", code, len(c.started()), out, errOut)
+	}
+
+	long := strings.Replace(goodRecord("C-3"), "Acme", strings.Repeat("Consolidated Widgets ", 12), 1)
+	file := writeCSV(t, goodRecord("C-1"), long)
+	code, out, errOut = c.run("", "launch", "--csv", file)
+	if code != exitBadInput || len(c.started()) != 1 || !strings.Contains(errOut, "row 3, column company: ") {
+		t.Errorf("launch --csv: exit %d, %d started\n%s%s", code, len(c.started()), out, errOut)
 	}
 }

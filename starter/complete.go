@@ -8,8 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"go.temporal.io/sdk/client"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/workflows"
 )
 
@@ -30,14 +30,7 @@ TaskAnswers object; flags given too override its fields), or, when neither is gi
 is a terminal, from prompts that ask what the task's kind needs.
 
 What each kind needs:
-  backstory       --our-side (required), --landmine (repeat), --strengths, --weaknesses
-  exit_interview  --why-leaving, --what-would-keep-you, --reason, --scope (all required),
-                  --is-it-me with --new-rep when the rep relationship is the problem
-  decision        --walk-away --rationale, or --pursue --offer --what-we-changed [--offer-details]
-                  (stay_in_touch needs no --what-we-changed)
-  thank_you_call, check_in_call   --outcome, --notes
-  fix_contact     --email and/or --phone
-
+` + kindsHelp() + `
 The campaign checks the answers before anything is recorded; if it refuses them, its reason
 is printed and the exit code is 2. On success it says what happens next.`,
 		Example: `  winback complete C-1042 exit-interview --as alice \
@@ -60,9 +53,8 @@ is printed and the exit code is 2. On success it says what happens next.`,
 				return err
 			}
 			taskID := argv[1]
-			region = strings.ToUpper(region)
-			if err := checkRegion(region); err != nil {
-				return badInputf("--default-region: %v", err)
+			if err := checkRegionFlag(&region); err != nil {
+				return err
 			}
 			req := workflows.CompleteTaskRequest{TaskID: taskID, By: as}
 			given := false
@@ -87,21 +79,21 @@ is printed and the exit code is 2. On success it says what happens next.`,
 				return badInputf("no answers: give them by flags (see winback complete --help) or --answers FILE.json; prompts need a terminal")
 			}
 
-			c, err := a.client(ctx)
+			api, err := a.campaigns(ctx)
 			if err != nil {
 				return err
 			}
 			if !given {
-				if req.Answers, err = a.promptAnswers(ctx, c, id, taskID, yes); err != nil {
+				if req.Answers, err = a.promptAnswers(ctx, api, id, taskID, phoneRegion(region, a.cfg), yes); err != nil {
 					return err
 				}
 			}
-			if err := checkContact(&req.Answers, region); err != nil {
+			if err := checkContact(&req.Answers, phoneRegion(region, a.cfg)); err != nil {
 				return err
 			}
-			var res workflows.CompleteTaskResult
-			if err := a.update(ctx, c, id, workflows.UpdateCompleteTask, req, &res); err != nil {
-				return err
+			res, err := api.Complete(ctx, id, req)
+			if err != nil {
+				return a.campaignError(ctx, id, "send "+workflows.UpdateCompleteTask, err)
 			}
 			if a.json() {
 				return writeJSON(a.stdout, res)
@@ -112,7 +104,7 @@ is printed and the exit code is 2. On success it says what happens next.`,
 	}
 	cmd.Flags().StringVar(&as, "as", "", "who is completing the task: its assignee or their manager (required)")
 	cmd.Flags().StringVar(&answersFile, "answers", "", `read the answers from this JSON file (a TaskAnswers object; "-" reads standard input)`)
-	cmd.Flags().StringVar(&region, "default-region", "US", "region (ISO 3166) of a --phone written without +country code")
+	cmd.Flags().StringVar(&region, "default-region", "", regionHelp)
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "with prompts: send without asking for confirmation")
 	flags.register(cmd.Flags())
 	_ = cmd.MarkFlagRequired("as")
@@ -120,8 +112,8 @@ is printed and the exit code is 2. On success it says what happens next.`,
 }
 
 // promptAnswers finds the task's kind through the status query and asks for its answers.
-func (a *app) promptAnswers(ctx context.Context, c client.Client, customerID, taskID string, yes bool) (workflows.TaskAnswers, error) {
-	st, err := a.queryStatus(ctx, c, customerID)
+func (a *app) promptAnswers(ctx context.Context, api campaigns.API, customerID, taskID, region string, yes bool) (workflows.TaskAnswers, error) {
+	st, err := a.status(ctx, api, customerID)
 	if err != nil {
 		return workflows.TaskAnswers{}, err
 	}
@@ -149,35 +141,18 @@ func (a *app) promptAnswers(ctx context.Context, c client.Client, customerID, ta
 	if err != nil {
 		return answers, err
 	}
+	if err := checkContact(&answers, region); err != nil {
+		return answers, err
+	}
 	if err := workflows.ValidateAnswers(task.Kind, answers); err != nil {
 		return answers, badInputf("%v", err)
 	}
 	if !yes {
-		fmt.Fprintf(a.stdout, "\nAbout to complete %s for customer %s with:\n%s\n", taskID, customerID, describeAnswers(answers))
+		fmt.Fprintf(a.stdout, "\nAbout to complete %s for customer %s with:\n%s\n", taskID, customerID, describeAnswers(task.Kind, answers))
 		ok, err := p.yesNo("Send?")
 		if err != nil || !ok {
 			return answers, badInputf("not sent")
 		}
 	}
 	return answers, nil
-}
-
-// update sends an Update to a customer's campaign and waits for its result. A rejection by
-// the campaign's validator comes back as bad input (exit 2) with its message as given.
-func (a *app) update(ctx context.Context, c client.Client, customerID, name string, arg, result any) error {
-	callCtx, cancel := a.call(ctx)
-	defer cancel()
-	handle, err := c.UpdateWorkflow(callCtx, client.UpdateWorkflowOptions{
-		WorkflowID:   workflows.WorkflowID(customerID),
-		UpdateName:   name,
-		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(callCtx, result)
-	}
-	if err != nil {
-		return a.campaignError(ctx, customerID, "send "+name, err)
-	}
-	return nil
 }

@@ -7,9 +7,9 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
-	"go.temporal.io/sdk/client"
-
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
 )
 
@@ -41,8 +41,8 @@ func TestUnreachableTemporalExitsOne(t *testing.T) {
 	var out, errOut strings.Builder
 	a := newApp(strings.NewReader(""), &out, &errOut)
 	a.loadConfig = func() (*config.Config, error) { return testConfig(), nil }
-	a.dial = func(context.Context, *config.Config, *slog.Logger) (client.Client, error) {
-		return nil, errors.New("connect to Temporal at 127.0.0.1:7233 (namespace default): connection refused")
+	a.connect = func(context.Context, *config.Config, *slog.Logger, time.Duration) (campaigns.API, func(), error) {
+		return nil, nil, errors.New("connect to Temporal at 127.0.0.1:7233 (namespace default): connection refused")
 	}
 	if code := a.run([]string{"status", "C-1"}); code != exitFailed || !strings.Contains(errOut.String(), "is the server running") {
 		t.Errorf("exit %d: %s", code, errOut.String())

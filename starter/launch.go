@@ -9,7 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/contact"
+	"github.com/winback/winback/launch"
 )
 
 // launchOptions are the launch flags that are not customer fields.
@@ -26,7 +29,7 @@ type launchOptions struct {
 func (a *app) launchCommand() *cobra.Command {
 	var (
 		opts launchOptions
-		row  CustomerRow
+		row  launch.CustomerRow
 	)
 	cmd := &cobra.Command{
 		Use:   "launch (--customer-id ID --name NAME --email EMAIL ... | --csv FILE)",
@@ -76,9 +79,9 @@ bad rows.`,
 		RunE: a.action(func(ctx context.Context, cmd *cobra.Command, _ []string) error {
 			if opts.csv != "" {
 				var given []string
-				for _, c := range columns {
-					if cmd.Flags().Changed(flagName(c.name)) {
-						given = append(given, "--"+flagName(c.name))
+				for _, c := range launch.Columns {
+					if cmd.Flags().Changed(launch.FlagName(c.Name)) {
+						given = append(given, "--"+launch.FlagName(c.Name))
 					}
 				}
 				if len(given) > 0 {
@@ -90,19 +93,19 @@ bad rows.`,
 			if opts.concurrency < 1 {
 				return badInputf("--concurrency %d: launch at least 1 at a time", opts.concurrency)
 			}
-			opts.region = strings.ToUpper(opts.region)
-			if err := checkRegion(opts.region); err != nil {
-				return badInputf("--default-region: %v", err)
+			if err := checkRegionFlag(&opts.region); err != nil {
+				return err
 			}
 			cfg, err := a.config()
 			if err != nil {
 				return err
 			}
-			sms, err := newSMSCheck(cfg.TemplatesDir, cfg.SendGrid.FromName, cfg.Playbook)
+			opts.region = phoneRegion(opts.region, cfg)
+			sms, err := launch.NewSMSCheck(cfg.TemplatesDir, cfg.SendGrid.FromName, cfg.Playbook)
 			if err != nil {
 				return err
 			}
-			v := Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook,
+			v := launch.Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook,
 				ContactSecret: cfg.LinkSecret, SMS: sms}
 			if opts.csv == "" {
 				return a.launchSingle(ctx, cfg, v, row, opts)
@@ -110,12 +113,12 @@ bad rows.`,
 			return a.launchFile(ctx, cfg, v, opts)
 		}),
 	}
-	for _, c := range columns {
-		cmd.Flags().StringVar(row.field(c.name), flagName(c.name), "", c.help)
+	for _, c := range launch.Columns {
+		cmd.Flags().StringVar(row.Field(c.Name), launch.FlagName(c.Name), "", c.Help)
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.csv, "csv", "", `launch every customer of this CSV file ("-" reads standard input)`)
-	f.StringVar(&opts.region, "default-region", "US", "region (ISO 3166) of phone numbers written without +country code")
+	f.StringVar(&opts.region, "default-region", "", regionHelp)
 	f.BoolVar(&opts.dryRun, "dry-run", false, "validate and print what would launch; start nothing, and do not contact Temporal")
 	f.BoolVar(&opts.strict, "strict", false, "launch nothing if any row is bad")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "how many campaigns to start at a time")
@@ -123,24 +126,21 @@ bad rows.`,
 	return cmd
 }
 
-// flagName is the launch flag of a column: customer_id is --customer-id.
-func flagName(column string) string { return strings.ReplaceAll(column, "_", "-") }
-
 // columnHelp lists the CSV columns for the launch help.
 func columnHelp() string {
 	var b strings.Builder
-	for _, c := range columns {
+	for _, c := range launch.Columns {
 		mark := " "
-		if c.required {
+		if c.Required {
 			mark = "*"
 		}
-		fmt.Fprintf(&b, "  %s %-17s %s\n", mark, c.name, c.help)
+		fmt.Fprintf(&b, "  %s %-17s %s\n", mark, c.Name, c.Help)
 	}
 	return b.String()
 }
 
 // launchSingle validates and starts the campaign of the one customer given by flags.
-func (a *app) launchSingle(ctx context.Context, cfg *config.Config, v Validator, row CustomerRow, opts launchOptions) error {
+func (a *app) launchSingle(ctx context.Context, cfg *config.Config, v launch.Validator, row launch.CustomerRow, opts launchOptions) error {
 	in, problems := v.Check(row)
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -148,29 +148,29 @@ func (a *app) launchSingle(ctx context.Context, cfg *config.Config, v Validator,
 		}
 		return badInputf("customer %s not launched: %s", dash(row.CustomerID), plural(len(problems), "problem"))
 	}
-	l := Launch{Input: in}
+	l := launch.Launch{Input: in}
 	if opts.dryRun {
-		return a.printDryRun(cfg, []Launch{l}, nil)
+		return a.printDryRun(cfg, []launch.Launch{l}, nil)
 	}
-	c, err := a.client(ctx)
+	api, err := a.campaigns(ctx)
 	if err != nil {
 		return err
 	}
 	// One customer named by hand is an explicit relaunch: a closed campaign does not stop it.
-	res := a.launchOne(ctx, c, cfg.Temporal.TaskQueue, l, false)
+	res := launch.Start(ctx, api, l, campaigns.Relaunch)
 	if a.json() {
 		if err := writeJSON(a.stdout, res); err != nil {
 			return err
 		}
 	}
 	switch res.Status {
-	case statusLaunched:
+	case launch.Launched:
 		if !a.json() {
 			fmt.Fprintf(a.stdout, "Launched campaign %s for customer %s (rep %s, manager %s, playbook %s).\nFollow it with: winback status %s\n",
 				res.WorkflowID, res.CustomerID, in.Owners.Rep.ID, in.Owners.Manager.ID, dash(in.Playbook.Version), res.CustomerID)
 		}
 		return nil
-	case statusAlreadyRunning:
+	case launch.AlreadyRunning:
 		return fmt.Errorf("customer %s: a campaign is already running (workflow %s); nothing was started. See it with: winback status %s",
 			res.CustomerID, res.WorkflowID, res.CustomerID)
 	default:
@@ -188,4 +188,32 @@ func (a *app) openInput(name string) (io.ReadCloser, error) {
 		return nil, badInputf("cannot read %s: %v", name, err)
 	}
 	return f, nil
+}
+
+// regionHelp is the help of --default-region.
+const regionHelp = "region (ISO 3166) of phone numbers written without +country code (default: WINBACK_PHONE_REGION, or US)"
+
+// checkRegionFlag upper-cases a --default-region and checks it; an empty one is left for
+// phoneRegion.
+func checkRegionFlag(region *string) error {
+	if *region == "" {
+		return nil
+	}
+	*region = strings.ToUpper(*region)
+	if err := contact.CheckRegion(*region); err != nil {
+		return badInputf("--default-region: %v", err)
+	}
+	return nil
+}
+
+// phoneRegion is the region national phone numbers are read in: --default-region when given,
+// else the configured one.
+func phoneRegion(flag string, cfg *config.Config) string {
+	switch {
+	case flag != "":
+		return flag
+	case cfg != nil && cfg.PhoneRegion != "":
+		return cfg.PhoneRegion
+	}
+	return contact.DefaultRegion
 }

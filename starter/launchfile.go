@@ -4,46 +4,17 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/launch"
 	"github.com/winback/winback/workflows"
 )
 
-// launchSummary is the outcome of a file launch, for people and for -o json.
-type launchSummary struct {
-	DryRun         bool           `json:"dryRun,omitempty"`
-	Launched       int            `json:"launched"`
-	AlreadyRunning int            `json:"alreadyRunning"`
-	Skipped        int            `json:"skipped"` // bad rows plus customers who had a campaign
-	Failed         int            `json:"failed"`
-	BadRows        []int          `json:"badRows"`
-	Problems       []Problem      `json:"problems"`
-	Results        []launchResult `json:"results,omitempty"`
-	WouldLaunch    []Launch       `json:"wouldLaunch,omitempty"`
-}
-
-// summarise counts the results of a launch.
-func summarise(results []launchResult, problems []Problem) launchSummary {
-	s := launchSummary{Results: results, Problems: problems, BadRows: badRows(problems)}
-	s.Skipped = len(s.BadRows)
-	for _, r := range results {
-		switch r.Status {
-		case statusLaunched:
-			s.Launched++
-		case statusAlreadyRunning:
-			s.AlreadyRunning++
-		case statusSkippedClosed:
-			s.Skipped++
-		default:
-			s.Failed++
-		}
-	}
-	return s
-}
-
-// code is the exit code of a file launch: 1 if any launch failed (a rerun finishes it), else
-// 2 if any row was bad, else 0.
-func (s launchSummary) code() int {
+// exitCodeOf is the exit code of a file launch: 1 if any launch failed (a rerun finishes it),
+// else 2 if any row was bad, else 0.
+func exitCodeOf(s launch.Summary) int {
 	switch {
 	case s.Failed > 0:
 		return exitFailed
@@ -55,12 +26,12 @@ func (s launchSummary) code() int {
 
 // launchFile validates every row of the --csv file, then launches the valid ones (or, with
 // --strict, none if any is bad).
-func (a *app) launchFile(ctx context.Context, cfg *config.Config, v Validator, opts launchOptions) error {
+func (a *app) launchFile(ctx context.Context, cfg *config.Config, v launch.Validator, opts launchOptions) error {
 	in, err := a.openInput(opts.csv)
 	if err != nil {
 		return err
 	}
-	file, err := ParseCSV(in)
+	file, err := launch.ParseCSV(in)
 	_ = in.Close()
 	if err != nil {
 		return badInputf("%s: %v", opts.csv, err)
@@ -74,27 +45,31 @@ func (a *app) launchFile(ctx context.Context, cfg *config.Config, v Validator, o
 		return a.printDryRun(cfg, ready, problems)
 	case opts.strict && len(problems) > 0:
 		if a.json() {
-			s := summarise(nil, problems)
+			s := launch.Summarise(nil, problems)
 			s.Skipped += len(ready)
 			_ = writeJSON(a.stdout, s)
 		}
-		bad := len(badRows(problems))
+		bad := len(launch.BadRows(problems))
 		return badInputf("--strict: nothing launched, %d of %d rows %s bad", bad, len(ready)+bad, pickWord(bad, "is", "are"))
 	case len(ready) == 0:
 		if a.json() {
-			_ = writeJSON(a.stdout, summarise(nil, problems))
+			_ = writeJSON(a.stdout, launch.Summarise(nil, problems))
 		}
 		return badInputf("%s: no valid rows to launch", opts.csv)
 	}
 
-	c, err := a.client(ctx)
+	api, err := a.campaigns(ctx)
 	if err != nil {
 		return err
 	}
+	policy := campaigns.Relaunch
+	if opts.skipClosed {
+		policy = campaigns.FirstOnly
+	}
 	bar := a.newProgress(len(ready))
-	results := a.launchAll(ctx, c, cfg.Temporal.TaskQueue, ready, opts.concurrency, opts.skipClosed, bar.step)
+	results := launch.StartAll(ctx, api, ready, opts.concurrency, policy, bar.step)
 	bar.finish()
-	s := summarise(results, problems)
+	s := launch.Summarise(results, problems)
 	if a.json() {
 		if err := writeJSON(a.stdout, s); err != nil {
 			return err
@@ -105,22 +80,22 @@ func (a *app) launchFile(ctx context.Context, cfg *config.Config, v Validator, o
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted: rerun the same file to launch the rest (nothing starts twice)")
 	}
-	return exitWith(s.code())
+	return exitWith(exitCodeOf(s))
 }
 
 // printProblems lists every bad row's problems on stderr.
-func (a *app) printProblems(problems []Problem) {
+func (a *app) printProblems(problems []launch.Problem) {
 	for _, p := range problems {
 		fmt.Fprintln(a.stderr, p)
 	}
-	if n := len(badRows(problems)); n > 0 {
+	if n := len(launch.BadRows(problems)); n > 0 {
 		fmt.Fprintf(a.stderr, "%s skipped; fix %s and rerun the file (valid rows launch, nothing starts twice).\n",
 			plural(n, "bad row"), pickWord(n, "it", "them"))
 	}
 }
 
 // printLaunchSummary prints the counts and every customer not launched, with why.
-func (a *app) printLaunchSummary(s launchSummary) {
+func (a *app) printLaunchSummary(s launch.Summary) {
 	fmt.Fprintf(a.stdout, "Launched %d, already running %d, skipped %d, failed %d.\n",
 		s.Launched, s.AlreadyRunning, s.Skipped, s.Failed)
 	var skipped []string
@@ -128,7 +103,7 @@ func (a *app) printLaunchSummary(s launchSummary) {
 		skipped = append(skipped, fmt.Sprintf("row %d: bad row (see the problems above)", row))
 	}
 	for _, r := range s.Results {
-		if r.Status == statusSkippedClosed {
+		if r.Status == launch.SkippedClosed {
 			skipped = append(skipped, resultLine(r)+"; --skip-closed=false relaunches it")
 		}
 	}
@@ -141,7 +116,7 @@ func (a *app) printLaunchSummary(s launchSummary) {
 	if s.Failed > 0 {
 		fmt.Fprintln(a.stdout, "Failed (rerun the file to retry them; nothing starts twice):")
 		for _, r := range s.Results {
-			if r.Status == statusFailed || r.Status == statusNotAttempted {
+			if r.Status == launch.Failed || r.Status == launch.NotAttempted {
 				fmt.Fprintln(a.stdout, "  "+resultLine(r))
 			}
 		}
@@ -149,8 +124,8 @@ func (a *app) printLaunchSummary(s launchSummary) {
 }
 
 // printDryRun prints what would launch, and exits 2 if any row was bad.
-func (a *app) printDryRun(cfg *config.Config, ready []Launch, problems []Problem) error {
-	s := summarise(nil, problems)
+func (a *app) printDryRun(cfg *config.Config, ready []launch.Launch, problems []launch.Problem) error {
+	s := launch.Summarise(nil, problems)
 	s.DryRun = true
 	s.WouldLaunch = ready
 	if a.json() {
@@ -168,7 +143,7 @@ func (a *app) printDryRun(cfg *config.Config, ready []Launch, problems []Problem
 			in := l.Input
 			t.row(rowNumber(l.Row), in.Customer.ID, workflows.WorkflowID(in.Customer.ID), in.Owners.Rep.ID, in.Owners.Manager.ID,
 				strconv.FormatFloat(in.Customer.AccountValue, 'f', -1, 64), in.Customer.Segment,
-				in.Departure.Date.Format(dateLayout), string(in.Departure.StatedReason), in.Customer.Phone)
+				in.Departure.Date.Format(time.DateOnly), string(in.Departure.StatedReason), in.Customer.Phone)
 		}
 		t.flush()
 	}

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"go.temporal.io/api/workflow/v1"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/workflows"
 )
 
@@ -27,10 +27,11 @@ type listFilters struct {
 	open, closed                         bool
 }
 
-// query builds the visibility query of the filters. Runs that continued as new are left out:
-// each campaign shows once, as its latest run.
-func (f listFilters) query() (string, error) {
-	parts := []string{campaignQuery, "ExecutionStatus != 'ContinuedAsNew'"}
+// filter checks the list flags and turns them into the campaigns filter. Runs that continued
+// as new are left out: each campaign shows once, as its latest run.
+func (f listFilters) filter() (campaigns.Filter, error) {
+	out := campaigns.Filter{LatestRuns: true, Stage: workflows.Stage(f.stage), Assignee: f.rep,
+		Outcome: workflows.Outcome(f.outcome), Reason: workflows.Reason(f.reason), Segment: f.segment}
 	enum := func(flag, value string, valid []string) error {
 		if value == "" {
 			return nil
@@ -44,36 +45,35 @@ func (f listFilters) query() (string, error) {
 		enum("stage", f.stage, stringsOf(allStages)),
 		enum("outcome", f.outcome, stringsOf(allOutcomes)),
 		enum("reason", f.reason, stringsOf(workflows.Reasons)),
+		checkQueryValue("rep", f.rep),
+		checkQueryValue("segment", f.segment),
 	} {
 		if check != nil {
-			return "", check
+			return out, check
 		}
-	}
-	for _, kv := range []struct{ flag, attr, value string }{
-		{"stage", workflows.AttrStage.GetName(), f.stage},
-		{"rep", workflows.AttrAssignee.GetName(), f.rep},
-		{"outcome", workflows.AttrOutcome.GetName(), f.outcome},
-		{"reason", workflows.AttrReason.GetName(), f.reason},
-		{"segment", workflows.AttrSegment.GetName(), f.segment},
-	} {
-		if kv.value == "" {
-			continue
-		}
-		if err := checkQueryValue(kv.flag, kv.value); err != nil {
-			return "", err
-		}
-		parts = append(parts, clause(kv.attr, kv.value))
 	}
 	switch {
 	case f.open && f.closed:
-		return "", badInputf("--open and --closed together list nothing; give one or neither")
+		return out, badInputf("--open and --closed together list nothing; give one or neither")
 	case f.open:
-		parts = append(parts, "ExecutionStatus = 'Running'")
+		out.Status = campaigns.Running
 	case f.closed:
-		parts = append(parts, "ExecutionStatus != 'Running'")
+		out.Status = campaigns.Closed
 	}
-	return strings.Join(parts, " AND "), nil
+	return out, nil
 }
+
+// checkQueryValue refuses a filter value no customer, person or segment has: quotes,
+// backslashes, surrounding spaces. An empty value filters nothing.
+func checkQueryValue(flag, value string) error {
+	if value != "" && (strings.ContainsAny(value, `'"\`) || strings.TrimSpace(value) != value) {
+		return badInputf("--%s %q: give a value without quotes, backslashes or surrounding spaces", flag, value)
+	}
+	return nil
+}
+
+// joinValues lists enum values for help and messages: "a, b, c".
+func joinValues[T ~string](values []T) string { return strings.Join(stringsOf(values), ", ") }
 
 // stringsOf converts enum values to strings.
 func stringsOf[T ~string](values []T) []string {
@@ -104,24 +104,20 @@ current state of one campaign, use winback status.`,
   winback list --reason competitor_price -o json`,
 		Args: cobra.NoArgs,
 		RunE: a.action(func(ctx context.Context, _ *cobra.Command, _ []string) error {
-			query, err := f.query()
+			filter, err := f.filter()
 			if err != nil {
 				return err
 			}
 			if limit < 0 {
 				return badInputf("--limit %d: give 0 (no limit) or more", limit)
 			}
-			cfg, err := a.config()
+			api, err := a.campaigns(ctx)
 			if err != nil {
 				return err
 			}
-			c, err := a.client(ctx)
-			if err != nil {
-				return err
-			}
-			var rows []campaignRow
-			err = a.listCampaigns(ctx, c, cfg, query, limit, func(info *workflow.WorkflowExecutionInfo) bool {
-				rows = append(rows, newCampaignRow(info))
+			var rows []campaigns.Campaign
+			err = campaigns.Each(ctx, api, filter, limit, func(c campaigns.Campaign) bool {
+				rows = append(rows, c)
 				return true
 			})
 			if err != nil {
@@ -145,7 +141,7 @@ current state of one campaign, use winback status.`,
 	fl.StringVar(&f.stage, "stage", "", "only campaigns at this stage: "+joinValues(allStages))
 	fl.StringVar(&f.rep, "rep", "", "only campaigns whose next task is assigned to this person (WinBackAssignee)")
 	fl.StringVar(&f.outcome, "outcome", "", "only campaigns closed with this outcome: "+joinValues(allOutcomes))
-	fl.StringVar(&f.reason, "reason", "", "only campaigns with this reason: "+joinReasons())
+	fl.StringVar(&f.reason, "reason", "", "only campaigns with this reason: "+joinValues(workflows.Reasons))
 	fl.StringVar(&f.segment, "segment", "", "only customers of this segment")
 	fl.BoolVar(&f.open, "open", false, "only running campaigns")
 	fl.BoolVar(&f.closed, "closed", false, "only closed campaigns")

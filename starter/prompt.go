@@ -96,101 +96,69 @@ func (p *prompter) list(question string) ([]string, error) {
 	}
 }
 
-// askAnswers asks what a task of this kind needs, in the order the playbook asks it.
+// askAnswers asks what a task of this kind needs, by its definition (workflows.Kinds): each
+// answer in order, skipping those the answers so far make moot (a plan when walking away).
 func askAnswers(p *prompter, task workflows.Task) (workflows.TaskAnswers, error) {
-	var (
-		a   workflows.TaskAnswers
-		err error
-	)
-	// ask runs the questions in order and stops at the first input error.
-	ask := func(steps ...func() error) error {
-		for _, step := range steps {
-			if err := step(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	text := func(dst *string, q string, required bool) func() error {
-		return func() (err error) { *dst, err = p.text(q, required); return err }
-	}
-	fmt.Fprintf(p.out, "Task %s (%s): %s\n", task.ID, task.Kind, task.Title)
-	switch task.Kind {
-	case workflows.TaskBackstory:
-		err = ask(
-			text(&a.OurSide, "Our side of the story: what happened?", true),
-			func() (err error) {
-				a.Landmines, err = p.list("Landmines (late deliveries, a billing dispute...)")
-				return err
-			},
-			text(&a.Strengths, "Our strengths with this account:", false),
-			text(&a.Weaknesses, "Our weaknesses with this account:", false),
-		)
-	case workflows.TaskExitInterview:
-		err = ask(
-			text(&a.WhyLeaving, `"Why are you leaving us?" Their answer:`, true),
-			text(&a.WhatWouldKeepYou, `"What would we need to do to keep you as a customer?" Their answer:`, true),
-			func() error {
-				r, err := p.choose("The reason:", stringsOf(workflows.Reasons))
-				a.Reason = workflows.Reason(r)
-				return err
-			},
-			func() error {
-				s, err := p.choose("Is the problem specific to this account, or systemic to our business?",
-					[]string{string(workflows.ScopeSpecific), string(workflows.ScopeSystemic)})
-				a.Scope = workflows.Scope(s)
-				return err
-			},
-			func() (err error) {
-				a.IsItMe, err = p.yesNo("Is it me? Is the rep relationship the problem?")
-				return err
-			},
-			func() error {
-				if !a.IsItMe {
-					return nil
-				}
-				return text(&a.NewRep, "Who should take the account? (empty: the manager decides)", false)()
-			},
-		)
-	case workflows.TaskDecision:
-		err = ask(
-			func() error {
-				pursue, err := p.yesNo("Is this customer worth winning back?")
-				a.Pursue = &pursue
-				return err
-			},
-			func() error {
-				if !*a.Pursue {
-					return text(&a.Rationale, "Why walk away?", true)()
-				}
-				o, err := p.choose("The offer:", stringsOf(workflows.Offers))
-				a.Offer = workflows.Offer(o)
-				if err != nil || a.Offer == workflows.OfferStayInTouch {
-					return err
-				}
-				return ask(
-					text(&a.WhatWeChanged, "What did we change because of their input? (the revisit email says it)", true),
-					text(&a.OfferDetails, "The offer's details:", false),
-					text(&a.Rationale, "Rationale:", false),
-				)
-			},
-		)
-	case workflows.TaskThankYouCall, workflows.TaskCheckInCall:
-		err = ask(
-			func() error {
-				o, err := p.choose("How did the call go?", stringsOf(workflows.CallOutcomes))
-				a.Outcome = workflows.CallOutcome(o)
-				return err
-			},
-			text(&a.Notes, "Notes:", false),
-		)
-	case workflows.TaskFixContact:
-		err = ask(
-			text(&a.Email, "Corrected email (empty to keep):", false),
-			text(&a.Phone, "Corrected phone (empty to keep):", false),
-		)
-	default:
+	var a workflows.TaskAnswers
+	d, ok := workflows.KindOf(task.Kind)
+	if !ok {
 		return a, fmt.Errorf("task %s is of kind %q, which this winback does not know how to ask for; give --answers FILE.json", task.ID, task.Kind)
 	}
-	return a, err
+	fmt.Fprintf(p.out, "Task %s (%s): %s\n", task.ID, task.Kind, task.Title)
+	for _, f := range d.Fields {
+		if !f.Asked(a) {
+			continue
+		}
+		var err error
+		switch f.Type {
+		case workflows.FieldList:
+			var items []string
+			items, err = p.list(f.Label + hint(f))
+			f.SetList(&a, items)
+		case workflows.FieldChoice:
+			var v string
+			v, err = p.choose(question(f), f.Values())
+			f.SetText(&a, v)
+		case workflows.FieldYesNo:
+			var yes bool
+			yes, err = p.yesNo(f.Ask())
+			f.SetYes(&a, yes)
+		case workflows.FieldVerdict:
+			var yes bool
+			yes, err = p.yesNo(f.Ask())
+			f.SetVerdict(&a, &yes)
+		default:
+			q := question(f)
+			if f.Quote {
+				q = fmt.Sprintf("%q Their answer:", f.Label)
+			}
+			if f.Empty != "" {
+				q += " (empty: " + f.Empty + ")"
+			}
+			var v string
+			v, err = p.text(q, f.Required(a))
+			f.SetText(&a, v)
+		}
+		if err != nil {
+			return a, err
+		}
+	}
+	d.Tidy(&a)
+	return a, nil
+}
+
+// question is a field's question as a prompt puts it: "Notes:", "Why did they leave?".
+func question(f workflows.Field) string {
+	if q := f.Ask(); strings.HasSuffix(q, "?") {
+		return q
+	}
+	return f.Ask() + ":"
+}
+
+// hint adds a list's hint to its prompt: "Landmines (topics to handle with care...)".
+func hint(f workflows.Field) string {
+	if f.Hint == "" {
+		return ""
+	}
+	return " (" + lowerFirst(strings.TrimSuffix(f.Hint, ".")) + ")"
 }

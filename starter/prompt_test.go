@@ -72,3 +72,23 @@ func TestPromptsStopAtEndOfInput(t *testing.T) {
 		t.Error("unknown kind: no error")
 	}
 }
+
+// The complete command's help names every kind and every answer flag, from the definitions.
+func TestCompleteHelpListsEveryKindAndFlag(t *testing.T) {
+	help := kindsHelp()
+	for _, k := range workflows.Kinds() {
+		if !strings.Contains(help, "  "+string(k.Kind)+" ") {
+			t.Errorf("help lacks kind %s:\n%s", k.Kind, help)
+		}
+		for _, f := range k.Fields {
+			if !strings.Contains(help, "--"+f.Flag) {
+				t.Errorf("help lacks --%s:\n%s", f.Flag, help)
+			}
+		}
+	}
+	for line := range strings.SplitSeq(help, "\n") {
+		if len(line) > 100 {
+			t.Errorf("line longer than 100: %q", line)
+		}
+	}
+}

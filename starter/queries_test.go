@@ -7,58 +7,46 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/api/common/v1"
 	"go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/workflow/v1"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/workflows"
 )
 
-func TestListQuery(t *testing.T) {
+func TestListFilter(t *testing.T) {
 	for _, tc := range []struct {
 		f    listFilters
 		want string
 	}{
 		{listFilters{}, "WorkflowType = 'WinBackCampaign' AND ExecutionStatus != 'ContinuedAsNew'"},
 		{listFilters{stage: "decision", rep: "bob", open: true},
-			"WorkflowType = 'WinBackCampaign' AND ExecutionStatus != 'ContinuedAsNew' AND WinBackStage = 'decision' AND WinBackAssignee = 'bob' AND ExecutionStatus = 'Running'"},
+			"WorkflowType = 'WinBackCampaign' AND ExecutionStatus != 'ContinuedAsNew' AND ExecutionStatus = 'Running' AND WinBackStage = 'decision' AND WinBackAssignee = 'bob'"},
 		{listFilters{outcome: "won_back", reason: "let_down", segment: "mid-market", closed: true},
-			"WorkflowType = 'WinBackCampaign' AND ExecutionStatus != 'ContinuedAsNew' AND WinBackOutcome = 'won_back' AND WinBackReason = 'let_down' AND WinBackSegment = 'mid-market' AND ExecutionStatus != 'Running'"},
+			"WorkflowType = 'WinBackCampaign' AND ExecutionStatus != 'ContinuedAsNew' AND ExecutionStatus != 'Running' AND WinBackOutcome = 'won_back' AND WinBackReason = 'let_down' AND WinBackSegment = 'mid-market'"},
 	} {
-		got, err := tc.f.query()
-		if err != nil || got != tc.want {
+		f, err := tc.f.filter()
+		if got := f.Query(); err != nil || got != tc.want {
 			t.Errorf("%+v:\n got %s (%v)\nwant %s", tc.f, got, err, tc.want)
 		}
 	}
 	for _, f := range []listFilters{{stage: "Decision"}, {outcome: "lost"}, {reason: "price"}, {segment: `a"b`}, {rep: " bob"}, {open: true, closed: true}} {
-		if _, err := f.query(); exitCode(err) != exitBadInput {
+		if _, err := f.filter(); exitCode(err) != exitBadInput {
 			t.Errorf("%+v: err %v, want bad input", f, err)
 		}
-	}
-}
-
-// execution is a visibility record of a campaign run.
-func execution(customer string, status enums.WorkflowExecutionStatus, attrs map[string]any) *workflow.WorkflowExecutionInfo {
-	attrs["WinBackCustomerID"] = customer
-	return &workflow.WorkflowExecutionInfo{
-		Execution:        &common.WorkflowExecution{WorkflowId: workflows.WorkflowID(customer), RunId: "r-" + customer},
-		Status:           status,
-		StartTime:        timestamppb.New(testNow.Add(-48 * time.Hour)),
-		SearchAttributes: searchAttrs(attrs),
 	}
 }
 
 func TestListCommand(t *testing.T) {
 	c := newCLI()
 	due := testNow.Add(2 * time.Hour)
-	c.fake.listed = []*workflow.WorkflowExecutionInfo{
-		execution("C-1", enums.WORKFLOW_EXECUTION_STATUS_RUNNING, map[string]any{"WinBackStage": "decision", "WinBackAssignee": "maria", "WinBackTaskDue": due}),
-		execution("C-2", enums.WORKFLOW_EXECUTION_STATUS_COMPLETED, map[string]any{"WinBackStage": "closed", "WinBackOutcome": "won_back"}),
+	c.fake.Listed = []campaigns.Campaign{
+		{CustomerID: "C-1", WorkflowID: "winback:C-1", Status: "running", Stage: "decision", Assignee: "maria", TaskDue: due, Start: testNow.Add(-48 * time.Hour)},
+		{CustomerID: "C-2", WorkflowID: "winback:C-2", Status: "completed", Stage: "closed", Outcome: "won_back", Start: testNow.Add(-48 * time.Hour)},
 	}
 	code, out, errOut := c.run("", "list", "--stage", "decision")
-	if code != exitOK || !strings.Contains(c.fake.queries[0], "WinBackStage = 'decision'") {
-		t.Fatalf("exit %d, queries %q: %s", code, c.fake.queries, errOut)
+	if f := c.fake.Filters(); code != exitOK || len(f) != 1 || f[0].Stage != workflows.StageDecision || !f[0].LatestRuns {
+		t.Fatalf("exit %d, filters %+v: %s", code, f, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[0], "CUSTOMER") || !strings.Contains(lines[1], "C-1") ||
@@ -66,130 +54,77 @@ func TestListCommand(t *testing.T) {
 		t.Errorf("list:\n%s", out)
 	}
 	code, out, _ = c.run("", "list", "-o", "json")
-	var rows []campaignRow
+	var rows []campaigns.Campaign
 	if err := json.Unmarshal([]byte(out), &rows); err != nil || code != 0 || len(rows) != 2 || rows[0].Stage != "decision" ||
 		!rows[0].TaskDue.Equal(due) || rows[1].Status != "completed" || rows[1].Outcome != "won_back" {
 		t.Errorf("json: %v %+v", err, rows)
 	}
 }
 
-func TestCollectOpenTasks(t *testing.T) {
-	task := func(id, assignee string, status workflows.TaskStatus, due time.Duration) workflows.Task {
-		return workflows.Task{ID: id, Assignee: assignee, Status: status, Due: testNow.Add(due)}
-	}
-	campaigns := []campaignStatus{
-		{"C-2", workflows.CampaignStatus{Tasks: []workflows.Task{
-			task("backstory", "alice", workflows.TaskDone, -5*time.Hour),
-			task("exit-interview", "alice", workflows.TaskOpen, 3*time.Hour),
-			task("fix-contact", "bob", workflows.TaskOpen, -time.Hour),
-		}}},
-		{"C-1", workflows.CampaignStatus{Tasks: []workflows.Task{
-			task("decision", "maria", workflows.TaskOpen, time.Hour),
-			task("backstory", "alice", workflows.TaskOpen, -2*time.Hour),
-		}}},
-	}
-	var got []string
-	for _, o := range collectOpenTasks(campaigns, "", testNow) {
-		got = append(got, o.CustomerID+"/"+o.Task.ID+map[bool]string{true: " overdue"}[o.Overdue])
-	}
-	if want := []string{"C-1/backstory overdue", "C-2/fix-contact overdue", "C-1/decision", "C-2/exit-interview"}; !slices.Equal(got, want) {
-		t.Errorf("all: %q, want %q", got, want)
-	}
-	alice := collectOpenTasks(campaigns, "alice", testNow)
-	if len(alice) != 2 || alice[0].Task.ID != "backstory" || alice[1].Task.ID != "exit-interview" {
-		t.Errorf("alice's: %+v", alice)
-	}
-}
-
 func TestTasksCommand(t *testing.T) {
 	c := newCLI()
-	c.fake.listed = []*workflow.WorkflowExecutionInfo{
-		execution("C-1", enums.WORKFLOW_EXECUTION_STATUS_RUNNING, map[string]any{"WinBackAssignee": "alice"}),
-		execution("C-2", enums.WORKFLOW_EXECUTION_STATUS_RUNNING, map[string]any{"WinBackAssignee": "alice"}),
-	}
-	c.fake.status["C-1"] = workflows.CampaignStatus{Tasks: []workflows.Task{
+	c.fake.Put(campaignstest.Campaign{Running: true, Status: workflows.CampaignStatus{CustomerID: "C-1", Rep: "alice", Tasks: []workflows.Task{
 		{ID: "thank-you-call", Kind: workflows.TaskThankYouCall, Assignee: "alice", Status: workflows.TaskOpen, Due: testNow.Add(-time.Hour), Title: "Call"},
-	}}
+	}}})
+	c.fake.Put(campaignstest.Campaign{Running: true, Silent: true, Status: workflows.CampaignStatus{CustomerID: "C-2", Rep: "alice"}})
 	// C-2 does not answer: the others are still listed, and the exit code says the list is partial.
 	code, out, errOut := c.run("", "tasks", "--rep", "alice")
-	if !strings.Contains(c.fake.queries[0], "ExecutionStatus = 'Running' AND WinBackPeople = 'alice'") {
-		t.Errorf("query %q", c.fake.queries[0])
+	if f := c.fake.TaskFilters(); len(f) != 1 || !slices.Equal(f[0].People, []string{"alice"}) || !slices.Equal(f[0].Assignees, []string{"alice"}) {
+		t.Errorf("task filters %+v", f)
 	}
 	if code != exitFailed || !strings.Contains(out, "OVERDUE") || !strings.Contains(out, "thank-you-call") ||
 		!strings.Contains(errOut, "C-2") || !strings.Contains(errOut, "1 campaign of 2 did not answer") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
-	c.fake.status["C-2"] = workflows.CampaignStatus{}
-	if code, _, _ := c.run("", "tasks", "--rep", "alice", "--all"); code != exitOK || strings.Contains(c.fake.queries[1], "WinBackAssignee") {
-		t.Errorf("--all: exit %d, query %q", code, c.fake.queries[1])
+	c.fake.Edit("C-2", func(cp *campaignstest.Campaign) { cp.Silent = false })
+	if code, _, _ := c.run("", "tasks", "--rep", "alice", "--all"); code != exitOK || len(c.fake.TaskFilters()[1].People) != 0 {
+		t.Errorf("--all: exit %d, filter %+v", code, c.fake.TaskFilters()[1])
 	}
 }
 
 func TestReportCommand(t *testing.T) {
 	c := newCLI()
-	won := execution("C-1", enums.WORKFLOW_EXECUTION_STATUS_COMPLETED, map[string]any{"WinBackOutcome": "won_back", "WinBackReason": "let_down"})
-	won.CloseTime = timestamppb.New(testNow)
-	c.fake.listed = []*workflow.WorkflowExecutionInfo{won,
-		execution("C-2", enums.WORKFLOW_EXECUTION_STATUS_RUNNING, map[string]any{}),
+	c.fake.Listed = []campaigns.Campaign{
+		{CustomerID: "C-1", WorkflowID: "winback:C-1", Status: "completed", Outcome: "won_back", Reason: "let_down",
+			Start: testNow.Add(-48 * time.Hour), Close: testNow},
+		{CustomerID: "C-2", WorkflowID: "winback:C-2", Status: "running", Start: testNow.Add(-48 * time.Hour)},
 	}
 	code, out, errOut := c.run("", "report", "--from", "2026-03-01", "-o", "json")
-	var r report
+	var r struct {
+		Campaigns, WonBack  int
+		WinBackRate         float64
+		MedianDaysToWinBack float64
+	}
 	if err := json.Unmarshal([]byte(out), &r); err != nil || code != exitOK {
 		t.Fatalf("exit %d, %v\n%s%s", code, err, out, errOut)
 	}
 	if r.Campaigns != 2 || r.WonBack != 1 || r.WinBackRate != 1 || r.MedianDaysToWinBack != 2 {
 		t.Errorf("report %+v", r)
 	}
-	if !strings.Contains(c.fake.queries[0], "CloseTime >= '2026-03-01T00:00:00Z'") {
-		t.Errorf("query %q", c.fake.queries[0])
-	}
-}
-
-func TestPlanAttributes(t *testing.T) {
-	existing := map[string]enums.IndexedValueType{
-		"WinBackStage":   enums.INDEXED_VALUE_TYPE_KEYWORD,
-		"WinBackTaskDue": enums.INDEXED_VALUE_TYPE_TEXT,
-		"WorkflowType":   enums.INDEXED_VALUE_TYPE_KEYWORD,
-	}
-	p := planAttributes(workflows.SearchAttributeTypes, existing)
-	if len(p.Add) != len(workflows.SearchAttributeTypes)-2 || !slices.Equal(p.Present, []string{"WinBackStage"}) ||
-		len(p.Conflicts) != 1 || !strings.Contains(p.Conflicts[0], "WinBackTaskDue is Text, but winback needs Datetime") {
-		t.Errorf("plan %+v", p)
-	}
-	if _, ok := p.Add["WinBackStage"]; ok {
-		t.Error("plans to add an attribute that exists")
+	if q := c.fake.Filters()[0].Query(); !strings.Contains(q, "CloseTime >= '2026-03-01T00:00:00Z'") {
+		t.Errorf("query %q", q)
 	}
 }
 
 func TestSetupCommand(t *testing.T) {
 	c := newCLI()
-	c.fake.operator = &fakeOperator{custom: map[string]enums.IndexedValueType{"WinBackStage": enums.INDEXED_VALUE_TYPE_KEYWORD}}
+	c.fake.Attributes = map[string]enums.IndexedValueType{"WinBackStage": enums.INDEXED_VALUE_TYPE_KEYWORD}
 	code, out, errOut := c.run("", "setup")
-	if code != exitOK || len(c.fake.operator.added) != len(workflows.SearchAttributeTypes)-1 || !strings.Contains(out, "present  WinBackStage") ||
+	if added := c.fake.Added(); code != exitOK || len(added) != len(workflows.SearchAttributeTypes)-1 || !strings.Contains(out, "present  WinBackStage") ||
 		!strings.Contains(out, "added    WinBackTaskDue (Datetime)") {
-		t.Errorf("exit %d, added %v\n%s%s", code, c.fake.operator.added, out, errOut)
+		t.Errorf("exit %d, added %v\n%s%s", code, added, out, errOut)
 	}
 	// Twice: nothing to add.
-	c.fake.operator = &fakeOperator{custom: workflows.SearchAttributeTypes}
-	if code, _, _ := c.run("", "setup"); code != exitOK || c.fake.operator.added != nil {
-		t.Errorf("second setup: exit %d, added %v", code, c.fake.operator.added)
+	c = newCLI()
+	c.fake.Attributes = workflows.SearchAttributeTypes
+	if code, _, _ := c.run("", "setup"); code != exitOK || c.fake.Added() != nil {
+		t.Errorf("second setup: exit %d, added %v", code, c.fake.Added())
 	}
 	// A name taken with another type: nothing added, exit 1.
-	c.fake.operator = &fakeOperator{custom: map[string]enums.IndexedValueType{"WinBackAccountValue": enums.INDEXED_VALUE_TYPE_INT}}
+	c = newCLI()
+	c.fake.Attributes = map[string]enums.IndexedValueType{"WinBackAccountValue": enums.INDEXED_VALUE_TYPE_INT}
 	code, _, errOut = c.run("", "setup")
-	if code != exitFailed || c.fake.operator.added != nil || !strings.Contains(errOut, "WinBackAccountValue is Int, but winback needs Double") {
-		t.Errorf("conflict: exit %d, added %v: %s", code, c.fake.operator.added, errOut)
-	}
-}
-
-func TestStatusName(t *testing.T) {
-	for s, want := range map[enums.WorkflowExecutionStatus]string{
-		enums.WORKFLOW_EXECUTION_STATUS_RUNNING:          "running",
-		enums.WORKFLOW_EXECUTION_STATUS_TIMED_OUT:        "timed_out",
-		enums.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW: statusContinued,
-	} {
-		if got := statusName(s); got != want {
-			t.Errorf("statusName(%v) = %q, want %q", s, got, want)
-		}
+	if code != exitFailed || c.fake.Added() != nil || !strings.Contains(errOut, "WinBackAccountValue is Int, but winback needs Double") {
+		t.Errorf("conflict: exit %d, added %v: %s", code, c.fake.Added(), errOut)
 	}
 }

@@ -23,17 +23,13 @@ reassign; the campaign checks that and refuses otherwise (exit 2).`,
   winback reassign C-1042 --task thank-you-call --to carol --as alice --reason "On leave"`,
 		Args: args("CUSTOMER"),
 		RunE: a.action(func(ctx context.Context, _ *cobra.Command, argv []string) error {
-			id, err := customerArg(argv[0])
+			id, api, err := a.customer(ctx, argv[0])
 			if err != nil {
 				return err
 			}
-			c, err := a.client(ctx)
+			res, err := api.Reassign(ctx, id, req)
 			if err != nil {
-				return err
-			}
-			var res workflows.ReassignResult
-			if err := a.update(ctx, c, id, workflows.UpdateReassignTask, req, &res); err != nil {
-				return err
+				return a.campaignError(ctx, id, "send "+workflows.UpdateReassignTask, err)
 			}
 			if a.json() {
 				return writeJSON(a.stdout, res)

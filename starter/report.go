@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.temporal.io/api/workflow/v1"
+
+	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/report"
 )
 
 // reportCommand prints the win-back report over the campaigns started in a date range.
@@ -34,23 +36,19 @@ visibility store, which keeps closed campaigns only for the namespace's retentio
 			if err != nil {
 				return err
 			}
-			cfg, err := a.config()
+			api, err := a.campaigns(ctx)
 			if err != nil {
 				return err
 			}
-			c, err := a.client(ctx)
-			if err != nil {
-				return err
-			}
-			var runs []campaignRow
-			err = a.listCampaigns(ctx, c, cfg, reportQuery(from, to), 0, func(info *workflow.WorkflowExecutionInfo) bool {
-				runs = append(runs, newCampaignRow(info))
+			var runs []campaigns.Campaign
+			err = campaigns.Each(ctx, api, reportFilter(from, to), 0, func(c campaigns.Campaign) bool {
+				runs = append(runs, c)
 				return true
 			})
 			if err != nil {
 				return err
 			}
-			r := buildReport(joinRuns(runs), from, to)
+			r := report.Build(report.JoinRuns(runs), from, to)
 			if a.json() {
 				return writeJSON(a.stdout, r)
 			}
@@ -67,7 +65,7 @@ visibility store, which keeps closed campaigns only for the namespace's retentio
 // its day. An empty --from is the zero time (since ever); an empty --to is today.
 func reportRange(fromFlag, toFlag string, now time.Time) (from, to time.Time, err error) {
 	day := func(flag, s string) (time.Time, error) {
-		t, err := time.ParseInLocation(dateLayout, s, now.Location())
+		t, err := time.ParseInLocation(time.DateOnly, s, now.Location())
 		if err != nil {
 			return t, badInputf("--%s %q: write the date as YYYY-MM-DD", flag, s)
 		}
@@ -87,30 +85,26 @@ func reportRange(fromFlag, toFlag string, now time.Time) (from, to time.Time, er
 	}
 	to = to.AddDate(0, 0, 1)
 	if !from.IsZero() && !from.Before(to) {
-		return from, to, badInputf("--from %s is after --to %s", fromFlag, to.AddDate(0, 0, -1).Format(dateLayout))
+		return from, to, badInputf("--from %s is after --to %s", fromFlag, to.AddDate(0, 0, -1).Format(time.DateOnly))
 	}
 	return from, to, nil
 }
 
-// reportQuery finds every run that may belong to a campaign started in [from, to): runs
+// reportFilter finds every run that may belong to a campaign started in [from, to): runs
 // started before to that were still open at from. A campaign started before from whose first
 // run closed before from shows only later runs, which also started before from, so it is
-// still left out of the report (see joinRuns and buildReport).
-func reportQuery(from, to time.Time) string {
-	q := fmt.Sprintf("%s AND StartTime < '%s'", campaignQuery, queryTime(to))
-	if !from.IsZero() {
-		q += fmt.Sprintf(" AND (ExecutionStatus = 'Running' OR CloseTime >= '%s')", queryTime(from))
-	}
-	return q
+// still left out of the report (see report.JoinRuns and report.Build).
+func reportFilter(from, to time.Time) campaigns.Filter {
+	return campaigns.Filter{StartedBefore: to, OpenSince: from}
 }
 
 // printReport prints the report as text tables.
-func printReport(w io.Writer, r report) {
+func printReport(w io.Writer, r report.Report) {
 	since := "the oldest kept"
 	if !r.From.IsZero() {
-		since = r.From.Format(dateLayout)
+		since = r.From.Format(time.DateOnly)
 	}
-	fmt.Fprintf(w, "Win-back report: campaigns started from %s to %s\n\n", since, r.To.AddDate(0, 0, -1).Format(dateLayout))
+	fmt.Fprintf(w, "Win-back report: campaigns started from %s to %s\n\n", since, r.To.AddDate(0, 0, -1).Format(time.DateOnly))
 	fmt.Fprintf(w, "Campaigns:      %d (open %d, closed %d)\n", r.Campaigns, r.Open, r.Closed)
 	fmt.Fprintf(w, "Win-back rate:  %s (%d won back of %d closed)\n", percent(r.WinBackRate), r.WonBack, r.Closed)
 	median := "-"
@@ -142,7 +136,7 @@ func printReport(w io.Writer, r report) {
 
 	for _, g := range []struct {
 		title  string
-		groups []groupStats
+		groups []report.Group
 	}{{"REASON", r.ByReason}, {"SCOPE", r.ByScope}, {"REP", r.ByRep}, {"SEGMENT", r.BySegment}} {
 		fmt.Fprintln(w)
 		t := newTable(w, g.title, "CAMPAIGNS", "CLOSED", "WON BACK", "WIN-BACK RATE")

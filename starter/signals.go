@@ -7,21 +7,20 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/workflows"
 )
 
 // Signals tell a running campaign something happened; they return as soon as Temporal has
 // recorded them, and the campaign acts on them at once (winback status shows the effect).
 
-// signal sends a signal to a customer's running campaign.
-func (a *app) signal(ctx context.Context, customerID, name string, arg any) error {
-	c, err := a.client(ctx)
+// signal sends a signal to a customer's running campaign, by send.
+func (a *app) signal(ctx context.Context, customerID, name string, send func(context.Context, campaigns.API) error) error {
+	api, err := a.campaigns(ctx)
 	if err != nil {
 		return err
 	}
-	callCtx, cancel := a.call(ctx)
-	defer cancel()
-	if err := c.SignalWorkflow(callCtx, workflows.WorkflowID(customerID), "", name, arg); err != nil {
+	if err := send(ctx, api); err != nil {
 		return a.campaignError(ctx, customerID, "send "+name, err)
 	}
 	return nil
@@ -65,7 +64,10 @@ cancelling whatever it was waiting for.`,
 				return err
 			}
 			sig := workflows.CustomerReturnedSignal{Source: source(as), Note: note}
-			if err := a.signal(ctx, id, workflows.SignalCustomerReturned, sig); err != nil {
+			err = a.signal(ctx, id, workflows.SignalCustomerReturned, func(ctx context.Context, api campaigns.API) error {
+				return api.CustomerReturned(ctx, id, sig)
+			})
+			if err != nil {
 				return err
 			}
 			return a.signalled(id, workflows.SignalCustomerReturned, sig,
@@ -134,10 +136,16 @@ func (a *app) channelSignal(ctx context.Context, argv []string, name, as, messag
 		return err
 	}
 	var sig any = workflows.OptOutSignal{Channel: ch, Source: source(as)}
+	send := func(ctx context.Context, api campaigns.API) error {
+		return api.OptOut(ctx, id, workflows.OptOutSignal{Channel: ch, Source: source(as)})
+	}
 	if name == workflows.SignalOptIn {
 		sig = workflows.OptInSignal{Channel: ch, Source: source(as)}
+		send = func(ctx context.Context, api campaigns.API) error {
+			return api.OptIn(ctx, id, workflows.OptInSignal{Channel: ch, Source: source(as)})
+		}
 	}
-	if err := a.signal(ctx, id, name, sig); err != nil {
+	if err := a.signal(ctx, id, name, send); err != nil {
 		return err
 	}
 	return a.signalled(id, name, sig, fmt.Sprintf(message, id, ch))
@@ -159,7 +167,10 @@ cancelled. The customer can be launched again later.`,
 				return err
 			}
 			sig := workflows.CancelSignal{By: orDefault(as, currentUser()), Reason: reason}
-			if err := a.signal(ctx, id, workflows.SignalCancel, sig); err != nil {
+			err = a.signal(ctx, id, workflows.SignalCancel, func(ctx context.Context, api campaigns.API) error {
+				return api.Cancel(ctx, id, sig)
+			})
+			if err != nil {
 				return err
 			}
 			return a.signalled(id, workflows.SignalCancel, sig,

@@ -27,15 +27,11 @@ running to answer.`,
   winback status C-1042 -o json | jq '.tasks[] | select(.status == "open")'`,
 		Args: args("CUSTOMER"),
 		RunE: a.action(func(ctx context.Context, _ *cobra.Command, argv []string) error {
-			id, err := customerArg(argv[0])
+			id, api, err := a.customer(ctx, argv[0])
 			if err != nil {
 				return err
 			}
-			c, err := a.client(ctx)
-			if err != nil {
-				return err
-			}
-			st, err := a.queryStatus(ctx, c, id)
+			st, err := a.status(ctx, api, id)
 			if err != nil {
 				return err
 			}
@@ -81,7 +77,7 @@ func printStatus(w io.Writer, customerID string, st workflows.CampaignStatus, no
 			fmt.Fprintf(w, "    completed by %s at %s\n", dash(task.CompletedBy), dash(when(task.Completed)))
 		}
 		if task.Answers != nil {
-			for _, qa := range answerLines(*task.Answers) {
+			for _, qa := range answerLines(task.Kind, *task.Answers) {
 				fmt.Fprintf(w, "    %s: %s\n", qa[0], qa[1])
 			}
 		}
@@ -128,37 +124,13 @@ func printStatus(w io.Writer, customerID string, st workflows.CampaignStatus, no
 	}
 }
 
-// answerLines lists the answers that are set, with the question each answers, in the order
-// a person fills them in.
-func answerLines(a workflows.TaskAnswers) [][2]string {
+// answerLines lists a task's answers that are set, under their labels, in the order its
+// kind's definition gives them. Choices show their values, as the answer flags take them.
+func answerLines(kind workflows.TaskKind, a workflows.TaskAnswers) [][2]string {
+	d, _ := workflows.KindOf(kind)
 	var lines [][2]string
-	add := func(label, value string) {
-		if value != "" {
-			lines = append(lines, [2]string{label, value})
-		}
+	for _, x := range d.Answers(a) {
+		lines = append(lines, [2]string{x.Field.Label, strings.Join(x.Values, "; ")})
 	}
-	add("Our side", a.OurSide)
-	add("Landmines", strings.Join(a.Landmines, "; "))
-	add("Strengths", a.Strengths)
-	add("Weaknesses", a.Weaknesses)
-	add("Why are you leaving us?", a.WhyLeaving)
-	add("What would we need to do to keep you?", a.WhatWouldKeepYou)
-	add("Reason", string(a.Reason))
-	add("Scope", string(a.Scope))
-	if a.IsItMe {
-		add("Is it me?", "yes")
-	}
-	add("New rep", a.NewRep)
-	if a.Pursue != nil {
-		add("Pursue", map[bool]string{true: "yes", false: "no, walk away"}[*a.Pursue])
-	}
-	add("Rationale", a.Rationale)
-	add("What we changed", a.WhatWeChanged)
-	add("Offer", string(a.Offer))
-	add("Offer details", a.OfferDetails)
-	add("Outcome", string(a.Outcome))
-	add("Notes", a.Notes)
-	add("Email", a.Email)
-	add("Phone", a.Phone)
 	return lines
 }

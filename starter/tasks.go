@@ -1,22 +1,15 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
-	"go.temporal.io/api/workflow/v1"
-	"go.temporal.io/sdk/client"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/workflows"
 )
-
-// queryConcurrency is how many status queries tasks runs at a time.
-const queryConcurrency = 8
 
 // openTask is an open task of a campaign, for the tasks list.
 type openTask struct {
@@ -26,28 +19,13 @@ type openTask struct {
 	Task       workflows.Task `json:"task"`
 }
 
-// campaignStatus is one campaign's status query answer.
-type campaignStatus struct {
-	customerID string
-	status     workflows.CampaignStatus
-}
-
-// collectOpenTasks gathers the open tasks of the campaigns (only rep's when rep is set),
-// soonest due first, and marks those due before now as overdue.
-func collectOpenTasks(campaigns []campaignStatus, rep string, now time.Time) []openTask {
+// openTasks marks the list's tasks due before now as overdue.
+func openTasks(l campaigns.TaskList, now time.Time) []openTask {
 	var tasks []openTask
-	for _, c := range campaigns {
-		for _, t := range c.status.Tasks {
-			if t.Status != workflows.TaskOpen || (rep != "" && t.Assignee != rep) {
-				continue
-			}
-			tasks = append(tasks, openTask{CustomerID: c.customerID, WorkflowID: workflows.WorkflowID(c.customerID),
-				Overdue: !t.Due.IsZero() && t.Due.Before(now), Task: t})
-		}
+	for _, o := range l.Tasks {
+		tasks = append(tasks, openTask{CustomerID: o.CustomerID, WorkflowID: workflows.WorkflowID(o.CustomerID),
+			Overdue: !o.Task.Due.IsZero() && o.Task.Due.Before(now), Task: o.Task})
 	}
-	slices.SortStableFunc(tasks, func(a, b openTask) int {
-		return cmp.Or(a.Task.Due.Compare(b.Task.Due), cmp.Compare(a.CustomerID, b.CustomerID), cmp.Compare(a.Task.ID, b.Task.ID))
-	})
 	return tasks
 }
 
@@ -72,33 +50,28 @@ launched before WinBackPeople existed.`,
   winback tasks -o json`,
 		Args: cobra.NoArgs,
 		RunE: a.action(func(ctx context.Context, _ *cobra.Command, _ []string) error {
-			query := campaignQuery + " AND ExecutionStatus = 'Running'"
+			var f campaigns.TaskFilter
 			if rep != "" {
 				if err := checkQueryValue("rep", rep); err != nil {
 					return err
 				}
+				f.Assignees = []string{rep}
 				if !all {
-					query += " AND " + clause(workflows.AttrPeople.GetName(), rep)
+					f.People = []string{rep}
 				}
 			}
-			cfg, err := a.config()
+			api, err := a.campaigns(ctx)
 			if err != nil {
 				return err
 			}
-			c, err := a.client(ctx)
+			l, err := api.Tasks(ctx, f, campaigns.Page{})
 			if err != nil {
 				return err
 			}
-			var ids []string
-			err = a.listCampaigns(ctx, c, cfg, query, 0, func(info *workflow.WorkflowExecutionInfo) bool {
-				ids = append(ids, newCampaignRow(info).CustomerID)
-				return true
-			})
-			if err != nil {
-				return err
+			for _, failed := range l.Failures {
+				fmt.Fprintf(a.stderr, "warning: %v\n", a.campaignError(ctx, failed.CustomerID, "query its status", failed.Err))
 			}
-			statuses, failures := a.queryAll(ctx, c, ids)
-			tasks := collectOpenTasks(statuses, rep, a.now())
+			tasks := openTasks(l, a.now())
 			if a.json() {
 				if err := writeJSON(a.stdout, nonNil(tasks)); err != nil {
 					return err
@@ -106,8 +79,8 @@ launched before WinBackPeople existed.`,
 			} else {
 				printTasks(a, tasks)
 			}
-			if failures > 0 {
-				return fmt.Errorf("%s of %d did not answer; the list may be incomplete", plural(failures, "campaign"), len(ids))
+			if n := len(l.Failures); n > 0 {
+				return fmt.Errorf("%s of %d did not answer; the list may be incomplete", plural(n, "campaign"), n+len(l.Campaigns))
 			}
 			return nil
 		}),
@@ -115,35 +88,6 @@ launched before WinBackPeople existed.`,
 	cmd.Flags().StringVar(&rep, "rep", "", "only this person's tasks")
 	cmd.Flags().BoolVar(&all, "all", false, "ask every running campaign, not only those whose next task is --rep's")
 	return cmd
-}
-
-// queryAll asks each customer's campaign for its status, a few at a time. Failures are
-// reported on stderr and counted; the others are returned.
-func (a *app) queryAll(ctx context.Context, c client.Client, customerIDs []string) ([]campaignStatus, int) {
-	var (
-		mu       sync.Mutex
-		wg       sync.WaitGroup
-		out      []campaignStatus
-		failures int
-		sem      = make(chan struct{}, queryConcurrency)
-	)
-	for _, id := range customerIDs {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			st, err := a.queryStatus(ctx, c, id)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				failures++
-				fmt.Fprintf(a.stderr, "warning: %v\n", err)
-				return
-			}
-			out = append(out, campaignStatus{customerID: id, status: st})
-		})
-	}
-	wg.Wait()
-	return out, failures
 }
 
 // printTasks prints the open tasks as a table.

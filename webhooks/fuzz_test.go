@@ -24,13 +24,13 @@ func FuzzTwilioForm(f *testing.F) {
 	}
 	e := newEnv(f)
 	f.Fuzz(func(t *testing.T, body string) {
-		before := len(e.temporal.sent())
+		before := len(sentTo(e.temporal))
 		unsigned := rawTwilioRequest("/webhooks/twilio/sms", body)
 		unsigned.Header.Set("X-Twilio-Signature", "AAAA")
 		if rec := e.serve(unsigned); rec.Code != http.StatusForbidden && rec.Code != http.StatusBadRequest && rec.Code != http.StatusRequestEntityTooLarge {
 			t.Fatalf("unsigned body answered %d, want 403 (or 400/413 before the check)", rec.Code)
 		}
-		if len(e.temporal.sent()) != before {
+		if len(sentTo(e.temporal)) != before {
 			t.Fatal("an unsigned request signalled")
 		}
 
@@ -47,13 +47,13 @@ func FuzzTwilioForm(f *testing.F) {
 				t.Fatalf("200 without TwiML: %q", rec.Header().Get("Content-Type"))
 			}
 		case rec.Code >= 400 && rec.Code < 500:
-			if len(e.temporal.sent()) != before || strings.TrimSpace(rec.Body.String()) == "" {
+			if len(sentTo(e.temporal)) != before || strings.TrimSpace(rec.Body.String()) == "" {
 				t.Fatalf("%d with signals or without a reason: %q", rec.Code, rec.Body.String())
 			}
 		default:
 			t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
 		}
-		for _, s := range e.temporal.sent()[before:] {
+		for _, s := range sentTo(e.temporal)[before:] {
 			if s.Name != workflows.SignalOptOut && s.Name != workflows.SignalOptIn {
 				t.Fatalf("unexpected signal %+v", s)
 			}
@@ -74,19 +74,19 @@ func FuzzSendGridEvents(f *testing.F) {
 	}
 	e := newEnv(f)
 	f.Fuzz(func(t *testing.T, body string) {
-		before := len(e.temporal.sent())
+		before := len(sentTo(e.temporal))
 		rec := httptest.NewRecorder()
 		e.mux.ServeHTTP(rec, e.sendGridRequest(body, testNow))
 		switch rec.Code {
 		case http.StatusOK:
 		case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
-			if len(e.temporal.sent()) != before || strings.TrimSpace(rec.Body.String()) == "" {
+			if len(sentTo(e.temporal)) != before || strings.TrimSpace(rec.Body.String()) == "" {
 				t.Fatalf("%d with signals or without a reason: %q", rec.Code, rec.Body.String())
 			}
 		default:
 			t.Fatalf("status %d: %s", rec.Code, rec.Body.String())
 		}
-		for _, s := range e.temporal.sent()[before:] {
+		for _, s := range sentTo(e.temporal)[before:] {
 			if s.Name != workflows.SignalOptOut && s.Name != workflows.SignalMessageEvent {
 				t.Fatalf("unexpected signal %+v", s)
 			}

@@ -2,7 +2,6 @@ package webhooks_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/hmac"
@@ -15,7 +14,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -23,12 +21,8 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/api/common/v1"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/api/workflow/v1"
-	"go.temporal.io/api/workflowservice/v1"
-
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/webhooks"
 	"github.com/winback/winback/workflows"
 )
@@ -45,78 +39,36 @@ var (
 	testNow    = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 )
 
-// sent is one Signal the fake recorded.
+// sent is one Signal the fake recorded, to a campaign's workflow ID.
 type sent struct {
-	WorkflowID, RunID, Name string
-	Arg                     any
+	WorkflowID, Name string
+	Arg              any
 }
 
-// fakeTemporal records Signals and answers visibility queries on WinBackContact.
-type fakeTemporal struct {
-	mu        sync.Mutex
-	signals   []sent
-	queries   []string
-	campaigns map[string][]string // contact key -> running workflow IDs
-	closed    map[string]bool     // workflow IDs that answer NotFound
-	down      bool                // every call fails as if Temporal were unreachable
-	failAfter int                 // when > 0, signals after this many fail as unreachable
+// customerID is the campaign of the test phone (workflowID).
+const customerID = "cust-42"
+
+// newFakeTemporal is the campaigns the webhooks reach: one running campaign, found by the test
+// phone's contact key.
+func newFakeTemporal() *campaignstest.Fake {
+	f := campaignstest.New()
+	f.Put(campaignstest.Campaign{Status: workflows.CampaignStatus{CustomerID: customerID}, Running: true,
+		Contacts: []string{activities.ContactKey(linkSecret, phone)}})
+	return f
 }
 
-func newFakeTemporal() *fakeTemporal {
-	return &fakeTemporal{
-		campaigns: map[string][]string{activities.ContactKey(linkSecret, phone): {workflowID}},
-		closed:    map[string]bool{},
+// sentTo is what the fake received, by workflow ID.
+func sentTo(f *campaignstest.Fake) []sent {
+	var out []sent
+	for _, c := range f.Signals() {
+		out = append(out, sent{workflows.WorkflowID(c.CustomerID), c.Name, c.Arg})
 	}
-}
-
-var contactInQuery = regexp.MustCompile(`WinBackContact = '([^']*)'`)
-
-func (f *fakeTemporal) SignalWorkflow(_ context.Context, wf, runID, name string, arg interface{}) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.down || (f.failAfter > 0 && len(f.signals) >= f.failAfter) {
-		return serviceerror.NewUnavailable("connection refused")
-	}
-	if f.closed[wf] {
-		return serviceerror.NewNotFound("workflow execution already completed")
-	}
-	f.signals = append(f.signals, sent{wf, runID, name, arg})
-	return nil
-}
-
-func (f *fakeTemporal) ListWorkflow(_ context.Context, req *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.down {
-		return nil, serviceerror.NewUnavailable("connection refused")
-	}
-	f.queries = append(f.queries, req.GetQuery())
-	resp := &workflowservice.ListWorkflowExecutionsResponse{}
-	if m := contactInQuery.FindStringSubmatch(req.GetQuery()); m != nil {
-		for _, id := range f.campaigns[m[1]] {
-			resp.Executions = append(resp.Executions, &workflow.WorkflowExecutionInfo{
-				Execution: &common.WorkflowExecution{WorkflowId: id, RunId: "run-1"},
-			})
-		}
-	}
-	return resp, nil
-}
-
-func (f *fakeTemporal) sent() []sent {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]sent(nil), f.signals...)
-}
-
-func (f *fakeTemporal) setDown(down bool) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.down = down
+	return out
 }
 
 // env is a Handler on a mux with a fake Temporal, a SendGrid key pair and captured logs.
 type env struct {
-	temporal *fakeTemporal
+	temporal *campaignstest.Fake
 	mux      *http.ServeMux
 	h        *webhooks.Handler
 	sgKey    *ecdsa.PrivateKey
@@ -154,7 +106,6 @@ func newEnv(t testing.TB, edit ...func(*webhooks.Options)) *env {
 	e := &env{temporal: newFakeTemporal(), mux: http.NewServeMux(), sgKey: key, logs: &syncBuffer{}, now: testNow}
 	o := webhooks.Options{
 		Client:            e.temporal,
-		Namespace:         "default",
 		PublicURL:         publicURL,
 		TwilioAuthToken:   twilioToken,
 		SendGridPublicKey: base64.StdEncoding.EncodeToString(der),
@@ -247,15 +198,15 @@ func wantStatus(t testing.TB, rec *httptest.ResponseRecorder, want int) {
 	}
 }
 
-func wantSignals(t testing.TB, f *fakeTemporal, want ...sent) {
+func wantSignals(t testing.TB, f *campaignstest.Fake, want ...sent) {
 	t.Helper()
-	got := f.sent()
+	got := sentTo(f)
 	if len(got) != len(want) {
 		t.Fatalf("signals = %+v, want %+v", got, want)
 	}
 	for i := range want {
-		if got[i].WorkflowID != want[i].WorkflowID || got[i].RunID != "" || got[i].Name != want[i].Name || !equalArg(got[i].Arg, want[i].Arg) {
-			t.Errorf("signal %d = %+v, want %+v (to the current run)", i, got[i], want[i])
+		if got[i].WorkflowID != want[i].WorkflowID || got[i].Name != want[i].Name || !equalArg(got[i].Arg, want[i].Arg) {
+			t.Errorf("signal %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}
 }

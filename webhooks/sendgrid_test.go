@@ -42,7 +42,7 @@ func TestSendGridOptOutEvents(t *testing.T) {
 	for _, ev := range []string{"delivered", "click"} {
 		e := newEnv(t)
 		wantStatus(t, e.serve(e.sendGridRequest(batch(sgEvent("id-"+ev, ev)), testNow)), http.StatusOK)
-		if s := e.temporal.sent(); len(s) != 1 || s[0].Name != workflows.SignalMessageEvent {
+		if s := sentTo(e.temporal); len(s) != 1 || s[0].Name != workflows.SignalMessageEvent {
 			t.Errorf("%s: signals %+v, want one MessageEvent", ev, s)
 		}
 	}
@@ -126,11 +126,11 @@ func TestSendGridWithoutKeyIsRefused(t *testing.T) {
 func TestSendGridRetriedAfterTemporalOutage(t *testing.T) {
 	e := newEnv(t)
 	body := batch(sgEvent("ev1", "bounce"), sgEvent("ev2", "open"))
-	e.temporal.failAfter = 1
+	e.temporal.FailSignalsAfter = 1
 	wantStatus(t, e.serve(e.sendGridRequest(body, testNow)), http.StatusServiceUnavailable)
-	e.temporal.failAfter = 0
+	e.temporal.FailSignalsAfter = 0
 	wantStatus(t, e.serve(e.sendGridRequest(body, testNow)), http.StatusOK)
-	s := e.temporal.sent()
+	s := sentTo(e.temporal)
 	if len(s) != 2 || s[0].Name != workflows.SignalOptOut || s[1].Name != workflows.SignalMessageEvent {
 		t.Errorf("signals = %+v: want the bounce once, then the open on the retry", s)
 	}
@@ -138,7 +138,7 @@ func TestSendGridRetriedAfterTemporalOutage(t *testing.T) {
 
 func TestSendGridClosedCampaignIsFine(t *testing.T) {
 	e := newEnv(t)
-	e.temporal.closed[workflowID] = true
+	e.temporal.Close(customerID, workflows.OutcomeCancelled)
 	wantStatus(t, e.serve(e.sendGridRequest(batch(sgEvent("ev1", "bounce")), testNow)), http.StatusOK)
 	wantSignals(t, e.temporal)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/winback/winback/activities"
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/webhooks"
 	"github.com/winback/winback/workflows"
 )
@@ -32,9 +34,9 @@ func TestSignedStopOptsOutOfSMS(t *testing.T) {
 	if err := xml.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Messages) != 0 {
 		t.Errorf("want an empty TwiML <Response>, got %q (%v)", rec.Body.String(), err)
 	}
-	q := e.temporal.queries
-	if len(q) != 1 || !strings.Contains(q[0], "WorkflowType = 'WinBackCampaign'") || !strings.Contains(q[0], "ExecutionStatus = 'Running'") || strings.Contains(q[0], phone) {
-		t.Errorf("visibility query = %q: want running WinBackCampaign by contact key, never the phone", q)
+	q := e.temporal.Filters()
+	if len(q) != 1 || q[0].Status != campaigns.Running || q[0].Contact != activities.ContactKey(linkSecret, phone) || strings.Contains(q[0].Query(), phone) {
+		t.Errorf("filters = %+v: want running campaigns by contact key, never the phone", q)
 	}
 }
 
@@ -88,8 +90,8 @@ func TestForgedTwilioRequestsChangeNothing(t *testing.T) {
 	wantStatus(t, e.serve(smuggled), http.StatusBadRequest)
 
 	wantSignals(t, e.temporal)
-	if len(e.temporal.queries) != 0 {
-		t.Errorf("a refused request queried Temporal: %q", e.temporal.queries)
+	if q := e.temporal.Filters(); len(q) != 0 {
+		t.Errorf("a refused request queried Temporal: %+v", q)
 	}
 	// The forged request did not burn the MessageSid: the genuine one still works.
 	wantStatus(t, e.serve(twilioRequest("/webhooks/twilio/sms", form, "")), http.StatusOK)
@@ -132,7 +134,7 @@ func TestKeywords(t *testing.T) {
 		e := newEnv(t)
 		wantStatus(t, e.serve(twilioRequest("/webhooks/twilio/sms", inbound("SM-kw", body), "")), http.StatusOK)
 		got := ""
-		if s := e.temporal.sent(); len(s) == 1 {
+		if s := sentTo(e.temporal); len(s) == 1 {
 			switch a := s[0].Arg.(type) {
 			case workflows.OptOutSignal:
 				got = s[0].Name + " " + a.Source
@@ -158,16 +160,16 @@ func TestStopWithoutCampaignIsFine(t *testing.T) {
 
 func TestStopWhileTemporalIsDownIsRetried(t *testing.T) {
 	e := newEnv(t)
-	e.temporal.setDown(true)
+	e.temporal.SetDown(true)
 	wantStatus(t, e.serve(twilioRequest("/webhooks/twilio/sms", inbound("SM5", "STOP"), "idem-5")), http.StatusServiceUnavailable)
-	e.temporal.setDown(false)
+	e.temporal.SetDown(false)
 	wantStatus(t, e.serve(twilioRequest("/webhooks/twilio/sms", inbound("SM5", "STOP"), "idem-5")), http.StatusOK)
 	wantSignals(t, e.temporal, optOutSMS("twilio:STOP"))
 }
 
 func TestStopToClosedCampaignIsFine(t *testing.T) {
 	e := newEnv(t)
-	e.temporal.closed[workflowID] = true
+	e.temporal.Close(customerID, workflows.OutcomeCancelled)
 	wantStatus(t, e.serve(twilioRequest("/webhooks/twilio/sms", inbound("SM6", "STOP"), "")), http.StatusOK)
 	wantSignals(t, e.temporal)
 }
@@ -210,7 +212,7 @@ func TestStatusCallbackChecks(t *testing.T) {
 	wantStatus(t, e.serve(twilioRequest("/webhooks/twilio/status?step=x", f, "")), http.StatusBadRequest)
 	wantSignals(t, e.temporal)
 
-	e.temporal.closed[workflowID] = true
+	e.temporal.Close(customerID, workflows.OutcomeCancelled)
 	wantStatus(t, e.serve(twilioRequest(statusPath, f, "")), http.StatusOK)
 	wantSignals(t, e.temporal)
 }

@@ -80,7 +80,7 @@ func TestUnsubscribeBadTokenIs400(t *testing.T) {
 
 func TestUnsubscribeWhileTemporalIsDown(t *testing.T) {
 	e := newEnv(t)
-	e.temporal.setDown(true)
+	e.temporal.SetDown(true)
 	token := activities.UnsubscribeToken(linkSecret, workflowID, "email")
 	rec := e.serve(httptest.NewRequest(http.MethodPost, unsubscribeURL(token), nil))
 	wantStatus(t, rec, http.StatusServiceUnavailable)
@@ -91,7 +91,7 @@ func TestUnsubscribeWhileTemporalIsDown(t *testing.T) {
 
 func TestUnsubscribeFromClosedCampaign(t *testing.T) {
 	e := newEnv(t)
-	e.temporal.closed[workflowID] = true
+	e.temporal.Close(customerID, workflows.OutcomeCancelled)
 	token := activities.UnsubscribeToken(linkSecret, workflowID, "email")
 	wantStatus(t, e.serve(httptest.NewRequest(http.MethodPost, unsubscribeURL(token), nil)), http.StatusOK)
 }

@@ -1,7 +1,6 @@
 package webhooks
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -14,25 +13,14 @@ import (
 	"time"
 
 	twilioclient "github.com/twilio/twilio-go/client"
-	"go.temporal.io/api/workflowservice/v1"
-	"go.temporal.io/sdk/client"
+
+	"github.com/winback/winback/campaigns"
 )
-
-// Signaler is the part of client.Client the webhooks use (so tests can fake it).
-type Signaler interface {
-	SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg interface{}) error
-	ListWorkflow(ctx context.Context, request *workflowservice.ListWorkflowExecutionsRequest) (*workflowservice.ListWorkflowExecutionsResponse, error)
-}
-
-// The worker passes its Temporal client as is.
-var _ Signaler = client.Client(nil)
 
 // Options configures the webhooks. Secrets (auth token, link secret) are never logged.
 type Options struct {
 	// Client signals campaigns and finds them by contact key. Required.
-	Client Signaler
-	// Namespace is the Temporal namespace of the campaigns; "" means the client's own.
-	Namespace string
+	Client campaigns.API
 	// PublicURL is how Twilio reaches this server, e.g. "https://winback.example.com"; the URL
 	// Twilio signs is PublicURL + r.URL.RequestURI(). Required.
 	PublicURL string
@@ -63,8 +51,7 @@ const DefaultTolerance = 10 * time.Minute
 // Handler serves the provider webhooks and the unsubscribe page. Make one with New, mount it
 // with Register, and Close it when the server stops.
 type Handler struct {
-	client     Signaler
-	namespace  string
+	client     campaigns.API
 	publicURL  string
 	twilio     *twilioclient.RequestValidator // nil: no auth token configured
 	sendGrid   *ecdsa.PublicKey               // nil: no public key configured
@@ -81,7 +68,7 @@ type Handler struct {
 func New(o Options) (*Handler, error) {
 	var errs []error
 	if o.Client == nil {
-		errs = append(errs, errors.New("webhooks: Client is nil: pass the Temporal client"))
+		errs = append(errs, errors.New("webhooks: Client is nil: pass the campaigns client"))
 	}
 	publicURL, err := checkPublicURL(o.PublicURL)
 	if err != nil {
@@ -105,7 +92,6 @@ func New(o Options) (*Handler, error) {
 
 	h := &Handler{
 		client:     o.Client,
-		namespace:  o.Namespace,
 		publicURL:  publicURL,
 		sendGrid:   sgKey,
 		linkSecret: o.LinkSecret,

@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata" // campaigns compute in their customers' zones on any machine
 
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/internal/workerapp"
 )
 
 func main() {
@@ -24,7 +25,7 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, logger); err != nil && !errors.Is(err, context.Canceled) {
+	if err := workerapp.Run(ctx, cfg, logger); err != nil && !errors.Is(err, context.Canceled) {
 		logger.Error("winback-worker stopped", "error", err)
 		os.Exit(1)
 	}

@@ -4,71 +4,32 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/winback/winback/contact"
 )
 
-// FieldError is a rejected answer: which field, and why. The CLI and the inbox show it next to
-// the field.
+// FieldError is a rejected answer or request field: which field, and why. The CLI and the
+// inbox show it next to the field.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Code says what kind of problem it is, so a client can word it for its page without
+	// reading Message: CodeRequired or CodeInvalid.
+	Code string `json:"code,omitempty"`
 }
+
+// The codes of a FieldError.
+const (
+	// CodeRequired: the answer is missing.
+	CodeRequired = "required"
+	// CodeInvalid: the value is not one the campaign accepts (not a choice, not allowed for
+	// this person, no such task...).
+	CodeInvalid = "invalid"
+)
 
 func (e FieldError) Error() string { return e.Field + ": " + e.Message }
-
-// ValidateAnswers checks the answers a task of this kind needs. It is pure, so the CLI and the
-// inbox can check a form before sending, and the CompleteTask validator checks it again.
-func ValidateAnswers(kind TaskKind, a TaskAnswers) error {
-	var errs []FieldError
-	need := func(field, value, what string) {
-		if strings.TrimSpace(value) == "" {
-			errs = append(errs, FieldError{field, what + " is required"})
-		}
-	}
-	switch kind {
-	case TaskBackstory:
-		need("ourSide", a.OurSide, "our side of the story (what happened, from the account team)")
-	case TaskExitInterview:
-		need("whyLeaving", a.WhyLeaving, `the answer to "Why are you leaving us?"`)
-		need("whatWouldKeepYou", a.WhatWouldKeepYou, `the answer to "What would we need to do to keep you as a customer?"`)
-		if !slices.Contains(Reasons, a.Reason) {
-			errs = append(errs, FieldError{"reason", fmt.Sprintf("%q is not one of %s", a.Reason, list(Reasons))})
-		}
-		if a.Scope != ScopeSpecific && a.Scope != ScopeSystemic {
-			errs = append(errs, FieldError{"scope", fmt.Sprintf("%q is not one of specific, systemic", a.Scope)})
-		}
-		if !a.IsItMe && a.NewRep != "" {
-			errs = append(errs, FieldError{"newRep", `is only for "is it me?" answered yes`})
-		}
-	case TaskDecision:
-		switch {
-		case a.Pursue == nil:
-			errs = append(errs, FieldError{"pursue", "say whether we pursue this customer (true) or walk away (false)"})
-		case !*a.Pursue:
-			need("rationale", a.Rationale, "the rationale for walking away")
-		default:
-			if !slices.Contains(Offers, a.Offer) {
-				errs = append(errs, FieldError{"offer", fmt.Sprintf("%q is not one of %s", a.Offer, list(Offers))})
-			}
-			if a.Offer != OfferStayInTouch {
-				need("whatWeChanged", a.WhatWeChanged, "what we changed because of their input (the revisit email says it)")
-			}
-		}
-	case TaskThankYouCall, TaskCheckInCall:
-		if !slices.Contains(CallOutcomes, a.Outcome) {
-			errs = append(errs, FieldError{"outcome", fmt.Sprintf("%q is not one of %s", a.Outcome, list(CallOutcomes))})
-		}
-	case TaskFixContact:
-		if strings.TrimSpace(a.Email) == "" && strings.TrimSpace(a.Phone) == "" {
-			errs = append(errs, FieldError{"email", "give a corrected email or phone"})
-		}
-	default:
-		errs = append(errs, FieldError{"kind", fmt.Sprintf("unknown task kind %q", kind)})
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	return AnswerErrors(errs)
-}
 
 // AnswerErrors is every problem with a set of answers.
 type AnswerErrors []FieldError
@@ -81,10 +42,76 @@ func (e AnswerErrors) Error() string {
 	return strings.Join(parts, "; ")
 }
 
-func list[T ~string](values []T) string {
-	parts := make([]string, len(values))
-	for i, v := range values {
-		parts[i] = string(v)
+// The types of the errors the Update validators reject with. They reach the client as a
+// temporal.ApplicationError of that type; an UpdateRejected error's details are its
+// []FieldError, so a client reads them with Details, never from the message.
+const (
+	// UpdateRejected: the request names a field that is wrong (an answer, the task, the person).
+	UpdateRejected = "UpdateRejected"
+	// CampaignClosed: the campaign has an outcome; nothing can change it any more.
+	CampaignClosed = "CampaignClosed"
+)
+
+// rejection is what a validator returns for field errors: an UpdateRejected application error
+// whose message reads like AnswerErrors and whose details carry them.
+func rejection(errs ...FieldError) error {
+	return temporal.NewApplicationErrorWithOptions(AnswerErrors(errs).Error(), UpdateRejected,
+		temporal.ApplicationErrorOptions{NonRetryable: true, Details: []any{errs}})
+}
+
+// ValidateAnswers checks the answers a task of this kind needs, by its Kind's definition: each
+// required answer given, each choice one of its values, then the rules across fields. It is
+// pure, so the CLI and the inbox can check a form before sending, and the CompleteTask
+// validator checks it again.
+func ValidateAnswers(kind TaskKind, a TaskAnswers) error {
+	d, ok := KindOf(kind)
+	if !ok {
+		return AnswerErrors{{Field: "kind", Message: fmt.Sprintf("unknown task kind %q", kind), Code: CodeInvalid}}
 	}
-	return strings.Join(parts, ", ")
+	var errs []FieldError
+	for _, f := range d.Fields {
+		if !f.Required(a) {
+			continue
+		}
+		switch {
+		case f.Type == FieldChoice && !slices.Contains(f.Values(), f.Text(a)):
+			code := CodeInvalid
+			if f.Text(a) == "" {
+				code = CodeRequired
+			}
+			errs = append(errs, FieldError{Field: f.Name, Code: code,
+				Message: fmt.Sprintf("%q is not one of %s", f.Text(a), strings.Join(f.Values(), ", "))})
+		case f.Type != FieldChoice && !f.Given(a):
+			errs = append(errs, FieldError{Field: f.Name, Message: f.Missing, Code: CodeRequired})
+		}
+	}
+	if d.check != nil {
+		errs = append(errs, d.check(a)...)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return AnswerErrors(errs)
+}
+
+// checkContact: a fix-contact task needs a corrected email or phone, each one the campaign can
+// send to. The clients normalise what people type (a national phone number); the campaign
+// takes only E.164.
+func checkContact(a TaskAnswers) []FieldError {
+	var errs []FieldError
+	if strings.TrimSpace(a.Email) == "" && strings.TrimSpace(a.Phone) == "" {
+		errs = append(errs, FieldError{Field: "email", Message: "give a corrected email or phone", Code: CodeRequired})
+	}
+	if a.Email != "" {
+		//workflowcheck:ignore net/mail's parser is pure: only its debug logging, which is off, looks otherwise.
+		if err := contact.CheckEmail(a.Email); err != nil {
+			errs = append(errs, FieldError{Field: "email", Message: err.Error(), Code: CodeInvalid})
+		}
+	}
+	if a.Phone != "" {
+		if err := contact.CheckE164(a.Phone); err != nil {
+			errs = append(errs, FieldError{Field: "phone", Message: err.Error(), Code: CodeInvalid})
+		}
+	}
+	return errs
 }

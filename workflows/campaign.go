@@ -41,7 +41,8 @@ type campaign struct {
 	signals      []signalHandler
 }
 
-// setup validates the input, restores carried state and registers the handlers.
+// setup validates the input (the playbook too: a campaign started by any client keeps the
+// rules config checks), restores carried state and registers the handlers.
 func setup(ctx workflow.Context, in CampaignInput) (*campaign, error) {
 	if err := validateInput(in); err != nil {
 		return nil, temporal.NewNonRetryableApplicationError("invalid campaign input: "+err.Error(), "InvalidInput", nil)
@@ -91,6 +92,9 @@ func validateInput(in CampaignInput) error {
 	}
 	if in.Departure.Date.IsZero() {
 		return errors.New("departure.date must be set")
+	}
+	if err := in.Playbook.validateToRun(); err != nil {
+		return fmt.Errorf("playbook: %w", err)
 	}
 	return nil
 }

@@ -22,12 +22,6 @@ import (
 // to the store. Campaigns started before it keep their old keys and do none of it.
 const versionStore = "store-consent-and-campaign-keys"
 
-// The store's local activities, by their registered names (methods of activities.Activities).
-const (
-	indexContacts = "IndexContacts"
-	recordOptOut  = "RecordOptOut"
-)
-
 // storeRetry retries a store that does not answer (a database restarting); the campaign waits.
 var storeRetry = &temporal.RetryPolicy{
 	InitialInterval:        time.Second,
@@ -60,7 +54,7 @@ func (c *campaign) learnStandingOptOuts(ctx workflow.Context) {
 // indexContacts runs IndexContacts for the given contacts and applies the opt-outs it returns.
 func (c *campaign) indexContacts(ctx workflow.Context, email, phone, summary string) {
 	var res activities.ContactsResult
-	err := workflow.ExecuteLocalActivity(storeOptions(ctx, summary), indexContacts, activities.ContactsRequest{
+	err := workflow.ExecuteLocalActivity(storeOptions(ctx, summary), acts.IndexContacts, activities.ContactsRequest{
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, CustomerID: c.in.Customer.ID, Email: email, Phone: phone,
 	}).Get(ctx, &res)
 	if err != nil {
@@ -121,7 +115,7 @@ func (c *campaign) recordOptOutHeard(ctx workflow.Context, t Task) {
 		return
 	}
 	detail := "on the " + string(t.Kind) + " " + t.ID
-	err := workflow.ExecuteLocalActivity(storeOptions(ctx, "Record the customer's opt-out "+detail), recordOptOut, activities.OptOutRequest{
+	err := workflow.ExecuteLocalActivity(storeOptions(ctx, "Record the customer's opt-out "+detail), acts.RecordOptOut, activities.OptOutRequest{
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, Email: c.in.Customer.Email, Phone: c.in.Customer.Phone,
 		Channels: []string{string(ChannelEmail), string(ChannelSMS)}, Source: "by_hand", Detail: detail, By: t.CompletedBy,
 	}).Get(ctx, nil)

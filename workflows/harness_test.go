@@ -92,15 +92,17 @@ func (h *harness) newEnv() {
 	h.env.RegisterActivity(&activities.Activities{})
 	h.env.SetStartTime(h.start)
 	h.env.SetContinueAsNewSuggested(h.suggestCAN)
-	h.env.OnActivity(sendEmail, mock.Anything, mock.Anything).Return(
+	// The mocks go by the activities' registered names: the recorded histories' markers carry
+	// them, so the workflow must keep calling exactly "SendEmail" and "SendSMS".
+	h.env.OnActivity("SendEmail", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.EmailRequest) (activities.SendResult, error) {
 			return h.recordSend(ChannelEmail, r.Key, r.Step, r.Template, r.To, r.Staff, r.Data)
 		})
-	h.env.OnActivity(sendSMS, mock.Anything, mock.Anything).Return(
+	h.env.OnActivity("SendSMS", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.SMSRequest) (activities.SendResult, error) {
 			return h.recordSend(ChannelSMS, r.Key, r.Step, r.Template, r.To, false, r.Data)
 		})
-	h.env.OnActivity(indexContacts, mock.Anything, mock.Anything).Return(
+	h.env.OnActivity("IndexContacts", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.ContactsRequest) (activities.ContactsResult, error) {
 			h.mu.Lock()
 			defer h.mu.Unlock()
@@ -113,7 +115,7 @@ func (h *harness) newEnv() {
 			}
 			return res, nil
 		})
-	h.env.OnActivity(recordOptOut, mock.Anything, mock.Anything).Return(
+	h.env.OnActivity("RecordOptOut", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.OptOutRequest) error {
 			h.mu.Lock()
 			defer h.mu.Unlock()

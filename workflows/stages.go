@@ -14,10 +14,10 @@ func (c *campaign) runBackstory(ctx workflow.Context) {
 	if c.closed() {
 		return
 	}
-	c.openTask(ctx, "backstory", TaskBackstory,
+	c.openTask(ctx, TaskIDBackstory, TaskBackstory,
 		"Backstory: what happened from our side, the landmines, our strengths and weaknesses", c.st.Rep, c.pb.BackstoryDue)
 	c.enterStage(ctx, StageBackstory)
-	c.awaitTask(ctx, "backstory")
+	c.awaitTask(ctx, TaskIDBackstory)
 }
 
 // runExitInterview: the rep asks "Why are you leaving us?" and "What would we need to do to keep
@@ -27,11 +27,11 @@ func (c *campaign) runExitInterview(ctx workflow.Context) {
 	if c.closed() {
 		return
 	}
-	c.openTask(ctx, "exit-interview", TaskExitInterview,
+	c.openTask(ctx, TaskIDExitInterview, TaskExitInterview,
 		`Exit interview: ask "Why are you leaving us?" and "What would we need to do to keep you as a customer?"`,
 		c.st.Rep, c.pb.ExitInterviewDue)
 	c.enterStage(ctx, StageExitInterview)
-	t := c.awaitTask(ctx, "exit-interview")
+	t := c.awaitTask(ctx, TaskIDExitInterview)
 	if c.closed() {
 		return
 	}
@@ -61,11 +61,11 @@ func (c *campaign) decideWorthIt(ctx workflow.Context) {
 	if c.closed() {
 		return
 	}
-	c.openTask(ctx, "decision", TaskDecision,
+	c.openTask(ctx, TaskIDDecision, TaskDecision,
 		"Decide: is this customer worth winning back? Walk away, or a plan: what we change and the offer",
 		c.st.Manager, c.pb.DecisionDue)
 	c.enterStage(ctx, StageDecision)
-	t := c.awaitTask(ctx, "decision")
+	t := c.awaitTask(ctx, TaskIDDecision)
 	if c.closed() {
 		return
 	}
@@ -104,7 +104,7 @@ func (c *campaign) policyDecision() Decision {
 	}
 	// The revisit email says "we've decided to <what we changed>".
 	changed := "act on what you told us"
-	if t := c.task("exit-interview"); t != nil && t.Answers != nil {
+	if t := c.task(TaskIDExitInterview); t != nil && t.Answers != nil {
 		changed = fmt.Sprintf("act on what you told us you need: %s", t.Answers.WhatWouldKeepYou)
 	}
 	return Decision{Pursue: true, By: "policy", Offer: pb.DefaultOffer, WhatWeChanged: changed,
@@ -118,7 +118,7 @@ func (c *campaign) sendRevisitEmail(ctx workflow.Context) {
 		return
 	}
 	c.enterStage(ctx, StageRevisitEmail)
-	c.reach(ctx, "revisit-email", ChannelEmail, "revisit")
+	c.reach(ctx, StepRevisitEmail, ChannelEmail, "revisit")
 }
 
 // waitBeforeThankYouCall: wait a day or two, counted in business days of the rep's calendar.
@@ -140,10 +140,7 @@ func (c *campaign) waitBeforeThankYouCall(ctx workflow.Context) {
 // means another try, up to the playbook's limit; then the check-ins carry on.
 func (c *campaign) runThankYouCall(ctx workflow.Context) {
 	for attempt := 1; !c.closed(); attempt++ {
-		id := "thank-you-call"
-		if attempt > 1 {
-			id = fmt.Sprintf("thank-you-call-%d", attempt)
-		}
+		id := ThankYouCallID(attempt)
 		c.openTask(ctx, id, TaskThankYouCall,
 			fmt.Sprintf("Thank-you call (attempt %d of %d): thank them and point out what we changed", attempt, c.pb.MaxCallAttempts),
 			c.st.Rep, c.pb.CallDue)
@@ -202,7 +199,7 @@ func (c *campaign) runCheckIns(ctx workflow.Context) error {
 		}
 		n := c.nextCheckIn + 1
 		if at.Before(workflow.Now(ctx)) {
-			c.record(ctx, Message{Step: fmt.Sprintf("check-in-%d", n), Channel: ci.Channel, Template: "check_in", Status: "skipped_late"})
+			c.record(ctx, Message{Step: CheckInStep(n), Channel: ci.Channel, Template: "check_in", Status: "skipped_late"})
 			continue
 		}
 		c.st.NextCheckIn = at
@@ -227,10 +224,10 @@ func (c *campaign) runCheckIns(ctx workflow.Context) error {
 // checkIn is one touch: a message, or a call task for the rep.
 func (c *campaign) checkIn(ctx workflow.Context, n int, ch Channel) {
 	if ch != ChannelCall {
-		c.reach(ctx, fmt.Sprintf("check-in-%d", n), ch, "check_in")
+		c.reach(ctx, CheckInStep(n), ch, "check_in")
 		return
 	}
-	id := fmt.Sprintf("check-in-call-%d", n)
+	id := CheckInCallID(n)
 	c.openTask(ctx, id, TaskCheckInCall, fmt.Sprintf("Check-in call %d: see how they are doing", n), c.st.Rep, c.pb.CallDue)
 	c.refresh(ctx)
 	c.afterCall(ctx, c.awaitTask(ctx, id))

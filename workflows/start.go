@@ -14,9 +14,10 @@ import (
 // ErrAlreadyRunning is returned by Start when the customer already has a running campaign.
 var ErrAlreadyRunning = errors.New("campaign already running")
 
-// StartOptions are the options every launcher (CLI, inbox, tests) starts a campaign with: the
-// workflow ID comes from the customer, a second start while one runs fails, and a relaunch
-// after a closed campaign is allowed.
+// StartOptions are the options every campaign starts with (campaigns.Client.Start uses them):
+// the workflow ID comes from the customer, a second start while one runs fails, a relaunch
+// after a closed campaign is allowed, and the search attributes the workflow then keeps current
+// (see upsertAttributes) start set.
 func StartOptions(taskQueue string, in CampaignInput) client.StartWorkflowOptions {
 	attrs := []temporal.SearchAttributeUpdate{
 		AttrCustomerID.ValueSet(in.Customer.ID),
@@ -42,8 +43,11 @@ func StartOptions(taskQueue string, in CampaignInput) client.StartWorkflowOption
 	}
 }
 
-// Start launches a campaign. It returns ErrAlreadyRunning (wrapped, with the customer ID) when
-// the customer's campaign is still running; nothing is started twice.
+// Start launches a campaign on a bare Temporal client. It returns ErrAlreadyRunning (wrapped,
+// with the customer ID) when the customer's campaign is still running; nothing is started
+// twice. It is for the tests that drive Temporal themselves (the history recorder, the
+// benchmarks); the CLI and every other caller go through campaigns.Client.Start, which adds
+// the relaunch policies and typed errors.
 func Start(ctx context.Context, c client.Client, taskQueue string, in CampaignInput) (client.WorkflowRun, error) {
 	run, err := c.ExecuteWorkflow(ctx, StartOptions(taskQueue, in), WorkflowType, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 )
 
@@ -146,24 +147,46 @@ func (c *campaign) status() (CampaignStatus, error) { return c.st, nil }
 
 // validateCompleteTask rejects, before anything is written to the history, a completion of an
 // unknown or closed task, by someone who may not, or with missing or wrong answers.
+// Its error is an application error of type CampaignClosed, or UpdateRejected with the field
+// errors in its details (see rejection).
 func (c *campaign) validateCompleteTask(_ workflow.Context, r CompleteTaskRequest) error {
 	if c.closed() {
-		return fmt.Errorf("the campaign has closed (%s): no task can be completed", c.st.Outcome)
+		return c.closedRejection("no task can be completed")
 	}
-	t := c.task(r.TaskID)
-	if t == nil {
-		return FieldError{"taskId", fmt.Sprintf("no task %q in this campaign; open tasks: %s", r.TaskID, c.openTaskIDs())}
-	}
-	if t.Status != TaskOpen {
-		return FieldError{"taskId", fmt.Sprintf("task %q is already %s", r.TaskID, t.Status)}
+	t, err := c.stillOpen(r.TaskID)
+	if err != nil {
+		return err
 	}
 	if r.By == "" {
-		return FieldError{"by", "say who is completing the task"}
+		return rejection(FieldError{Field: "by", Message: "say who is completing the task", Code: CodeRequired})
 	}
-	if r.By != t.Assignee && r.By != c.st.Manager {
-		return FieldError{"by", fmt.Sprintf("%s cannot complete task %q: it is assigned to %s (or their manager %s)", r.By, t.ID, t.Assignee, c.st.Manager)}
+	if !MayComplete(*t, r.By, c.st.Manager) {
+		return rejection(FieldError{Field: "by", Code: CodeInvalid, Message: fmt.Sprintf(
+			"%s cannot complete task %q: it is assigned to %s (or their manager %s)", r.By, t.ID, t.Assignee, c.st.Manager)})
 	}
-	return ValidateAnswers(t.Kind, r.Answers)
+	if err := ValidateAnswers(t.Kind, r.Answers); err != nil {
+		return rejection(err.(AnswerErrors)...)
+	}
+	return nil
+}
+
+// stillOpen finds an open task for a validator, or says why there is none.
+func (c *campaign) stillOpen(id string) (*Task, error) {
+	t := c.task(id)
+	if t == nil {
+		return nil, rejection(FieldError{Field: "taskId", Code: CodeInvalid,
+			Message: fmt.Sprintf("no task %q in this campaign; open tasks: %s", id, c.openTaskIDs())})
+	}
+	if t.Status != TaskOpen {
+		return nil, rejection(FieldError{Field: "taskId", Code: CodeInvalid, Message: fmt.Sprintf("task %q is already %s", id, t.Status)})
+	}
+	return t, nil
+}
+
+// closedRejection refuses an Update to a campaign that has an outcome.
+func (c *campaign) closedRejection(what string) error {
+	return temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("the campaign has closed (%s): %s", c.st.Outcome, what), CampaignClosed, nil)
 }
 
 // completeTask records the answers; the waiting stage carries on from them.
@@ -185,37 +208,39 @@ func (c *campaign) completeTask(ctx workflow.Context, r CompleteTaskRequest) (Co
 	return CompleteTaskResult{TaskID: t.ID, Next: next}, nil
 }
 
+// validateReassign rejects, before anything is written to the history, moving a task or the
+// account by someone who may not, to nobody, or to whoever has it already. Its errors are
+// typed as validateCompleteTask's.
 func (c *campaign) validateReassign(_ workflow.Context, r ReassignRequest) error {
 	if c.closed() {
-		return fmt.Errorf("the campaign has closed (%s): nothing to reassign", c.st.Outcome)
+		return c.closedRejection("nothing to reassign")
 	}
 	if r.To == "" {
-		return FieldError{"to", "say who takes the work"}
+		return rejection(FieldError{Field: "to", Message: "say who takes the work", Code: CodeRequired})
 	}
 	if r.By == "" {
-		return FieldError{"by", "say who is reassigning"}
+		return rejection(FieldError{Field: "by", Message: "say who is reassigning", Code: CodeRequired})
 	}
 	if r.TaskID == "" {
-		if r.By != c.st.Manager && r.By != c.st.Rep {
-			return FieldError{"by", fmt.Sprintf("only the account's rep %s or manager %s can move the account", c.st.Rep, c.st.Manager)}
+		if !MayMoveAccount(r.By, c.st.Rep, c.st.Manager) {
+			return rejection(FieldError{Field: "by", Code: CodeInvalid,
+				Message: fmt.Sprintf("only the account's rep %s or manager %s can move the account", c.st.Rep, c.st.Manager)})
 		}
 		if r.To == c.st.Rep {
-			return FieldError{"to", fmt.Sprintf("%s already owns the account", r.To)}
+			return rejection(FieldError{Field: "to", Message: fmt.Sprintf("%s already owns the account", r.To), Code: CodeInvalid})
 		}
 		return nil
 	}
-	t := c.task(r.TaskID)
-	if t == nil {
-		return FieldError{"taskId", fmt.Sprintf("no task %q in this campaign; open tasks: %s", r.TaskID, c.openTaskIDs())}
+	t, err := c.stillOpen(r.TaskID)
+	if err != nil {
+		return err
 	}
-	if t.Status != TaskOpen {
-		return FieldError{"taskId", fmt.Sprintf("task %q is already %s", r.TaskID, t.Status)}
-	}
-	if r.By != t.Assignee && r.By != c.st.Manager {
-		return FieldError{"by", fmt.Sprintf("only %s or manager %s can reassign task %q", t.Assignee, c.st.Manager, t.ID)}
+	if !MayReassign(*t, r.By, c.st.Manager) {
+		return rejection(FieldError{Field: "by", Code: CodeInvalid,
+			Message: fmt.Sprintf("only %s or manager %s can reassign task %q", t.Assignee, c.st.Manager, t.ID)})
 	}
 	if r.To == t.Assignee {
-		return FieldError{"to", fmt.Sprintf("task %q is already assigned to %s", t.ID, r.To)}
+		return rejection(FieldError{Field: "to", Message: fmt.Sprintf("task %q is already assigned to %s", t.ID, r.To), Code: CodeInvalid})
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package workflows
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // WorkflowType is the registered name of the campaign workflow.
 const WorkflowType = "WinBackCampaign"
@@ -26,8 +29,18 @@ const (
 	QueryStatus = "status"
 )
 
+// workflowIDPrefix starts every campaign's workflow ID.
+const workflowIDPrefix = "winback:"
+
 // WorkflowID returns the campaign's workflow ID for a customer: one campaign per customer.
-func WorkflowID(customerID string) string { return "winback:" + customerID }
+func WorkflowID(customerID string) string { return workflowIDPrefix + customerID }
+
+// CustomerID returns the customer of a campaign's workflow ID; false when the ID is not a
+// campaign's.
+func CustomerID(workflowID string) (string, bool) {
+	id, ok := strings.CutPrefix(workflowID, workflowIDPrefix)
+	return id, ok && id != ""
+}
 
 // Stage is a step of the win-back playbook, as shown in WinBackStage.
 type Stage string
@@ -81,6 +94,9 @@ const (
 	ScopeSpecific Scope = "specific"
 	ScopeSystemic Scope = "systemic"
 )
+
+// Scopes lists every valid Scope.
+var Scopes = []Scope{ScopeSpecific, ScopeSystemic}
 
 // Offer is what we put on the table when we decide to pursue.
 type Offer string
@@ -180,19 +196,6 @@ type CampaignResult struct {
 	Closed  time.Time `json:"closed"`
 }
 
-// TaskKind is the kind of a human task; each kind has its own answers.
-type TaskKind string
-
-// The task kinds.
-const (
-	TaskBackstory     TaskKind = "backstory"
-	TaskExitInterview TaskKind = "exit_interview"
-	TaskDecision      TaskKind = "decision"
-	TaskThankYouCall  TaskKind = "thank_you_call"
-	TaskCheckInCall   TaskKind = "check_in_call"
-	TaskFixContact    TaskKind = "fix_contact"
-)
-
 // TaskStatus is where a task is in its life.
 type TaskStatus string
 
@@ -221,39 +224,6 @@ type Task struct {
 	Answers     *TaskAnswers `json:"answers,omitempty"`
 	CompletedBy string       `json:"completedBy,omitempty"`
 	Completed   time.Time    `json:"completed,omitempty"`
-}
-
-// TaskAnswers holds the answers for every kind of task; each kind uses its own fields and the
-// CompleteTask validator says which are missing or wrong.
-type TaskAnswers struct {
-	// Backstory: our side of the story, from the account team.
-	OurSide    string   `json:"ourSide,omitempty"`
-	Landmines  []string `json:"landmines,omitempty"`
-	Strengths  string   `json:"strengths,omitempty"`
-	Weaknesses string   `json:"weaknesses,omitempty"`
-
-	// Exit interview: the customer's own words, and our reading of them.
-	WhyLeaving       string `json:"whyLeaving,omitempty"`       // "Why are you leaving us?"
-	WhatWouldKeepYou string `json:"whatWouldKeepYou,omitempty"` // "What would we need to do to keep you as a customer?"
-	Reason           Reason `json:"reason,omitempty"`
-	Scope            Scope  `json:"scope,omitempty"`
-	IsItMe           bool   `json:"isItMe,omitempty"` // the rep relationship is the problem
-	NewRep           string `json:"newRep,omitempty"` // who takes the account when IsItMe
-
-	// Decision: pursue or walk away, and the plan.
-	Pursue        *bool  `json:"pursue,omitempty"`
-	Rationale     string `json:"rationale,omitempty"`
-	WhatWeChanged string `json:"whatWeChanged,omitempty"`
-	Offer         Offer  `json:"offer,omitempty"`
-	OfferDetails  string `json:"offerDetails,omitempty"`
-
-	// Calls (thank-you and check-in).
-	Outcome CallOutcome `json:"outcome,omitempty"`
-	Notes   string      `json:"notes,omitempty"`
-
-	// Fix contact: corrected details.
-	Email string `json:"email,omitempty"`
-	Phone string `json:"phone,omitempty"`
 }
 
 // CompleteTaskRequest is the argument of the CompleteTask update.
@@ -387,4 +357,65 @@ type CarriedState struct {
 	// StoreVersion is the campaign's versionStore, kept across runs: a campaign started before
 	// the store keeps its send keys in every run.
 	StoreVersion int `json:"storeVersion,omitempty"`
+}
+
+// Words for people for the values the campaign stores as identifiers. Each Label returns the
+// value itself when it has no words.
+
+// Label is how people say the stage: "Waiting before the thank-you call".
+func (s Stage) Label() string {
+	return labelOf(s, map[Stage]string{
+		StageBackstory: "Backstory", StageExitInterview: "Exit interview", StageDecision: "Decision",
+		StageRevisitEmail: "Revisit email", StageWait: "Waiting before the thank-you call",
+		StageThankYouCall: "Thank-you call", StageCheckIns: "Check-ins", StageClosed: "Closed",
+	})
+}
+
+// Label is how people say the outcome: "Won back".
+func (o Outcome) Label() string {
+	return labelOf(o, map[Outcome]string{
+		OutcomeWonBack: "Won back", OutcomeWalkedAway: "Walked away", OutcomeDeclined: "Declined",
+		OutcomeOptedOut: "Opted out", OutcomeExpired: "Expired", OutcomeCancelled: "Cancelled",
+	})
+}
+
+// Label is how people say the reason: "Switched to a competitor on price".
+func (r Reason) Label() string {
+	return labelOf(r, map[Reason]string{
+		ReasonCompetitorPrice: "Switched to a competitor on price", ReasonLetDown: "We let them down",
+		ReasonNoLongerNeeded: "No longer need it, or took it in-house", ReasonOutgrew: "Outgrew us",
+		ReasonBadFit: "Bad fit", ReasonOther: "Other",
+	})
+}
+
+// Label is how people say the scope.
+func (s Scope) Label() string {
+	return labelOf(s, map[Scope]string{
+		ScopeSpecific: "Specific to this account", ScopeSystemic: "Systemic: it would drive other customers away too",
+	})
+}
+
+// Label is how people say the offer.
+func (o Offer) Label() string {
+	return labelOf(o, map[Offer]string{
+		OfferApology: "An apology with a conciliatory offer", OfferBeatOffer: "Beat the competitor's offer",
+		OfferValueNumbers: "The numbers that show our value", OfferIncentive: "An incentive worth their while",
+		OfferFootInDoor:  `A smaller "foot in the door" project`,
+		OfferStayInTouch: "No offer: stay in touch (for customers who outgrew us)",
+	})
+}
+
+// Label is how people say the call's outcome.
+func (c CallOutcome) Label() string {
+	return labelOf(c, map[CallOutcome]string{
+		CallWonBack: "Won back: they are coming back", CallConsidering: "Considering it", CallDeclined: "Declined",
+		CallNoAnswer: "No answer (another call task follows)", CallOptedOut: "Asked us to stop contacting them",
+	})
+}
+
+func labelOf[T ~string](v T, labels map[T]string) string {
+	if l, ok := labels[v]; ok {
+		return l
+	}
+	return string(v)
 }

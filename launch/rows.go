@@ -1,4 +1,8 @@
-package main
+// Package launch is how customers become campaigns: a CSV file (or one customer's flags) read
+// into rows, each row checked and turned into the campaign's input (Validator), then started
+// through the campaigns client, a few at a time and safe to rerun (StartAll). The CLI's launch
+// command prints what it does; this package decides.
+package launch
 
 import (
 	"bufio"
@@ -12,15 +16,16 @@ import (
 	"unicode/utf8"
 )
 
-// column is one field of a customer: a CSV column and, with dashes for underscores, a launch flag.
-type column struct {
-	name     string
-	required bool
-	help     string
+// Column is one field of a customer: a CSV column and, with dashes for underscores
+// (FlagName), a launch flag.
+type Column struct {
+	Name     string
+	Required bool
+	Help     string
 }
 
-// columns are the customer CSV columns, in the documented order (a file may use any order).
-var columns = []column{
+// Columns are the customer CSV columns, in the documented order (a file may use any order).
+var Columns = []Column{
 	{"customer_id", true, "the customer's ID in the CRM; the campaign's workflow ID is winback:<id>"},
 	{"name", true, "the contact's name"},
 	{"company", false, "the customer's company"},
@@ -38,14 +43,17 @@ var columns = []column{
 	{"manager", false, "the rep's manager (default: the rep's manager in the team config)"},
 }
 
-// columnNames lists every column name, in the documented order.
-func columnNames() []string {
-	names := make([]string, len(columns))
-	for i, c := range columns {
-		names[i] = c.name
+// ColumnNames lists every column name, in the documented order.
+func ColumnNames() []string {
+	names := make([]string, len(Columns))
+	for i, c := range Columns {
+		names[i] = c.Name
 	}
 	return names
 }
+
+// FlagName is the launch flag of a column: customer_id is --customer-id.
+func FlagName(column string) string { return strings.ReplaceAll(column, "_", "-") }
 
 // CustomerRow is one customer as given, before validation: every value is the trimmed text of
 // its column (or flag).
@@ -58,8 +66,8 @@ type CustomerRow struct {
 	Departed, Reason, Competitor, CompetitorOffer, Notes, Rep, Manager       string
 }
 
-// field returns the value of the named column, or nil for an unknown name.
-func (r *CustomerRow) field(name string) *string {
+// Field returns the value of the named column, or nil for an unknown name.
+func (r *CustomerRow) Field(name string) *string {
 	switch name {
 	case "customer_id":
 		return &r.CustomerID
@@ -111,7 +119,7 @@ func (p Problem) String() string {
 	case p.Row > 0:
 		return fmt.Sprintf("row %d: %s", p.Row, p.Message)
 	case p.Column != "":
-		return fmt.Sprintf("--%s: %s", strings.ReplaceAll(p.Column, "_", "-"), p.Message)
+		return fmt.Sprintf("--%s: %s", FlagName(p.Column), p.Message)
 	}
 	return p.Message
 }
@@ -146,7 +154,7 @@ func ParseCSV(r io.Reader) (*CSVFile, error) {
 	header, err := cr.Read()
 	switch {
 	case errors.Is(err, io.EOF):
-		return nil, fmt.Errorf("the file is empty: its first line must be the header, e.g. %s", strings.Join(columnNames(), ","))
+		return nil, fmt.Errorf("the file is empty: its first line must be the header, e.g. %s", strings.Join(ColumnNames(), ","))
 	case err != nil:
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
@@ -191,7 +199,7 @@ func ParseCSV(r io.Reader) (*CSVFile, error) {
 					`such as Windows-1252 or Latin-1 (a spreadsheet's plain "CSV"); save it as "CSV UTF-8" and launch again`,
 					line, name, strings.ToValidUTF8(strings.TrimSpace(record[i]), "\ufffd"))
 			}
-			*row.field(name) = strings.TrimSpace(record[i])
+			*row.Field(name) = strings.TrimSpace(record[i])
 		}
 		file.Rows = append(file.Rows, row)
 	}
@@ -218,7 +226,7 @@ func parseHeader(header []string) ([]string, error) {
 		switch {
 		case name == "":
 			return nil, fmt.Errorf("the header (row 1) has an empty column name at position %d", i+1)
-		case (&CustomerRow{}).field(name) == nil:
+		case (&CustomerRow{}).Field(name) == nil:
 			unknown = append(unknown, fmt.Sprintf("%q", strings.TrimSpace(h)))
 		case seen[name]:
 			duplicate = append(duplicate, name)
@@ -226,9 +234,9 @@ func parseHeader(header []string) ([]string, error) {
 		seen[name] = true
 	}
 	var missing []string
-	for _, c := range columns {
-		if c.required && !seen[c.name] {
-			missing = append(missing, c.name)
+	for _, c := range Columns {
+		if c.Required && !seen[c.Name] {
+			missing = append(missing, c.Name)
 		}
 	}
 	var msgs []string
@@ -242,7 +250,7 @@ func parseHeader(header []string) ([]string, error) {
 		msgs = append(msgs, "missing required column "+strings.Join(missing, ", "))
 	}
 	if len(msgs) > 0 {
-		return nil, fmt.Errorf("the header (row 1): %s; the columns are %s", strings.Join(msgs, "; "), strings.Join(columnNames(), ","))
+		return nil, fmt.Errorf("the header (row 1): %s; the columns are %s", strings.Join(msgs, "; "), strings.Join(ColumnNames(), ","))
 	}
 	return names, nil
 }

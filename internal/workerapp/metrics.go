@@ -1,8 +1,7 @@
-package main
+package workerapp
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,10 +9,10 @@ import (
 
 	"github.com/uber-go/tally/v4"
 	"github.com/uber-go/tally/v4/prometheus"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	sdktally "go.temporal.io/sdk/contrib/tally"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/workflows"
 )
 
@@ -40,11 +39,11 @@ func newMetrics() *metrics {
 
 // watchVisibility updates the gauges every interval until ctx ends. Visibility is eventually
 // consistent, so the gauges trail the campaigns by a second or so.
-func (m *metrics) watchVisibility(ctx context.Context, c client.Client, namespace string, every time.Duration, logger *slog.Logger) {
+func (m *metrics) watchVisibility(ctx context.Context, c campaigns.API, every time.Duration, logger *slog.Logger) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		m.readVisibility(ctx, c, namespace, logger)
+		m.readVisibility(ctx, c, logger)
 		select {
 		case <-ctx.Done():
 			return
@@ -53,27 +52,26 @@ func (m *metrics) watchVisibility(ctx context.Context, c client.Client, namespac
 	}
 }
 
-func (m *metrics) readVisibility(ctx context.Context, c client.Client, namespace string, logger *slog.Logger) {
-	running := fmt.Sprintf("WorkflowType = '%s' AND ExecutionStatus = 'Running'", workflows.WorkflowType)
-	count := func(query string) (int64, bool) {
-		resp, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: namespace, Query: query})
+func (m *metrics) readVisibility(ctx context.Context, c campaigns.API, logger *slog.Logger) {
+	count := func(f campaigns.Filter) (int64, bool) {
+		f.Status = campaigns.Running
+		n, err := c.Count(ctx, f)
 		if err != nil {
 			logger.Debug("visibility count failed", "error", err)
 			return 0, false
 		}
-		return resp.GetCount(), true
+		return n, true
 	}
 	for _, stage := range []workflows.Stage{workflows.StageBackstory, workflows.StageExitInterview, workflows.StageDecision,
 		workflows.StageRevisitEmail, workflows.StageWait, workflows.StageThankYouCall, workflows.StageCheckIns} {
-		if n, ok := count(fmt.Sprintf("%s AND WinBackStage = '%s'", running, stage)); ok {
+		if n, ok := count(campaigns.Filter{Stage: stage}); ok {
 			m.scope.Tagged(map[string]string{"stage": string(stage)}).Gauge("winback_campaigns_open").Update(float64(n))
 		}
 	}
-	if n, ok := count(running + " AND WinBackTaskDue IS NOT NULL"); ok {
+	if n, ok := count(campaigns.Filter{HasOpenTask: true}); ok {
 		m.scope.Gauge("winback_campaigns_with_open_task").Update(float64(n))
 	}
-	overdue := fmt.Sprintf("%s AND WinBackTaskDue < '%s'", running, time.Now().UTC().Format(time.RFC3339))
-	if n, ok := count(overdue); ok {
+	if n, ok := count(campaigns.Filter{TaskDueBefore: time.Now()}); ok {
 		m.scope.Gauge("winback_campaigns_with_overdue_task").Update(float64(n))
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"fmt"
@@ -99,7 +99,7 @@ func TestCheckEachKindOfBadValue(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.column+"="+tc.value[:min(len(tc.value), 20)], func(t *testing.T) {
 			r := goodRow()
-			*r.field(tc.column) = tc.value
+			*r.Field(tc.column) = tc.value
 			_, problems := testValidator().Check(r)
 			if len(problems) != 1 {
 				t.Fatalf("problems = %v, want exactly one", problems)
@@ -127,7 +127,7 @@ func TestCheckGoodValues(t *testing.T) {
 		{"manager", "maria"},
 	} {
 		r := goodRow()
-		*r.field(tc.column) = tc.value
+		*r.Field(tc.column) = tc.value
 		if _, problems := testValidator().Check(r); len(problems) > 0 {
 			t.Errorf("%s=%q: %v", tc.column, tc.value, problems)
 		}
@@ -198,7 +198,7 @@ func TestCheckFileKeepsReadingProblemsInRowOrder(t *testing.T) {
 		Problems: []Problem{{Row: 7, Message: "is not valid CSV"}, {Row: 3, Message: "has 2 fields"}},
 	}
 	_, problems := testValidator().CheckFile(f)
-	if rows := badRows(problems); !slices.Equal(rows, []int{3, 5, 7}) {
+	if rows := BadRows(problems); !slices.Equal(rows, []int{3, 5, 7}) {
 		t.Errorf("bad rows = %v, want [3 5 7] (problems %v)", rows, problems)
 	}
 }
@@ -241,25 +241,6 @@ func TestTenThousandRowsThreeBad(t *testing.T) {
 	}
 	if len(ready) != n-3 {
 		t.Errorf("%d ready, want %d", len(ready), n-3)
-	}
-}
-
-func TestNormalisePhoneRegions(t *testing.T) {
-	for _, tc := range []struct{ in, region, want string }{
-		{"020 7946 0958", "GB", "+442079460958"},
-		{"+1 (212) 555-0142", "GB", "+12125550142"},
-		{"030 901820", "DE", "+4930901820"},
-	} {
-		got, err := normalisePhone(tc.in, tc.region)
-		if err != nil || got != tc.want {
-			t.Errorf("normalisePhone(%q, %s) = %q, %v; want %q", tc.in, tc.region, got, err, tc.want)
-		}
-	}
-	if err := checkRegion("XX"); err == nil {
-		t.Error("region XX accepted")
-	}
-	if err := checkRegion("GB"); err != nil {
-		t.Error(err)
 	}
 }
 

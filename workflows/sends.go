@@ -12,13 +12,11 @@ import (
 	"github.com/winback/winback/activities"
 )
 
-// The send activities, by their registered names (methods of activities.Activities). They run
+// acts names the send activities by their methods: acts.SendEmail runs the activity the worker
+// registered as "SendEmail" (a nil receiver names it; the worker's Activities runs it). They run
 // as local activities: one marker in the history per message instead of three events and a
 // workflow task, with the same retries, and the send ledger keeps a re-run from sending twice.
-const (
-	sendEmail = "SendEmail"
-	sendSMS   = "SendSMS"
-)
+var acts *activities.Activities
 
 // sendRetry retries provider outages, rate limits and timeouts with backoff; the errors the
 // workflow acts on instead (a bad address, an opt-out at the provider) are not retried.
@@ -117,12 +115,12 @@ func (c *campaign) send(ctx workflow.Context, step string, ch Channel, template 
 	var res activities.SendResult
 	var err error
 	if ch == ChannelEmail {
-		err = workflow.ExecuteLocalActivity(sendOptions(ctx, summary), sendEmail, activities.EmailRequest{
+		err = workflow.ExecuteLocalActivity(sendOptions(ctx, summary), acts.SendEmail, activities.EmailRequest{
 			Key: key, WorkflowID: wid, Step: step, To: c.in.Customer.Email, ToName: c.in.Customer.Name,
 			Template: template, Data: data,
 		}).Get(ctx, &res)
 	} else {
-		err = workflow.ExecuteLocalActivity(sendOptions(ctx, summary), sendSMS, activities.SMSRequest{
+		err = workflow.ExecuteLocalActivity(sendOptions(ctx, summary), acts.SendSMS, activities.SMSRequest{
 			Key: key, WorkflowID: wid, Step: step, To: c.in.Customer.Phone, Template: template, Data: data,
 		}).Get(ctx, &res)
 	}
@@ -164,9 +162,9 @@ func (c *campaign) sendFailed(ctx workflow.Context, ch Channel, err error) (stat
 }
 
 func (c *campaign) openFixContactTask(ctx workflow.Context, ch Channel) {
-	id := "fix-contact-" + string(ch)
+	id := FixContactID(ch, 1)
 	for n := 2; c.task(id) != nil; n++ {
-		id = fmt.Sprintf("fix-contact-%s-%d", ch, n)
+		id = FixContactID(ch, n)
 	}
 	c.openTask(ctx, id, TaskFixContact, fmt.Sprintf("Fix the customer's %s: the provider rejected it", ch), c.st.Rep, c.pb.FixContactDue)
 	c.refresh(ctx)
@@ -241,7 +239,7 @@ func (c *campaign) notifyStaff(ctx workflow.Context, t Task, e Escalation) {
 	data := c.messageData()
 	data.TaskID, data.TaskTitle, data.TaskDue, data.Note = t.ID, t.Title, t.Due.Format(time.RFC1123), e.Note
 	var res activities.SendResult
-	err := workflow.ExecuteLocalActivity(sendOptions(ctx, summary), sendEmail, activities.EmailRequest{
+	err := workflow.ExecuteLocalActivity(sendOptions(ctx, summary), acts.SendEmail, activities.EmailRequest{
 		Key: c.sendKey(ctx, step, ChannelEmail), WorkflowID: wid, Step: step, To: p.Email, ToName: nameOf(p),
 		Template: template, Data: data, Staff: true,
 	}).Get(ctx, &res)

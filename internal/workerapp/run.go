@@ -1,4 +1,8 @@
-package main
+// Package workerapp is the winback worker process: the Temporal worker running the campaigns
+// and their activities, and the one HTTP server for the rep inbox, the provider webhooks, the
+// sandbox outbox, the codec endpoint, /metrics and /healthz. The winback-worker command runs
+// it; tests run it in-process with Run.
+package workerapp
 
 import (
 	"context"
@@ -17,6 +21,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/codec"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/inbox"
@@ -26,9 +31,9 @@ import (
 	"github.com/winback/winback/workflows"
 )
 
-// run connects to Temporal, starts the worker and the HTTP server, and returns when ctx ends
-// (Ctrl-C) or either of them fails.
-func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
+// Run connects to Temporal, starts the worker and the HTTP server, and returns when ctx ends
+// (Ctrl-C: nil) or either of them fails.
+func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	logger.Info("Starting winback-worker", "config", cfg)
 	// The store first: a database that is unreachable or newer than this build stops the
 	// worker before it takes any work.
@@ -82,10 +87,14 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("codec: %w", err)
 	}
+	// The inbox, the webhooks and the gauges reach campaigns through one client; a page or a
+	// webhook waits at most callTimeout for each call.
+	cc := campaigns.New(c, campaigns.Options{Namespace: cfg.Temporal.ClientOptions.Namespace,
+		TaskQueue: cfg.Temporal.TaskQueue, DataConverter: dc, CallTimeout: callTimeout})
 	ib, err := inbox.New(inbox.Options{
-		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
+		Client: cc, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), Outbox: outbox,
-		TemporalUIURL: cfg.TemporalUIURL, DataConverter: dc, Logger: logger,
+		TemporalUIURL: cfg.TemporalUIURL, PhoneRegion: cfg.PhoneRegion, Logger: logger,
 	})
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
@@ -93,7 +102,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	ib.Register(mux)
 
 	wh, err := webhooks.New(webhooks.Options{
-		Client: c, Namespace: cfg.Temporal.ClientOptions.Namespace, PublicURL: cfg.PublicURL,
+		Client: cc, PublicURL: cfg.PublicURL,
 		TwilioAuthToken:   cfg.Twilio.AuthToken,
 		SendGridPublicKey: cfg.SendGrid.WebhookPublicKey,
 		LinkSecret:        cfg.LinkSecret,
@@ -136,7 +145,7 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		return nil
 	})
 	g.Go(func() error {
-		m.watchVisibility(ctx, c, cfg.Temporal.ClientOptions.Namespace, 15*time.Second, logger)
+		m.watchVisibility(ctx, cc, 15*time.Second, logger)
 		return nil
 	})
 	g.Go(func() error {
@@ -147,6 +156,9 @@ func run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	})
 	return g.Wait()
 }
+
+// callTimeout bounds each call the inbox, the webhooks and the gauges make to a campaign.
+const callTimeout = 10 * time.Second
 
 // activityOptions hands the activities what they need from config, and nothing else.
 func activityOptions(cfg *config.Config, st activities.Store, logger *slog.Logger) activities.Options {

@@ -1,10 +1,9 @@
-package main
+package launch
 
 import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,7 +62,7 @@ func TestCheckRefusesACheckInTextOfMoreThanTwoSegments(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := goodRow()
 			tc.set(&r)
-			if _, n := checkInText(t, r); n <= maxSMSSegments {
+			if _, n := checkInText(t, r); n <= activities.MaxSMSSegments {
 				t.Fatalf("the test row's text is %d segments; make it longer", n)
 			}
 			_, problems := testValidator().Check(r)
@@ -80,12 +79,12 @@ func TestCheckRefusesACheckInTextOfMoreThanTwoSegments(t *testing.T) {
 			}
 			// The advice is exact: shortened by that much the row launches, by one less it does not.
 			cut := shortenBy(t, problems[0].Message)
-			value := *r.field(tc.column)
-			*r.field(tc.column) = trimRunes(value, cut)
+			value := *r.Field(tc.column)
+			*r.Field(tc.column) = trimRunes(value, cut)
 			if _, problems := testValidator().Check(r); len(problems) > 0 {
 				t.Errorf("shortened by %d: %v", cut, problems)
 			}
-			*r.field(tc.column) = trimRunes(value, cut-1)
+			*r.Field(tc.column) = trimRunes(value, cut-1)
 			if _, problems := testValidator().Check(r); len(problems) != 1 {
 				t.Errorf("shortened by %d, one less than advised: %v, want it still refused", cut-1, problems)
 			}
@@ -131,11 +130,11 @@ func TestSMSLengthIsOnlyCheckedWhenATextCanGo(t *testing.T) {
 			(*cadence)[i].Channel = workflows.ChannelEmail
 		}
 	}
-	sms, err := newSMSCheck("", "winback", pb)
+	sms, err := NewSMSCheck("", "winback", pb)
 	if err != nil || sms != nil {
 		t.Errorf("newSMSCheck for a playbook without SMS = %v, %v; want no check", sms, err)
 	}
-	if sms, err := newSMSCheck("", "winback", workflows.DefaultPlaybook()); err != nil || sms == nil {
+	if sms, err := NewSMSCheck("", "winback", workflows.DefaultPlaybook()); err != nil || sms == nil {
 		t.Errorf("newSMSCheck for the default playbook = %v, %v; want a check", sms, err)
 	}
 }
@@ -146,7 +145,7 @@ func TestSMSLengthUsesTheWorkersTemplates(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "check_in.sms.tmpl"), []byte("Hi {{.CustomerName}}, it's {{.RepName}}. Reply STOP to opt out."), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	sms, err := newSMSCheck(dir, "winback", workflows.DefaultPlaybook())
+	sms, err := NewSMSCheck(dir, "winback", workflows.DefaultPlaybook())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,23 +162,7 @@ func TestSMSLengthUsesTheWorkersTemplates(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(bad, "check_in.sms.tmpl"), []byte("Hi {{.Nope}}"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := newSMSCheck(bad, "winback", workflows.DefaultPlaybook()); err == nil || !strings.Contains(err.Error(), "WINBACK_TEMPLATES_DIR") {
+	if _, err := NewSMSCheck(bad, "winback", workflows.DefaultPlaybook()); err == nil || !strings.Contains(err.Error(), "WINBACK_TEMPLATES_DIR") {
 		t.Errorf("broken template: err = %v, want it to name WINBACK_TEMPLATES_DIR", err)
-	}
-}
-
-func TestLaunchRefusesALongTextByFlagAndInAFile(t *testing.T) {
-	c := newCLI()
-	args := append(slices.Clone(launchArgs), "--company", strings.Repeat("Consolidated Widgets ", 12))
-	code, out, errOut := c.run("", args...)
-	if code != exitBadInput || len(c.fake.started) != 0 || !strings.Contains(errOut, "--company: ") || !strings.Contains(errOut, "SMS segments") {
-		t.Errorf("launch by flags: exit %d, %d started\n%s%s", code, len(c.fake.started), out, errOut)
-	}
-
-	long := strings.Replace(goodRecord("C-3"), "Acme", strings.Repeat("Consolidated Widgets ", 12), 1)
-	file := writeCSV(t, goodRecord("C-1"), long)
-	code, out, errOut = c.run("", "launch", "--csv", file)
-	if code != exitBadInput || len(c.fake.started) != 1 || !strings.Contains(errOut, "row 3, column company: ") {
-		t.Errorf("launch --csv: exit %d, %d started\n%s%s", code, len(c.fake.started), out, errOut)
 	}
 }

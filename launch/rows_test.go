@@ -1,4 +1,4 @@
-package main
+package launch
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 )
 
 // header is the full documented header.
-var header = strings.Join(columnNames(), ",")
+var header = strings.Join(ColumnNames(), ",")
 
 func TestParseCSVReadsRowsByHeaderName(t *testing.T) {
 	// Columns in another order, names in another case, a BOM, CRLF line endings, a quoted
@@ -138,7 +138,7 @@ func TestParseCSVRefusesAFileThatIsNotUTF8(t *testing.T) {
 }
 
 func TestExampleCustomersFileIsValid(t *testing.T) {
-	data, err := os.ReadFile("example-customers.csv")
+	data, err := os.ReadFile("../starter/example-customers.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

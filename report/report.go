@@ -1,4 +1,7 @@
-package main
+// Package report is the win-back report: outcomes, the win-back rate, and counts by reason,
+// scope, rep and segment, over the campaigns started in a date range. It works on campaign runs
+// as visibility lists them (campaigns.Campaign); `winback report` prints it.
+package report
 
 import (
 	"cmp"
@@ -6,28 +9,23 @@ import (
 	"slices"
 	"time"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/workflows"
 )
 
-// statusRunning and statusContinued are execution statuses as statusName spells them.
-const (
-	statusRunning   = "running"
-	statusContinued = "continued_as_new"
-)
-
-// joinRuns turns visibility runs into campaigns: each campaign has the state of its last run
+// JoinRuns turns visibility runs into campaigns: each campaign has the state of its last run
 // and the start of its first. A campaign's runs share a workflow ID and follow each other by
 // continue-as-new; a workflow ID can also hold several campaigns, one after another (a
 // relaunch after a closed one), so a run that did not continue as new ends its campaign.
-func joinRuns(runs []campaignRow) []campaignRow {
-	byID := map[string][]campaignRow{}
+func JoinRuns(runs []campaigns.Campaign) []campaigns.Campaign {
+	byID := map[string][]campaigns.Campaign{}
 	for _, r := range runs {
 		byID[r.WorkflowID] = append(byID[r.WorkflowID], r)
 	}
-	var campaigns []campaignRow
+	var joined []campaigns.Campaign
 	for _, id := range slices.Sorted(maps.Keys(byID)) {
 		rs := byID[id]
-		slices.SortStableFunc(rs, func(a, b campaignRow) int { return a.Start.Compare(b.Start) })
+		slices.SortStableFunc(rs, func(a, b campaigns.Campaign) int { return a.Start.Compare(b.Start) })
 		var start time.Time // of the first run of the campaign being joined; zero between campaigns
 		for i, r := range rs {
 			if start.IsZero() {
@@ -35,18 +33,18 @@ func joinRuns(runs []campaignRow) []campaignRow {
 			}
 			// A run that did not continue as new ends its campaign; so does the last run
 			// listed, when its successor is not in the list.
-			if r.Status != statusContinued || i == len(rs)-1 {
+			if r.Status != campaigns.StatusContinuedAsNew || i == len(rs)-1 {
 				r.Start = start
-				campaigns = append(campaigns, r)
+				joined = append(joined, r)
 				start = time.Time{}
 			}
 		}
 	}
-	return campaigns
+	return joined
 }
 
-// report is the win-back report over the campaigns started in [From, To).
-type report struct {
+// Report is the win-back report over the campaigns started in [From, To).
+type Report struct {
 	From      time.Time `json:"from,omitzero"`
 	To        time.Time `json:"to"`
 	Campaigns int       `json:"campaigns"`
@@ -56,17 +54,17 @@ type report struct {
 	// WinBackRate is WonBack / Closed (0 when none closed).
 	WinBackRate float64        `json:"winBackRate"`
 	ByOutcome   map[string]int `json:"byOutcome"`
-	ByReason    []groupStats   `json:"byReason"`
-	ByScope     []groupStats   `json:"byScope"`
-	ByRep       []groupStats   `json:"byRep"` // the assignee of the campaign's last task
-	BySegment   []groupStats   `json:"bySegment"`
+	ByReason    []Group        `json:"byReason"`
+	ByScope     []Group        `json:"byScope"`
+	ByRep       []Group        `json:"byRep"` // the assignee of the campaign's last task
+	BySegment   []Group        `json:"bySegment"`
 	// MedianTimeToWinBack is the median of close minus start over the won-back campaigns.
 	MedianTimeToWinBack time.Duration `json:"-"`
 	MedianDaysToWinBack float64       `json:"medianDaysToWinBack"`
 }
 
-// groupStats counts the campaigns that share a reason, scope, rep or segment.
-type groupStats struct {
+// Group counts the campaigns that share a reason, scope, rep or segment.
+type Group struct {
 	Key         string  `json:"key"`
 	Campaigns   int     `json:"campaigns"`
 	Closed      int     `json:"closed"`
@@ -74,21 +72,21 @@ type groupStats struct {
 	WinBackRate float64 `json:"winBackRate"`
 }
 
-// noValue is the group of campaigns without a value (no reason recorded yet...).
-const noValue = "(none)"
+// NoValue is the group of campaigns without a value (no reason recorded yet...).
+const NoValue = "(none)"
 
-// buildReport aggregates the campaigns started in [from, to) (a zero from: since ever).
-func buildReport(campaigns []campaignRow, from, to time.Time) report {
-	r := report{From: from, To: to, ByOutcome: map[string]int{}}
-	groups := map[string]map[string]*groupStats{}
+// Build aggregates the campaigns (JoinRuns) started in [from, to) (a zero from: since ever).
+func Build(joined []campaigns.Campaign, from, to time.Time) Report {
+	r := Report{From: from, To: to, ByOutcome: map[string]int{}}
+	groups := map[string]map[string]*Group{}
 	count := func(dim, key string, closed, won bool) {
 		if groups[dim] == nil {
-			groups[dim] = map[string]*groupStats{}
+			groups[dim] = map[string]*Group{}
 		}
-		key = cmp.Or(key, noValue)
+		key = cmp.Or(key, NoValue)
 		g := groups[dim][key]
 		if g == nil {
-			g = &groupStats{Key: key}
+			g = &Group{Key: key}
 			groups[dim][key] = g
 		}
 		g.Campaigns++
@@ -100,12 +98,12 @@ func buildReport(campaigns []campaignRow, from, to time.Time) report {
 		}
 	}
 	var toWin []time.Duration
-	for _, s := range campaigns {
+	for _, s := range joined {
 		if s.Start.Before(from) || !s.Start.Before(to) {
 			continue
 		}
 		r.Campaigns++
-		closed := s.Status != statusRunning && s.Status != statusContinued
+		closed := s.Status != campaigns.StatusRunning && s.Status != campaigns.StatusContinuedAsNew
 		won := closed && s.Outcome == string(workflows.OutcomeWonBack)
 		if closed {
 			r.Closed++
@@ -133,13 +131,13 @@ func buildReport(campaigns []campaignRow, from, to time.Time) report {
 }
 
 // sortedGroups lists groups, the most campaigns first, then by key.
-func sortedGroups(m map[string]*groupStats) []groupStats {
-	out := make([]groupStats, 0, len(m))
+func sortedGroups(m map[string]*Group) []Group {
+	out := make([]Group, 0, len(m))
 	for _, g := range m {
 		g.WinBackRate = rate(g.WonBack, g.Closed)
 		out = append(out, *g)
 	}
-	slices.SortFunc(out, func(a, b groupStats) int {
+	slices.SortFunc(out, func(a, b Group) int {
 		return cmp.Or(cmp.Compare(b.Campaigns, a.Campaigns), cmp.Compare(a.Key, b.Key))
 	})
 	return out

@@ -1,11 +1,10 @@
-package main
+package launch
 
 import (
 	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,9 +12,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/nyaruka/phonenumbers"
-
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/contact"
 	"github.com/winback/winback/workflows"
 )
 
@@ -24,9 +22,6 @@ const maxFieldLength = 2000
 
 // maxCustomerIDLength bounds a customer ID, which becomes a workflow ID and a search attribute.
 const maxCustomerIDLength = 100
-
-// dateLayout is how dates are written on the command line and in CSV files.
-const dateLayout = "2006-01-02"
 
 // Validator checks customer rows and builds the campaign input of each good one. It is pure:
 // the clock, the team and the playbook are given, so tests pin them.
@@ -45,8 +40,8 @@ type Validator struct {
 	// campaign (activities.ContactKey); nil sets no contact key.
 	ContactSecret []byte
 	// SMS checks the length of the check-in text message of each customer with a phone; nil
-	// skips the check (the playbook sends no text message).
-	SMS *SMSCheck
+	// skips the check (the playbook sends no text message). NewSMSCheck makes it.
+	SMS *activities.SMSFit
 }
 
 // Launch is a row that passed validation, with the input its campaign starts with.
@@ -94,17 +89,17 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 	// ok marks the readable values: valid UTF-8, not too long, and present when required.
 	// A value that is not readable is reported once and not checked further.
 	ok := map[string]bool{}
-	for _, c := range columns {
-		value := *r.field(c.name)
+	for _, c := range Columns {
+		value := *r.Field(c.Name)
 		switch {
 		case !utf8.ValidString(value):
-			bad(c.name, "is not valid UTF-8; save the file as CSV UTF-8")
+			bad(c.Name, "is not valid UTF-8; save the file as CSV UTF-8")
 		case utf8.RuneCountInString(value) > maxFieldLength:
-			bad(c.name, "is %d characters long; keep it under %d", utf8.RuneCountInString(value), maxFieldLength)
-		case value == "" && c.required:
-			bad(c.name, "is required (%s)", c.help)
+			bad(c.Name, "is %d characters long; keep it under %d", utf8.RuneCountInString(value), maxFieldLength)
+		case value == "" && c.Required:
+			bad(c.Name, "is required (%s)", c.Help)
 		default:
-			ok[c.name] = true
+			ok[c.Name] = true
 		}
 	}
 
@@ -116,17 +111,17 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 		Playbook: v.Playbook,
 	}
 	if ok["customer_id"] {
-		if err := checkCustomerID(r.CustomerID); err != nil {
+		if err := CheckCustomerID(r.CustomerID); err != nil {
 			bad("customer_id", "%v", err)
 		}
 	}
 	if ok["email"] {
-		if err := checkEmail(r.Email); err != nil {
+		if err := contact.CheckEmail(r.Email); err != nil {
 			bad("email", "%v", err)
 		}
 	}
 	if ok["phone"] && r.Phone != "" {
-		phone, err := normalisePhone(r.Phone, v.Region)
+		phone, err := contact.NormalisePhone(r.Phone, v.Region)
 		if err != nil {
 			bad("phone", "%v", err)
 		}
@@ -181,8 +176,8 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 	}
 	// The text message needs a phone to go to, and the name, company and rep it is made of.
 	if v.SMS != nil && in.Customer.Phone != "" && ok["name"] && ok["company"] && ownersOK {
-		if p := v.SMS.check(r.Row, in, r.Rep); p != nil {
-			problems = append(problems, *p)
+		if long := v.SMS.Check(checkInData(in, r.Rep)); long != nil {
+			problems = append(problems, Problem{Row: r.Row, Column: long.Part, Message: long.Message})
 		}
 	}
 	slices.SortStableFunc(problems, func(a, b Problem) int { return cmp.Compare(columnIndex(a.Column), columnIndex(b.Column)) })
@@ -191,12 +186,12 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 
 // columnIndex is the place of a column in the documented order.
 func columnIndex(name string) int {
-	return slices.IndexFunc(columns, func(c column) bool { return c.name == name })
+	return slices.IndexFunc(Columns, func(c Column) bool { return c.Name == name })
 }
 
-// checkCustomerID accepts IDs that are safe as a workflow ID, a search attribute value and in
+// CheckCustomerID accepts IDs that are safe as a workflow ID, a search attribute value and in
 // a visibility query: no spaces, quotes, backslashes or control characters.
-func checkCustomerID(id string) error {
+func CheckCustomerID(id string) error {
 	if n := utf8.RuneCountInString(id); n > maxCustomerIDLength {
 		return fmt.Errorf("%q is %d characters long; customer IDs are at most %d", id, n, maxCustomerIDLength)
 	}
@@ -204,44 +199,6 @@ func checkCustomerID(id string) error {
 		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\'' || r == '"' || r == '\\' || r == '`'
 	}); i >= 0 {
 		return fmt.Errorf("%q has %q in it; customer IDs may not hold spaces, quotes or backslashes", id, []rune(id[i:])[0])
-	}
-	return nil
-}
-
-// checkEmail accepts a bare address with a domain: "jane@example.com", not
-// "Jane <jane@example.com>".
-func checkEmail(s string) error {
-	addr, err := mail.ParseAddress(s)
-	if err != nil {
-		return fmt.Errorf("%q is not an email address", s)
-	}
-	if addr.Address != s {
-		return fmt.Errorf("%q is not a bare address; write just %s", s, addr.Address)
-	}
-	at := strings.LastIndexByte(s, '@')
-	if !strings.Contains(s[at+1:], ".") {
-		return fmt.Errorf("%q has no domain; write it like jane@example.com", s)
-	}
-	return nil
-}
-
-// normalisePhone returns a phone number in E.164. Numbers without a +country code are read in
-// region (ISO 3166, e.g. "US").
-func normalisePhone(s, region string) (string, error) {
-	num, err := phonenumbers.Parse(s, region)
-	if err != nil || !phonenumbers.IsValidNumber(num) {
-		if strings.HasPrefix(s, "+") {
-			return "", fmt.Errorf("%q is not a valid E.164 number", s)
-		}
-		return "", fmt.Errorf("%q is not a valid phone number in region %s; write it in E.164, e.g. +14155550123", s, region)
-	}
-	return phonenumbers.Format(num, phonenumbers.E164), nil
-}
-
-// checkRegion accepts a region phonenumbers knows, for --default-region.
-func checkRegion(region string) error {
-	if !phonenumbers.GetSupportedRegions()[region] {
-		return fmt.Errorf("%q is not a region code; use an ISO 3166 code such as US, GB or DE", region)
 	}
 	return nil
 }
@@ -279,12 +236,12 @@ func parseDeparted(s string, loc *time.Location, now time.Time) (time.Time, erro
 	if s == "" {
 		return today, nil
 	}
-	date, err := time.ParseInLocation(dateLayout, s, loc)
+	date, err := time.ParseInLocation(time.DateOnly, s, loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not a date; write it as YYYY-MM-DD, e.g. %s", s, today.Format(dateLayout))
+		return time.Time{}, fmt.Errorf("%q is not a date; write it as YYYY-MM-DD, e.g. %s", s, today.Format(time.DateOnly))
 	}
 	if date.After(today) {
-		return time.Time{}, fmt.Errorf("%q is in the future (today is %s in %s)", s, today.Format(dateLayout), loc)
+		return time.Time{}, fmt.Errorf("%q is in the future (today is %s in %s)", s, today.Format(time.DateOnly), loc)
 	}
 	return date, nil
 }
@@ -302,7 +259,13 @@ func parseReason(s string) (workflows.Reason, error) {
 func joinReasons() string { return joinValues(workflows.Reasons) }
 
 // joinValues lists enum values for messages and help: "a, b, c".
-func joinValues[T ~string](values []T) string { return strings.Join(stringsOf(values), ", ") }
+func joinValues[T ~string](values []T) string {
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = string(v)
+	}
+	return strings.Join(parts, ", ")
+}
 
 // joinInts lists numbers: "3, 7".
 func joinInts(ns []int) string {
@@ -313,12 +276,35 @@ func joinInts(ns []int) string {
 	return strings.Join(parts, ", ")
 }
 
-// badRows returns the distinct rows that have problems, in order.
-func badRows(problems []Problem) []int {
+// BadRows returns the distinct rows that have problems, in order.
+func BadRows(problems []Problem) []int {
 	rows := make([]int, len(problems))
 	for i, p := range problems {
 		rows[i] = p.Row
 	}
 	slices.Sort(rows)
 	return slices.Compact(rows)
+}
+
+// NewSMSCheck returns the text-message length check for a launch (activities.SMSFit, with the
+// worker's templates and sender name), or nil when the playbook sends no text message (then
+// the length of one does not matter).
+func NewSMSCheck(templatesDir, ourCompany string, pb workflows.Playbook) (*activities.SMSFit, error) {
+	texts := func(c workflows.CheckIn) bool { return c.Channel == workflows.ChannelSMS }
+	if !slices.ContainsFunc(pb.CheckIns, texts) && !slices.ContainsFunc(pb.StayInTouch, texts) {
+		return nil, nil
+	}
+	return activities.NewSMSFit(templatesDir, ourCompany)
+}
+
+// checkInData is what the check-in text of a campaign is made of: the customer, and its rep
+// (named in the team file, or by the ID repID without one).
+func checkInData(in workflows.CampaignInput, repID string) activities.MessageData {
+	rep := cmp.Or(in.Owners.Rep.Name, in.Owners.Rep.ID, repID)
+	return activities.MessageData{
+		CustomerName: in.Customer.Name, Company: in.Customer.Company, RepName: rep, RepEmail: in.Owners.Rep.Email,
+		Reason: string(in.Departure.StatedReason), Competitor: in.Departure.Competitor,
+		// The last check-in has the longest number, should a template show it.
+		CheckInNumber: max(1, len(in.Playbook.CheckIns)),
+	}
 }
