@@ -41,6 +41,11 @@ type API interface {
 	OptOut(ctx context.Context, customerID string, s workflows.OptOutSignal) error
 	// OptIn restores a channel.
 	OptIn(ctx context.Context, customerID string, s workflows.OptInSignal) error
+	// RecordOptOut keeps a person's record of the customer's opt-out for every campaign to come,
+	// and stops the channel now.
+	RecordOptOut(ctx context.Context, customerID string, r ConsentRequest) error
+	// RecordOptIn lifts the customer's opt-out, saying who and why, and restores the channel.
+	RecordOptIn(ctx context.Context, customerID string, r ConsentRequest) error
 	// Cancel ends the campaign as cancelled.
 	Cancel(ctx context.Context, customerID string, s workflows.CancelSignal) error
 	// MessageEvent records what a provider said about a message.
@@ -71,13 +76,16 @@ type Options struct {
 	// CallTimeout bounds each call to Temporal (a query or an update waits for the worker);
 	// none when zero, beyond the caller's context.
 	CallTimeout time.Duration
+	// Store keeps consent beside Temporal (store.Store); without it RecordOptOut and
+	// RecordOptIn return ErrNoStore.
+	Store Store
 }
 
 // Client reaches campaigns through a Temporal client. Make one with New.
 type Client struct {
-	tc    client.Client
-	o     Options
-	owned bool // Dial made tc: Close closes it
+	tc      client.Client
+	o       Options
+	closers []func() // what Dial opened: Close closes it
 }
 
 // New returns a Client over a dialed Temporal client (config.Config.Dial). Closing tc is the

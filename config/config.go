@@ -42,11 +42,12 @@ type Config struct {
 	// TemporalUIURL is the Temporal UI's base URL, for links from the inbox to a campaign
 	// (WINBACK_TEMPORAL_UI_URL, optional; make run sets it).
 	TemporalUIURL string
-	// LinkSecret signs unsubscribe and inbox links (WINBACK_LINK_SECRET or _FILE, at least 16
-	// bytes); when unset, a random one is created once and kept in DataDir/link-secret.
+	// LinkSecret signs unsubscribe links (WINBACK_LINK_SECRET or _FILE, at least 16 bytes);
+	// when unset, OpenStore fills it with the deployment's own, kept in the store and shared by
+	// every worker and the CLI.
 	LinkSecret []byte
 	// InboxSecret signs inbox sessions and CSRF tokens (WINBACK_INBOX_SECRET or _FILE, same
-	// rules, kept in DataDir/inbox-secret when generated).
+	// rules, from the store when unset).
 	InboxSecret []byte
 	// Codec holds the payload encryption keys (WINBACK_CODEC_KEYS or _FILE); none means plain payloads.
 	Codec Codec
@@ -56,7 +57,7 @@ type Config struct {
 
 // Load reads the process environment and the optional WINBACK_CONFIG file (the environment
 // wins), validates everything, and returns every problem at once, each naming its variable.
-// It creates DataDir and the generated secrets in it when they are missing.
+// It writes nothing.
 func Load() (*Config, error) { return load(os.LookupEnv, os.Environ) }
 
 // LoadFrom is Load with another variable lookup, for tests and tools. It cannot list the
@@ -83,10 +84,8 @@ func load(lookup func(string) (string, bool), environ func() []string) (*Config,
 	c.Playbook = loadPlaybook(src, &p)
 	c.Team = loadTeam(src, &p)
 	c.Codec = loadCodec(src, &p)
-	// Secrets last: a missing one is written to DataDir, and only when all else is valid, so
-	// a failed start leaves nothing behind.
-	c.LinkSecret = loadSecret(src, "WINBACK_LINK_SECRET", c.DataDir, "link-secret", &p)
-	c.InboxSecret = loadSecret(src, "WINBACK_INBOX_SECRET", c.DataDir, "inbox-secret", &p)
+	c.LinkSecret = loadSecret(src, "WINBACK_LINK_SECRET", &p)
+	c.InboxSecret = loadSecret(src, "WINBACK_INBOX_SECRET", &p)
 	if err := p.err(); err != nil {
 		return nil, err
 	}

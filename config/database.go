@@ -38,7 +38,8 @@ func loadDatabase(src *source, dataDir string, p *problems) Database {
 // OpenStore opens the store at start: it stops the process with an error that names the
 // variable when the URL points nowhere or at a schema newer than this build. It then takes in,
 // once, what a data folder of an earlier version kept in files (the send ledger, the webhooks'
-// dedupe log, the generated secrets).
+// dedupe log, the generated secrets), and fills the link and inbox secrets the environment did
+// not set with the deployment's own from the store, so every process shares them.
 func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*store.Store, error) {
 	codec, err := c.Codec.PayloadCodec()
 	if err != nil {
@@ -56,6 +57,19 @@ func (c *Config) OpenStore(ctx context.Context, logger *slog.Logger) (*store.Sto
 	if !r.Empty() {
 		logger.Info("store: imported the files of an earlier version", "store", s.Where(), "files", r.Files,
 			"sends", r.Sends, "intents", r.Intents, "inboundEvents", r.InboundEvents, "secrets", r.Secrets)
+	}
+	// Secrets not set in the environment are the deployment's own, shared through the store.
+	for _, sec := range []struct {
+		value *[]byte
+		name  string
+	}{{&c.LinkSecret, store.LinkSecret}, {&c.InboxSecret, store.InboxSecret}} {
+		if len(*sec.value) > 0 {
+			continue
+		}
+		if *sec.value, err = s.Secret(ctx, sec.name); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("%s: the %s: %w", c.Database.Origin, sec.name, err)
+		}
 	}
 	return s, nil
 }

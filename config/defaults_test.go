@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -83,49 +84,55 @@ func TestPublicURLDrivesSandboxURLs(t *testing.T) {
 	}
 }
 
-func TestGeneratedSecretsAreKept(t *testing.T) {
+// openStore is what a worker or the CLI does at start: the store of its configuration.
+func openStore(t *testing.T, c *config.Config) {
+	t.Helper()
+	s, err := c.OpenStore(context.Background(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+}
+
+// Secrets left unset are the deployment's own, made once in the store: a restarted worker, a
+// second worker and the CLI all get the same ones, so links and sessions hold across them.
+func TestUnsetSecretsAreTheDeploymentsOwn(t *testing.T) {
 	v := newVars(t)
-	first := v.load(t)
-	if len(first.LinkSecret) < 16 || len(first.InboxSecret) < 16 {
-		t.Fatalf("generated secrets too short: %d, %d bytes", len(first.LinkSecret), len(first.InboxSecret))
+	worker := v.load(t)
+	if len(worker.LinkSecret) != 0 {
+		t.Fatal("Load made a secret: only the store may")
 	}
-	if string(first.LinkSecret) == string(first.InboxSecret) {
-		t.Error("link and inbox secrets are the same")
+	openStore(t, worker)
+	if len(worker.LinkSecret) < 16 || len(worker.InboxSecret) < 16 || string(worker.LinkSecret) == string(worker.InboxSecret) {
+		t.Fatalf("secrets from the store: %d and %d bytes, equal %v", len(worker.LinkSecret), len(worker.InboxSecret),
+			string(worker.LinkSecret) == string(worker.InboxSecret))
 	}
-	for _, name := range []string{"link-secret", "inbox-secret"} {
-		info, err := os.Stat(filepath.Join(v["WINBACK_DATA_DIR"], name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if info.Mode().Perm() != 0o600 {
-			t.Errorf("%s mode = %v, want 0600", name, info.Mode().Perm())
-		}
+	cli := v.load(t)
+	openStore(t, cli)
+	if string(cli.LinkSecret) != string(worker.LinkSecret) || string(cli.InboxSecret) != string(worker.InboxSecret) {
+		t.Error("two processes of one deployment disagree on its secrets")
 	}
-	second := v.load(t)
-	if string(second.LinkSecret) != string(first.LinkSecret) || string(second.InboxSecret) != string(first.InboxSecret) {
-		t.Error("a second start made new secrets: links and sessions would break on restart")
+	// A secret set in the environment wins over the store's.
+	set := newVars(t, "WINBACK_LINK_SECRET", "link-secret-0123456789")
+	set["WINBACK_DATA_DIR"] = v["WINBACK_DATA_DIR"]
+	c := set.load(t)
+	openStore(t, c)
+	if string(c.LinkSecret) != "link-secret-0123456789" || string(c.InboxSecret) != string(worker.InboxSecret) {
+		t.Errorf("link secret %q: want the environment's; inbox secret from the store", c.LinkSecret)
 	}
 }
 
-func TestGeneratedSecretsAgreeUnderConcurrentStarts(t *testing.T) {
+// Secrets an earlier version generated into the data folder are taken into the store, so the
+// links it sent keep working.
+func TestSecretsOfAnEarlierVersionAreKept(t *testing.T) {
 	v := newVars(t)
-	const starts = 8
-	secrets := make(chan string, starts)
-	for range starts {
-		go func() {
-			c, err := config.LoadFrom(v.lookup)
-			if err != nil {
-				secrets <- "error: " + err.Error()
-				return
-			}
-			secrets <- string(c.LinkSecret)
-		}()
+	if err := os.WriteFile(filepath.Join(v["WINBACK_DATA_DIR"], "link-secret"), []byte("kept-by-v1-0123456789abcdef\n"), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	first := <-secrets
-	for range starts - 1 {
-		if got := <-secrets; got != first {
-			t.Fatalf("concurrent starts disagree: %q vs %q", got, first)
-		}
+	c := v.load(t)
+	openStore(t, c)
+	if string(c.LinkSecret) != "kept-by-v1-0123456789abcdef" {
+		t.Errorf("LinkSecret = %q, want the one the earlier version kept", c.LinkSecret)
 	}
 }
 
@@ -160,8 +167,8 @@ func TestKeptSecretTooShortIsAnError(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(v["WINBACK_DATA_DIR"], "link-secret"), []byte("short\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := v.loadErr(t)
-	assertMentions(t, err, "WINBACK_LINK_SECRET", "link-secret", "delete it")
+	_, err := v.load(t).OpenStore(context.Background(), slog.New(slog.DiscardHandler))
+	assertMentions(t, err, "WINBACK_DATABASE_URL", "link-secret", "delete it")
 }
 
 func TestLogLevels(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/workflows"
 )
@@ -220,9 +221,10 @@ func (i *Inbox) handleOptOut(w http.ResponseWriter, r *http.Request, s session) 
 	}
 	what := map[workflows.Channel]string{workflows.ChannelEmail: "email", workflows.ChannelSMS: "text messages"}[ch]
 	i.sent(w, r, s, st, workflows.SignalOptOut, func(ctx context.Context) error {
-		return i.o.Client.OptOut(ctx, st.CustomerID, workflows.OptOutSignal{Channel: ch, Source: source(s.Person)})
+		return i.o.Client.RecordOptOut(ctx, st.CustomerID, campaigns.ConsentRequest{Channel: ch, By: s.Person.ID,
+			Why: strings.TrimSpace(r.PostFormValue("why")), Source: source(s.Person)})
 	},
-		"Customer opted out of "+what, "Nothing more is sent to them by "+what+", from now on.")
+		"Customer opted out of "+what, "Nothing more is sent to them by "+what+", by this campaign or a later one.")
 }
 
 // handleCancel ends the campaign as cancelled; a reason is required.

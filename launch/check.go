@@ -36,9 +36,6 @@ type Validator struct {
 	Owners func(rep, manager string) (workflows.Owners, error)
 	// Playbook is the playbook every campaign starts with.
 	Playbook workflows.Playbook
-	// ContactSecret keys the hash of the phone that lets an inbound SMS (STOP) find the
-	// campaign (activities.ContactKey); nil sets no contact key.
-	ContactSecret []byte
 	// SMS checks the length of the check-in text message of each customer with a phone; nil
 	// skips the check (the playbook sends no text message). NewSMSCheck makes it.
 	SMS *activities.SMSFit
@@ -126,9 +123,6 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 			bad("phone", "%v", err)
 		}
 		in.Customer.Phone = phone
-		if err == nil && v.ContactSecret != nil {
-			in.ContactKeys = []string{activities.ContactKey(v.ContactSecret, phone)}
-		}
 	}
 	zone := time.UTC // for the departure check when the zone itself is wrong
 	if ok["timezone"] {

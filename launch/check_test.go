@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/winback/winback/activities"
 	"github.com/winback/winback/workflows"
 )
 
@@ -244,11 +243,10 @@ func TestTenThousandRowsThreeBad(t *testing.T) {
 	}
 }
 
-// A launch with a phone carries the keyed hash an inbound SMS finds the campaign by, never the
-// phone itself.
-func TestLaunchCarriesTheContactKey(t *testing.T) {
-	secret := []byte("0123456789abcdef")
-	v := Validator{Region: "US", Now: time.Now(), Playbook: workflows.DefaultPlaybook(), ContactSecret: secret,
+// A launch never puts the customer's phone in a search attribute: campaigns index their contacts
+// in the store, as keyed hashes, once they start.
+func TestLaunchIndexesNoContactInSearchAttributes(t *testing.T) {
+	v := Validator{Region: "US", Now: time.Now(), Playbook: workflows.DefaultPlaybook(),
 		Owners: func(rep, manager string) (workflows.Owners, error) {
 			return workflows.Owners{Rep: workflows.Person{ID: rep}, Manager: workflows.Person{ID: manager}}, nil
 		}}
@@ -258,11 +256,7 @@ func TestLaunchCarriesTheContactKey(t *testing.T) {
 	if len(problems) > 0 {
 		t.Fatalf("problems: %v", problems)
 	}
-	want := activities.ContactKey(secret, "+12125550142")
-	if len(in.ContactKeys) != 1 || in.ContactKeys[0] != want {
-		t.Errorf("contact keys = %v, want [%s]", in.ContactKeys, want)
-	}
-	if strings.Contains(strings.Join(in.ContactKeys, ""), "555") {
-		t.Error("the contact key shows the phone number")
+	if in.Customer.Phone != "+12125550142" || len(in.ContactKeys) != 0 {
+		t.Errorf("phone %q, contact keys %v: want the E.164 phone in the (encrypted) input only", in.Customer.Phone, in.ContactKeys)
 	}
 }

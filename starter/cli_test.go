@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/launch"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
@@ -338,16 +341,21 @@ func TestSignals(t *testing.T) {
 		{"won-back", "C-1", "--note", "renewed"},
 		{"opt-out", "C-1", "sms", "--as", "alice"},
 		{"opt-in", "C-1", "email"},
+		{"opt-in", "C-1", "email", "--as", "bob", "--why", "asked for our news again"},
 		{"cancel", "C-1", "--reason", "duplicate", "--as", "ops"},
 	} {
-		if code, out, errOut := c.run("", args...); code != exitOK {
-			t.Errorf("winback %s: exit %d\n%s%s", strings.Join(args, " "), code, out, errOut)
+		want := exitOK
+		if len(args) == 3 && args[0] == "opt-in" { // who and why are required
+			want = exitBadInput
+		}
+		if code, out, errOut := c.run("", args...); code != want {
+			t.Errorf("winback %s: exit %d, want %d\n%s%s", strings.Join(args, " "), code, want, out, errOut)
 		}
 	}
 	want := []campaignstest.Call{
 		{CustomerID: "C-1", Name: workflows.SignalCustomerReturned, Arg: workflows.CustomerReturnedSignal{Source: "cli", Note: "renewed"}},
 		{CustomerID: "C-1", Name: workflows.SignalOptOut, Arg: workflows.OptOutSignal{Channel: workflows.ChannelSMS, Source: "cli:alice"}},
-		{CustomerID: "C-1", Name: workflows.SignalOptIn, Arg: workflows.OptInSignal{Channel: workflows.ChannelEmail, Source: "cli"}},
+		{CustomerID: "C-1", Name: workflows.SignalOptIn, Arg: workflows.OptInSignal{Channel: workflows.ChannelEmail, Source: "cli:bob"}},
 		{CustomerID: "C-1", Name: workflows.SignalCancel, Arg: workflows.CancelSignal{By: "ops", Reason: "duplicate"}},
 	}
 	got := c.fake.Signals()
@@ -377,5 +385,30 @@ func TestLaunchRefusesALongTextByFlagAndInAFile(t *testing.T) {
 	code, out, errOut = c.run("", "launch", "--csv", file)
 	if code != exitBadInput || len(c.started()) != 1 || !strings.Contains(errOut, "row 3, column company: ") {
 		t.Errorf("launch --csv: exit %d, %d started\n%s%s", code, len(c.started()), out, errOut)
+	}
+}
+
+// winback store copy moves a trial's store into a new one, and refuses one that holds data.
+func TestStoreCopy(t *testing.T) {
+	c := newCLI()
+	c.database = "sqlite:" + filepath.Join(t.TempDir(), "winback.db")
+	src, err := store.Open(context.Background(), store.Options{URL: c.database, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Suppress(context.Background(), "+12125550142", store.Suppression{Channel: "sms", Source: store.SourceStop}); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	to := "sqlite:" + filepath.Join(t.TempDir(), "team.db")
+	code, out, errOut := c.run("", "store", "copy", "--to", to)
+	if code != exitOK || !strings.Contains(out, "suppressions    1") {
+		t.Fatalf("store copy: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, _, errOut := c.run("", "store", "copy", "--to", to); code != exitFailed || !strings.Contains(errOut, "already holds data") {
+		t.Errorf("a second copy: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := c.run("", "store", "copy", "--to", "mysql://x/y"); code != exitBadInput || !strings.Contains(errOut, "--to") {
+		t.Errorf("a bad --to: exit %d, %s", code, errOut)
 	}
 }

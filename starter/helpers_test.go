@@ -48,6 +48,8 @@ func goodRecord(id string) string {
 type cli struct {
 	fake   *campaignstest.Fake
 	dialed int
+	// database is the store's URL (WINBACK_DATABASE_URL) for the commands that open it.
+	database string
 }
 
 func newCLI() *cli { return &cli{fake: campaignstest.New()} }
@@ -56,7 +58,11 @@ func newCLI() *cli { return &cli{fake: campaignstest.New()} }
 func (c *cli) run(stdin string, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	a := newApp(strings.NewReader(stdin), &out, &errOut)
-	a.loadConfig = func() (*config.Config, error) { return testConfig(), nil }
+	a.loadConfig = func() (*config.Config, error) {
+		cfg := testConfig()
+		cfg.Database = config.Database{URL: c.database, Origin: "WINBACK_DATABASE_URL"}
+		return cfg, nil
+	}
 	a.connect = func(context.Context, *config.Config, *slog.Logger, time.Duration) (campaigns.API, func(), error) {
 		c.dialed++
 		return c.fake, func() {}, nil

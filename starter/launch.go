@@ -105,8 +105,7 @@ bad rows.`,
 			if err != nil {
 				return err
 			}
-			v := launch.Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook,
-				ContactSecret: cfg.LinkSecret, SMS: sms}
+			v := launch.Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook, SMS: sms}
 			if opts.csv == "" {
 				return a.launchSingle(ctx, cfg, v, row, opts)
 			}

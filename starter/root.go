@@ -104,6 +104,7 @@ Exit codes: 0 done, 1 failed (Temporal unreachable, campaign not found or alread
 		a.cancelCommand(),
 		a.reportCommand(),
 		a.setupCommand(),
+		a.storeCommand(),
 	)
 	return root
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os/user"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -88,45 +89,52 @@ func channelArg(s string) (workflows.Channel, error) {
 	return "", badInputf("CHANNEL %q: use email or sms", s)
 }
 
-// optOutCommand stops a channel for a customer.
+// optOutCommand stops a channel for a customer, for this campaign and every one to come.
 func (a *app) optOutCommand() *cobra.Command {
-	var as string
+	var as, why string
 	cmd := &cobra.Command{
 		Use:   "opt-out CUSTOMER CHANNEL",
-		Short: "Stop a channel (email or sms) for a customer, at once",
+		Short: "Stop a channel (email or sms) for a customer, at once and for every later campaign",
 		Long: `Stop sending on a channel (email or sms) to a customer, at once, even mid-wait: what the
-STOP reply, the unsubscribe link and a bounce do, by hand.`,
+STOP reply, the unsubscribe link and a bounce do, by hand. The opt-out is kept in the store's
+suppression list, so no later campaign writes on that channel either, until an opt-in.`,
 		Example: `  winback opt-out C-1042 sms
-  winback opt-out C-1042 email --as alice`,
+  winback opt-out C-1042 email --as alice --why "asked us to stop on the phone"`,
 		Args: args("CUSTOMER", "CHANNEL"),
 		RunE: a.action(func(ctx context.Context, _ *cobra.Command, argv []string) error {
-			return a.channelSignal(ctx, argv, workflows.SignalOptOut, as, "Customer %s opted out of %s: nothing more is sent on it.")
+			return a.consent(ctx, argv, false, as, why, "Customer %s opted out of %s: nothing more is sent on it, by this campaign or a later one.")
 		}),
 	}
-	cmd.Flags().StringVar(&as, "as", "", "who is recording it (shown as cli:PERSON)")
+	cmd.Flags().StringVar(&as, "as", "", "who is recording it")
+	cmd.Flags().StringVar(&why, "why", "", "what the customer said, kept with the opt-out")
 	return cmd
 }
 
 // optInCommand restores a channel for a customer.
 func (a *app) optInCommand() *cobra.Command {
-	var as string
+	var as, why string
 	cmd := &cobra.Command{
-		Use:   "opt-in CUSTOMER CHANNEL",
+		Use:   "opt-in CUSTOMER CHANNEL --as PERSON --why TEXT",
 		Short: "Restore a channel (email or sms) a customer had opted out of",
 		Long: `Restore a channel (email or sms) the customer had opted out of, as a START reply does for SMS.
-Only do this when the customer asked for it.`,
-		Example: `  winback opt-in C-1042 sms`,
+Only do this when the customer asked for it: who records it and why are kept in the store's
+consent log.`,
+		Example: `  winback opt-in C-1042 sms --as alice --why "asked for texts again on the renewal call"`,
 		Args:    args("CUSTOMER", "CHANNEL"),
 		RunE: a.action(func(ctx context.Context, _ *cobra.Command, argv []string) error {
-			return a.channelSignal(ctx, argv, workflows.SignalOptIn, as, "Customer %s opted back in to %s.")
+			if strings.TrimSpace(as) == "" || strings.TrimSpace(why) == "" {
+				return badInputf("--as and --why are required: an opt-in records who made it and why the customer asked")
+			}
+			return a.consent(ctx, argv, true, as, why, "Customer %s opted back in to %s.")
 		}),
 	}
-	cmd.Flags().StringVar(&as, "as", "", "who is recording it (shown as cli:PERSON)")
+	cmd.Flags().StringVar(&as, "as", "", "who is recording it (required)")
+	cmd.Flags().StringVar(&why, "why", "", "why: what the customer asked for (required)")
 	return cmd
 }
 
-// channelSignal sends an opt-out or opt-in for CUSTOMER CHANNEL.
-func (a *app) channelSignal(ctx context.Context, argv []string, name, as, message string) error {
+// consent records an opt-out or opt-in of CUSTOMER CHANNEL by a person.
+func (a *app) consent(ctx context.Context, argv []string, optIn bool, by, why, message string) error {
 	id, err := customerArg(argv[0])
 	if err != nil {
 		return err
@@ -135,20 +143,16 @@ func (a *app) channelSignal(ctx context.Context, argv []string, name, as, messag
 	if err != nil {
 		return err
 	}
-	var sig any = workflows.OptOutSignal{Channel: ch, Source: source(as)}
-	send := func(ctx context.Context, api campaigns.API) error {
-		return api.OptOut(ctx, id, workflows.OptOutSignal{Channel: ch, Source: source(as)})
+	r := campaigns.ConsentRequest{Channel: ch, By: by, Why: why, Source: source(by)}
+	name, send := workflows.SignalOptOut, func(ctx context.Context, api campaigns.API) error { return api.RecordOptOut(ctx, id, r) }
+	if optIn {
+		name, send = workflows.SignalOptIn, func(ctx context.Context, api campaigns.API) error { return api.RecordOptIn(ctx, id, r) }
 	}
-	if name == workflows.SignalOptIn {
-		sig = workflows.OptInSignal{Channel: ch, Source: source(as)}
-		send = func(ctx context.Context, api campaigns.API) error {
-			return api.OptIn(ctx, id, workflows.OptInSignal{Channel: ch, Source: source(as)})
-		}
-	}
+	r.By = orDefault(by, "cli")
 	if err := a.signal(ctx, id, name, send); err != nil {
 		return err
 	}
-	return a.signalled(id, name, sig, fmt.Sprintf(message, id, ch))
+	return a.signalled(id, name, r, fmt.Sprintf(message, id, ch))
 }
 
 // cancelCommand ends a campaign as cancelled.

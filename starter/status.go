@@ -60,6 +60,9 @@ func printStatus(w io.Writer, customerID string, st workflows.CampaignStatus, no
 	}
 	t.row("Reason:", reason)
 	t.row("Opted out:", joinValues(st.OptedOut))
+	for _, n := range st.Consent { // why each closed channel is closed
+		t.row("", "- "+n.Why)
+	}
 	t.row("Check-ins done:", strconv.Itoa(st.CheckInsDone))
 	t.row("Next check-in:", when(st.NextCheckIn))
 	t.row("Runs:", strconv.Itoa(st.Runs))

@@ -575,3 +575,88 @@ func TestAnUnreachableDatabaseIsUnavailableNotFatal(t *testing.T) {
 }
 
 var _ converter.PayloadCodec // the codec the store seals with
+
+// An unsubscribe link or a person names the campaign, not the address: the opt-out covers every
+// contact the campaign indexed on that channel, for the campaigns to come; a person's opt-in
+// lifts it again, with who and why.
+func TestAnOptOutNamingTheCampaignCoversItsContacts(t *testing.T) {
+	forEach(t, func(t *testing.T, b backend) {
+		s := open(t, b.url(t))
+		for _, c := range []struct{ contact, channel string }{
+			{"dana@acme.example", "email"}, {"dana.reyes@acme.example", "email"}, {"+12125550142", "sms"},
+		} {
+			if err := s.IndexContact(ctx, c.contact, c.channel, "acme", "winback:acme"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := s.SuppressCampaign(ctx, "winback:acme", store.Suppression{Channel: "email", Source: store.SourceUnsubscribe, Detail: "link"})
+		if err != nil || n != 2 {
+			t.Fatalf("suppressed %d, %v; want both email addresses", n, err)
+		}
+		for _, addr := range []string{"dana@acme.example", "dana.reyes@acme.example"} {
+			if p, ok, _ := s.Suppressed(ctx, addr, "email"); !ok || p.WorkflowID != "winback:acme" {
+				t.Errorf("%s: %+v %v", addr, p, ok)
+			}
+		}
+		if _, ok, _ := s.Suppressed(ctx, "+12125550142", "sms"); ok {
+			t.Error("an email unsubscribe suppressed SMS")
+		}
+		if n, _ := s.SuppressCampaign(ctx, "winback:unknown", store.Suppression{Channel: "email", Source: store.SourceUnsubscribe}); n != 0 {
+			t.Errorf("a campaign that indexed nothing suppressed %d", n)
+		}
+		if _, err := s.LiftCampaign(ctx, "winback:acme", "email", store.SourceByHand, "alice", ""); err == nil {
+			t.Error("an opt-in without a reason was accepted")
+		}
+		lifted, err := s.LiftCampaign(ctx, "winback:acme", "email", store.SourceByHand, "alice", "asked on the phone to hear from us again")
+		if err != nil || lifted != 2 {
+			t.Fatalf("lifted %d, %v", lifted, err)
+		}
+		if _, ok, _ := s.Suppressed(ctx, "dana@acme.example", "email"); ok {
+			t.Error("still suppressed after the opt-in")
+		}
+	})
+}
+
+// A deployment moves from one store to another (a trial's SQLite file to a team's PostgreSQL):
+// the copy keeps every opt-out matching, the secrets (links already sent stay good) and the
+// sends in flight.
+func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
+	bs := backends(t)
+	for _, from := range bs {
+		for _, to := range bs {
+			t.Run(from.name+"-to-"+to.name, func(t *testing.T) {
+				src := open(t, from.url(t), withCodec(t))
+				if err := src.Suppress(ctx, "+12125550142", store.Suppression{Channel: "sms", Source: store.SourceStop, Detail: "STOP"}); err != nil {
+					t.Fatal(err)
+				}
+				if err := src.IndexContact(ctx, "dana@acme.example", "email", "acme", "winback:acme"); err != nil {
+					t.Fatal(err)
+				}
+				if err := src.IntendToSend(ctx, "k/sms", store.Intent{Channel: "sms", To: "+12125550142", At: time.Now()}); err != nil {
+					t.Fatal(err)
+				}
+				link, _ := src.Secret(ctx, store.LinkSecret)
+				dst := open(t, to.url(t))
+				report, err := src.CopyTo(ctx, dst)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if report["suppressions"] != 1 || report["contacts"] != 1 || report["send_ledger"] != 1 {
+					t.Errorf("report %v", report)
+				}
+				if _, ok, _ := dst.Suppressed(ctx, "+12125550142", "sms"); !ok {
+					t.Error("the STOP does not match in the copy")
+				}
+				if v, _ := dst.Secret(ctx, store.LinkSecret); string(v) != string(link) {
+					t.Error("the link secret changed: links already sent would break")
+				}
+				if i, ok, err := dst.PendingIntent(ctx, "k/sms"); err != nil || !ok || i.To != "+12125550142" {
+					t.Errorf("the send in flight: %+v %v %v", i, ok, err)
+				}
+				if _, err := src.CopyTo(ctx, dst); err == nil || !strings.Contains(err.Error(), "already holds data") {
+					t.Errorf("a second copy into a store with data: %v", err)
+				}
+			})
+		}
+	}
+}

@@ -176,3 +176,91 @@ func (s *Store) inTx(ctx context.Context, what string, fn func(*sql.Tx) error) e
 	}
 	return nil
 }
+
+// SuppressCampaign puts every contact the campaign indexed on p.Channel on the suppression list:
+// an unsubscribe link, or a person recording an opt-out, names the campaign rather than the
+// address. It reports how many contacts it suppressed (0 for a campaign that indexed none).
+func (s *Store) SuppressCampaign(ctx context.Context, workflowID string, p Suppression) (int, error) {
+	if err := checkContact("campaign", p.Channel); err != nil {
+		return 0, err
+	}
+	if p.At.IsZero() {
+		p.At = s.now()
+	}
+	if p.WorkflowID == "" {
+		p.WorkflowID = workflowID
+	}
+	n := 0
+	err := s.inTx(ctx, "record an opt-out", func(tx *sql.Tx) error {
+		hashes, err := campaignContacts(ctx, tx, workflowID, p.Channel)
+		if err != nil {
+			return err
+		}
+		for _, h := range hashes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO suppressions (contact, channel, source, detail, by_whom, workflow_id, at_ms)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (contact, channel) DO NOTHING`,
+				h, p.Channel, p.Source, p.Detail, p.By, p.WorkflowID, ms(p.At)); err != nil {
+				return err
+			}
+			if err := logConsent(ctx, tx, h, ConsentEvent{Channel: p.Channel, Action: "opt_out", Source: p.Source, Detail: p.Detail,
+				By: p.By, WorkflowID: p.WorkflowID, At: p.At}); err != nil {
+				return err
+			}
+		}
+		n = len(hashes)
+		return nil
+	})
+	return n, err
+}
+
+// LiftCampaign ends the opt-outs of every contact the campaign indexed on channel: a person
+// records that the customer asked to hear from us again, with who and why. It reports how many
+// opt-outs it lifted.
+func (s *Store) LiftCampaign(ctx context.Context, workflowID, channel, source, by, why string) (int, error) {
+	if err := checkContact("campaign", channel); err != nil {
+		return 0, err
+	}
+	if strings.TrimSpace(by) == "" || strings.TrimSpace(why) == "" {
+		return 0, errors.New("an opt-in needs who records it and why")
+	}
+	lifted := 0
+	err := s.inTx(ctx, "record an opt-in", func(tx *sql.Tx) error {
+		hashes, err := campaignContacts(ctx, tx, workflowID, channel)
+		if err != nil {
+			return err
+		}
+		for _, h := range hashes {
+			res, err := tx.ExecContext(ctx, `DELETE FROM suppressions WHERE contact = $1 AND channel = $2`, h, channel)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				lifted++
+			}
+			if err := logConsent(ctx, tx, h, ConsentEvent{Channel: channel, Action: "opt_in", Source: source, By: by, Why: why,
+				WorkflowID: workflowID, At: s.now()}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return lifted, err
+}
+
+// campaignContacts are the contact hashes a campaign indexed on a channel.
+func campaignContacts(ctx context.Context, tx *sql.Tx, workflowID, channel string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT contact FROM contacts WHERE workflow_id = $1 AND channel = $2`, workflowID, channel)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hashes []string
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		hashes = append(hashes, h)
+	}
+	return hashes, rows.Err()
+}

@@ -41,14 +41,17 @@ func (s *Store) ImportDataDir(ctx context.Context, dir string) (ImportReport, er
 		if err != nil {
 			return r, err
 		}
-		if v := strings.TrimSpace(string(data)); len(v) >= 16 {
-			kept, err := s.ImportSecret(ctx, name, []byte(v))
-			if err != nil {
-				return r, err
-			}
-			if kept {
-				r.Secrets = append(r.Secrets, name)
-			}
+		v := strings.TrimSpace(string(data))
+		if len(v) < 16 {
+			return r, fmt.Errorf("%s holds %d bytes, need at least 16: delete it to have the store make a new one (links signed with it stop working)",
+				filepath.Join(dir, name), len(v))
+		}
+		kept, err := s.ImportSecret(ctx, name, []byte(v))
+		if err != nil {
+			return r, err
+		}
+		if kept {
+			r.Secrets = append(r.Secrets, name)
 		}
 	}
 	ledger := filepath.Join(dir, "ledger.jsonl")

@@ -66,7 +66,7 @@ func parseURL(raw string) (target, error) {
 	// WAL for concurrent readers and a writer, a busy timeout instead of "database is locked",
 	// full fsync (a ledger write must survive the process; the send it guards reached a
 	// customer), and BEGIN IMMEDIATE so that writers queue instead of deadlocking.
-	dsn := "file:" + path + "?_pragma=journal_mode(wal)&_pragma=busy_timeout(15000)&_pragma=synchronous(full)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=busy_timeout(15000)&_pragma=journal_mode(wal)&_pragma=synchronous(full)&_txlock=immediate"
 	return target{kind: SQLite, driver: "sqlite", dsn: dsn, where: filepath.Clean(path), path: path}, nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/winback/winback/activities"
 	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/workflows"
 )
@@ -14,32 +13,11 @@ import (
 const (
 	// temporalTimeout bounds the Temporal calls of one request: under Twilio's 15 s webhook timeout.
 	temporalTimeout = 10 * time.Second
-	// maxCampaigns bounds the campaigns one phone number finds.
-	maxCampaigns = 1000
 )
 
 // errTemporal marks a failure to reach Temporal: the request is answered 503 so the provider
 // retries it, and it is not recorded as handled.
 var errTemporal = errors.New("temporal unreachable")
-
-// campaignsFor returns the workflow IDs of the running campaigns that hold the phone number's
-// contact key. The number itself is never indexed or logged: only its keyed hash.
-func (h *Handler) campaignsFor(ctx context.Context, phone string) ([]string, error) {
-	var ids []string
-	seen := map[string]bool{}
-	f := campaigns.Filter{Status: campaigns.Running, Contact: activities.ContactKey(h.linkSecret, phone)}
-	err := campaigns.Each(ctx, h.client, f, maxCampaigns, func(c campaigns.Campaign) bool {
-		if !seen[c.WorkflowID] {
-			seen[c.WorkflowID] = true
-			ids = append(ids, c.WorkflowID)
-		}
-		return true
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: list campaigns: %w", errTemporal, err)
-	}
-	return ids, nil
-}
 
 // signal sends one Signal to the campaign's current run (never a run ID: it goes stale after
 // continue-as-new). A campaign that is closed or unknown is not a failure for the sender: it is

@@ -2,6 +2,7 @@ package webhooks_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/hmac"
@@ -14,6 +15,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,8 +23,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/winback/winback/activities"
 	"github.com/winback/winback/campaigns/campaignstest"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/webhooks"
 	"github.com/winback/winback/workflows"
 )
@@ -31,6 +33,7 @@ const (
 	publicURL   = "https://winback.example.com"
 	twilioToken = "testauthtoken0123456789abcdef012"
 	phone       = "+14155550123"
+	email       = "dana@northwind.example"
 	workflowID  = "winback:cust-42"
 )
 
@@ -48,13 +51,29 @@ type sent struct {
 // customerID is the campaign of the test phone (workflowID).
 const customerID = "cust-42"
 
-// newFakeTemporal is the campaigns the webhooks reach: one running campaign, found by the test
-// phone's contact key.
+// newFakeTemporal is the campaigns the webhooks reach: one running campaign.
 func newFakeTemporal() *campaignstest.Fake {
 	f := campaignstest.New()
-	f.Put(campaignstest.Campaign{Status: workflows.CampaignStatus{CustomerID: customerID}, Running: true,
-		Contacts: []string{activities.ContactKey(linkSecret, phone)}})
+	f.Put(campaignstest.Campaign{Status: workflows.CampaignStatus{CustomerID: customerID}, Running: true})
 	return f
+}
+
+// newStore is an SQLite store in a temporary folder where the campaign indexed the test phone
+// and email, as it does at launch.
+func newStore(t testing.TB) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), store.Options{URL: "sqlite:" + filepath.Join(t.TempDir(), "winback.db"),
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	for _, c := range []struct{ contact, channel string }{{phone, "sms"}, {email, "email"}} {
+		if err := s.IndexContact(context.Background(), c.contact, c.channel, customerID, workflowID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
 }
 
 // sentTo is what the fake received, by workflow ID.
@@ -69,6 +88,7 @@ func sentTo(f *campaignstest.Fake) []sent {
 // env is a Handler on a mux with a fake Temporal, a SendGrid key pair and captured logs.
 type env struct {
 	temporal *campaignstest.Fake
+	store    *store.Store
 	mux      *http.ServeMux
 	h        *webhooks.Handler
 	sgKey    *ecdsa.PrivateKey
@@ -106,6 +126,7 @@ func newEnv(t testing.TB, edit ...func(*webhooks.Options)) *env {
 	e := &env{temporal: newFakeTemporal(), mux: http.NewServeMux(), sgKey: key, logs: &syncBuffer{}, now: testNow}
 	o := webhooks.Options{
 		Client:            e.temporal,
+		Store:             nil, // below: newStore, unless a test gives one
 		PublicURL:         publicURL,
 		TwilioAuthToken:   twilioToken,
 		SendGridPublicKey: base64.StdEncoding.EncodeToString(der),
@@ -116,11 +137,14 @@ func newEnv(t testing.TB, edit ...func(*webhooks.Options)) *env {
 	for _, f := range edit {
 		f(&o)
 	}
+	if o.Store == nil {
+		o.Store = newStore(t)
+	}
+	e.store, _ = o.Store.(*store.Store)
 	h, err := webhooks.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { h.Close() })
 	e.h = h
 	h.Register(e.mux)
 	return e

@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"github.com/sendgrid/sendgrid-go/helpers/eventwebhook"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
@@ -32,6 +34,7 @@ type sendGridEvent struct {
 	ID         string    // sg_event_id
 	MessageID  string    // sg_message_id up to the first ".": the X-Message-Id the send recorded
 	WorkflowID string    // our custom arg activities.ArgWorkflowID
+	Email      string    // the recipient; never logged
 	At         time.Time // zero when the event has no timestamp
 }
 
@@ -101,22 +104,30 @@ func (h *Handler) sendGridEvents(w http.ResponseWriter, r *http.Request) {
 		if ev.ID != "" {
 			ids = append(ids, "sendgrid:"+ev.ID)
 		}
-		c, state := h.seen.claim(ids...)
-		switch state {
-		case claimSeen:
+		c, state, err := h.claim(ctx, ids...)
+		switch {
+		case err != nil:
+			h.log.Error("webhooks: SendGrid batch not fully handled, the store did not answer; SendGrid will retry it", "handled", handled, "error", err)
+			retryLater(w, "could not record the events; try again")
+			return
+		case state == store.ClaimSeen:
 			replays++
 			continue
-		case claimBusy:
+		case state == store.ClaimBusy:
 			busy = true
 			continue
 		}
-		if err := h.signal(ctx, ev.WorkflowID, name, arg, source); err != nil {
-			c.release()
+		err = h.suppressEmail(ctx, ev)
+		if err == nil {
+			err = h.signal(ctx, ev.WorkflowID, name, arg, source)
+		}
+		if err != nil {
+			c.release(ctx)
 			h.log.Error("webhooks: SendGrid batch not fully handled, SendGrid will retry it", "handled", handled, "error", err)
 			retryLater(w, "could not reach the campaigns; try again")
 			return
 		}
-		c.commit()
+		c.commit(ctx)
 		handled++
 	}
 	h.log.Info("webhooks: SendGrid batch handled", "events", len(events), "signalled", handled, "ignored", ignored, "replays", replays)
@@ -139,6 +150,29 @@ func (h *Handler) checkSendGridTimestamp(ts string) string {
 		return fmt.Sprintf("the timestamp is more than %v in the future: check this server's clock", h.tolerance)
 	}
 	return ""
+}
+
+// sendGridSources says where an email opt-out came from, by event.
+var sendGridSources = map[string]string{
+	"unsubscribe": store.SourceUnsubscribe, "group_unsubscribe": store.SourceUnsubscribe,
+	"spamreport": store.SourceSpamReport, "bounce": store.SourceBounce, "dropped": store.SourceBounce,
+}
+
+// suppressEmail records an opt-out event on the suppression list, for every campaign to come:
+// against the event's address, or, when SendGrid left it out, every address the campaign
+// indexed. Other events record nothing.
+func (h *Handler) suppressEmail(ctx context.Context, ev sendGridEvent) error {
+	source, ok := sendGridSources[ev.Event]
+	if !ok {
+		return nil
+	}
+	p := store.Suppression{Channel: string(workflows.ChannelEmail), Source: source, Detail: ev.Event, By: "sendgrid",
+		WorkflowID: ev.WorkflowID, At: ev.At}
+	if ev.Email != "" {
+		return h.store.Suppress(ctx, ev.Email, p)
+	}
+	_, err := h.store.SuppressCampaign(ctx, ev.WorkflowID, p)
+	return err
 }
 
 // sendGridSignal maps an event to its Signal; name is "" for events the campaigns ignore.
@@ -171,6 +205,7 @@ func parseSendGridEvents(body []byte) ([]sendGridEvent, error) {
 			ID:         jsonString(m["sg_event_id"]),
 			MessageID:  jsonString(m["sg_message_id"]),
 			WorkflowID: customArg(m, activities.ArgWorkflowID),
+			Email:      jsonString(m["email"]),
 		}
 		ev.MessageID, _, _ = strings.Cut(ev.MessageID, ".")
 		if sec, ok := jsonInt(m["timestamp"]); ok && sec > 0 {

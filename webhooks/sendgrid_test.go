@@ -1,6 +1,7 @@
 package webhooks_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -38,12 +39,21 @@ func TestSendGridOptOutEvents(t *testing.T) {
 		e := newEnv(t)
 		wantStatus(t, e.serve(e.sendGridRequest(batch(sgEvent("id-"+ev, ev)), testNow)), http.StatusOK)
 		wantSignals(t, e.temporal, optOutEmail("sendgrid:"+ev))
+		// Kept for the campaigns to come, against the address the event names.
+		want := map[string]string{"bounce": "bounce", "dropped": "bounce", "spamreport": "spam_report",
+			"unsubscribe": "unsubscribe", "group_unsubscribe": "unsubscribe"}[ev]
+		if p, ok, _ := e.store.Suppressed(context.Background(), "DANA@example.com", "email"); !ok || p.Source != want || p.WorkflowID != workflowID {
+			t.Errorf("%s: suppression %+v %v, want source %s", ev, p, ok, want)
+		}
 	}
 	for _, ev := range []string{"delivered", "click"} {
 		e := newEnv(t)
 		wantStatus(t, e.serve(e.sendGridRequest(batch(sgEvent("id-"+ev, ev)), testNow)), http.StatusOK)
 		if s := sentTo(e.temporal); len(s) != 1 || s[0].Name != workflows.SignalMessageEvent {
 			t.Errorf("%s: signals %+v, want one MessageEvent", ev, s)
+		}
+		if _, ok, _ := e.store.Suppressed(context.Background(), "dana@example.com", "email"); ok {
+			t.Errorf("%s suppressed the address", ev)
 		}
 	}
 }

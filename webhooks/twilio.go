@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
@@ -39,13 +40,19 @@ func (h *Handler) twilioSMS(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusBadRequest, "MessageSid and From are required")
 		return
 	}
-	c, state := h.seen.claim(append([]string{"twilio-sms:" + sid}, idempotencyIDs(r)...)...)
-	switch state {
-	case claimSeen:
+	ctx, cancel := temporalContext(r.Context())
+	defer cancel()
+	c, state, err := h.claim(ctx, append([]string{"twilio-sms:" + sid}, idempotencyIDs(r)...)...)
+	switch {
+	case err != nil:
+		h.log.Error("webhooks: inbound text not handled, the store did not answer; Twilio may retry", "messageSid", sid, "error", err)
+		retryLater(w, "could not record the message; try again")
+		return
+	case state == store.ClaimSeen:
 		h.log.Info("webhooks: inbound text already handled, replay ignored", "messageSid", sid)
 		twiML(w, "")
 		return
-	case claimBusy:
+	case state == store.ClaimBusy:
 		retryLater(w, "this message is being handled; try again")
 		return
 	}
@@ -53,36 +60,43 @@ func (h *Handler) twilioSMS(w http.ResponseWriter, r *http.Request) {
 	action, keyword := classifySMS(p["Body"])
 	switch action {
 	case smsHelp:
-		c.commit()
+		c.commit(ctx)
 		h.log.Info("webhooks: inbound HELP answered", "messageSid", sid)
 		twiML(w, helpReply)
 	case smsOther:
-		c.commit()
+		c.commit(ctx)
 		h.log.Info("webhooks: inbound text is not a keyword, nothing to do", "messageSid", sid, "chars", len(p["Body"]))
 		twiML(w, "")
 	default:
-		ctx, cancel := temporalContext(r.Context())
-		defer cancel()
 		if err := h.optByPhone(ctx, from, sid, action, keyword); err != nil {
-			c.release()
+			c.release(ctx)
 			h.log.Error("webhooks: inbound text not handled, Twilio may retry", "messageSid", sid, "keyword", keyword, "error", err)
 			retryLater(w, "could not reach the campaigns; try again")
 			return
 		}
-		c.commit()
+		c.commit(ctx)
 		twiML(w, "")
 	}
 }
 
-// optByPhone signals OptOut or OptIn (SMS) to every running campaign of the phone number.
+// optByPhone records a STOP (or lifts it on START) on the store's suppression list, for every
+// campaign to come, then tells every campaign the number reaches: they stop (or resume) texting
+// at once.
 func (h *Handler) optByPhone(ctx context.Context, phone, sid string, action smsAction, keyword string) error {
-	ids, err := h.campaignsFor(ctx, phone)
+	if action == smsOptIn {
+		if _, err := h.store.Lift(ctx, phone, string(workflows.ChannelSMS), store.SourceStop, "customer", "replied "+keyword); err != nil {
+			return err
+		}
+	} else if err := h.store.Suppress(ctx, phone, store.Suppression{Channel: string(workflows.ChannelSMS), Source: store.SourceStop,
+		Detail: keyword, By: "customer", At: h.now()}); err != nil {
+		return err
+	}
+	ids, err := h.store.CampaignsOf(ctx, phone, string(workflows.ChannelSMS))
 	if err != nil {
 		return err
 	}
 	if len(ids) == 0 {
-		// Twilio itself blocks further texts after STOP, so nothing is lost.
-		h.log.Info("webhooks: no running campaign for this number", "messageSid", sid, "keyword", keyword)
+		h.log.Info("webhooks: no campaign for this number; the opt-out is kept for any to come", "messageSid", sid, "keyword", keyword)
 		return nil
 	}
 	source := "twilio:" + keyword
@@ -133,26 +147,40 @@ func (h *Handler) twilioStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	c, state := h.seen.claim(append([]string{"twilio-status:" + sid + "/" + status}, idempotencyIDs(r)...)...)
-	switch state {
-	case claimSeen:
+	ctx, cancel := temporalContext(r.Context())
+	defer cancel()
+	c, state, err := h.claim(ctx, append([]string{"twilio-status:" + sid + "/" + status}, idempotencyIDs(r)...)...)
+	switch {
+	case err != nil:
+		h.log.Error("webhooks: status callback not handled, the store did not answer; Twilio may retry", "workflowID", wf, "messageSid", sid, "error", err)
+		retryLater(w, "could not record the callback; try again")
+		return
+	case state == store.ClaimSeen:
 		h.log.Info("webhooks: status callback already handled, replay ignored", "workflowID", wf, "messageSid", sid, "status", status)
 		return
-	case claimBusy:
+	case state == store.ClaimBusy:
 		retryLater(w, "this callback is being handled; try again")
 		return
 	}
-	ctx, cancel := temporalContext(r.Context())
-	defer cancel()
+	if to := p["To"]; p["ErrorCode"] == errorOptedOut && to != "" {
+		// The number replied STOP to our sender: no campaign texts it again until START.
+		if err := h.store.Suppress(ctx, to, store.Suppression{Channel: string(workflows.ChannelSMS), Source: store.SourceProvider,
+			Detail: "Twilio " + errorOptedOut, By: "twilio", WorkflowID: wf, At: h.now()}); err != nil {
+			c.release(ctx)
+			h.log.Error("webhooks: status callback not handled, the store did not answer; Twilio may retry", "workflowID", wf, "messageSid", sid, "error", err)
+			retryLater(w, "could not record the opt-out; try again")
+			return
+		}
+	}
 	for _, s := range sends {
 		if err := h.signal(ctx, wf, s.name, s.arg, s.source); err != nil {
-			c.release()
+			c.release(ctx)
 			h.log.Error("webhooks: status callback not handled, Twilio may retry", "workflowID", wf, "step", step, "messageSid", sid, "status", status, "error", err)
 			retryLater(w, "could not reach the campaign; try again")
 			return
 		}
 	}
-	c.commit()
+	c.commit(ctx)
 }
 
 // twilioParams reads a Twilio webhook's form and checks its X-Twilio-Signature against

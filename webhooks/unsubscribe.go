@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
@@ -62,7 +63,16 @@ func (h *Handler) unsubscribe(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := temporalContext(r.Context())
 	defer cancel()
 	const source = "unsubscribe-link"
-	err := h.signal(ctx, wf, workflows.SignalOptOut, workflows.OptOutSignal{Channel: ch, Source: source}, source)
+	// The link names the campaign: every address it wrote to on the channel is unsubscribed,
+	// for the campaigns to come too; then the campaign stops at once.
+	n, err := h.store.SuppressCampaign(ctx, wf, store.Suppression{Channel: string(ch), Source: store.SourceUnsubscribe,
+		Detail: "link, " + via, By: "customer", WorkflowID: wf, At: h.now()})
+	if err == nil {
+		if n == 0 {
+			h.log.Warn("webhooks: the campaign of this unsubscribe link indexed no contact (started before the store?); only the running campaign stops", "workflowID", wf)
+		}
+		err = h.signal(ctx, wf, workflows.SignalOptOut, workflows.OptOutSignal{Channel: ch, Source: source}, source)
+	}
 	if err != nil {
 		h.log.Error("webhooks: unsubscribe not recorded", "workflowID", wf, "channel", ch, "via", via, "error", err)
 		w.Header().Set("Retry-After", "60")

@@ -1,6 +1,7 @@
 package webhooks_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,6 +48,13 @@ func TestUnsubscribePostOptsOutOnce(t *testing.T) {
 	}
 	wantSignals(t, e.temporal, sent{WorkflowID: workflowID, Name: workflows.SignalOptOut,
 		Arg: workflows.OptOutSignal{Channel: workflows.ChannelEmail, Source: "unsubscribe-link"}})
+	// The address the campaign wrote to stays unsubscribed for the campaigns to come.
+	if p, ok, _ := e.store.Suppressed(context.Background(), email, "email"); !ok || p.Source != "unsubscribe" {
+		t.Errorf("suppression %+v %v", p, ok)
+	}
+	if _, ok, _ := e.store.Suppressed(context.Background(), phone, "sms"); ok {
+		t.Error("an email unsubscribe suppressed SMS")
+	}
 }
 
 func TestOneClickUnsubscribe(t *testing.T) {

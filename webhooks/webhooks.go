@@ -19,8 +19,11 @@ import (
 
 // Options configures the webhooks. Secrets (auth token, link secret) are never logged.
 type Options struct {
-	// Client signals campaigns and finds them by contact key. Required.
+	// Client signals campaigns. Required.
 	Client campaigns.API
+	// Store keeps handled event IDs, the suppression list and the contact index, shared by
+	// every worker (store.Store). Required.
+	Store Store
 	// PublicURL is how Twilio reaches this server, e.g. "https://winback.example.com"; the URL
 	// Twilio signs is PublicURL + r.URL.RequestURI(). Required.
 	PublicURL string
@@ -30,15 +33,11 @@ type Options struct {
 	// SendGridPublicKey is the Signed Event Webhook's verification key (base64 DER). "" refuses
 	// SendGrid events (503) with a log line saying how to configure it.
 	SendGridPublicKey string
-	// LinkSecret is the secret of unsubscribe tokens and contact keys; the same one the
-	// activities and the launcher use. At least 16 bytes. Required.
+	// LinkSecret is the secret of unsubscribe tokens; the same one the activities sign them
+	// with. At least 16 bytes. Required.
 	LinkSecret []byte
 	// Tolerance is how far a SendGrid timestamp may be from Now, either way; 10 minutes when zero.
 	Tolerance time.Duration
-	// DedupeFile keeps the IDs of events already handled (sg_event_id, MessageSid,
-	// I-Twilio-Idempotency-Token), hashed, one per line, so a replay is recognised after a
-	// restart too. "" keeps them in memory only. One process per file.
-	DedupeFile string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Logger receives one line per request handled or refused; slog.Default() when nil.
@@ -48,8 +47,8 @@ type Options struct {
 // DefaultTolerance is the SendGrid timestamp window used when Options.Tolerance is zero.
 const DefaultTolerance = 10 * time.Minute
 
-// Handler serves the provider webhooks and the unsubscribe page. Make one with New, mount it
-// with Register, and Close it when the server stops.
+// Handler serves the provider webhooks and the unsubscribe page. Make one with New and mount
+// it with Register.
 type Handler struct {
 	client     campaigns.API
 	publicURL  string
@@ -57,18 +56,21 @@ type Handler struct {
 	sendGrid   *ecdsa.PublicKey               // nil: no public key configured
 	linkSecret []byte
 	tolerance  time.Duration
-	seen       *seenSet
+	store      Store
 	now        func() time.Time
 	log        *slog.Logger
 	warnTwilio throttle
 	warnSG     throttle
 }
 
-// New checks the options and opens the dedupe file (creating it and its folder when missing).
+// New checks the options.
 func New(o Options) (*Handler, error) {
 	var errs []error
 	if o.Client == nil {
 		errs = append(errs, errors.New("webhooks: Client is nil: pass the campaigns client"))
+	}
+	if o.Store == nil {
+		errs = append(errs, errors.New("webhooks: Store is nil: pass the store (handled events, opt-outs, contacts)"))
 	}
 	publicURL, err := checkPublicURL(o.PublicURL)
 	if err != nil {
@@ -96,6 +98,7 @@ func New(o Options) (*Handler, error) {
 		sendGrid:   sgKey,
 		linkSecret: o.LinkSecret,
 		tolerance:  o.Tolerance,
+		store:      o.Store,
 		now:        o.Now,
 		log:        o.Logger,
 	}
@@ -117,9 +120,6 @@ func New(o Options) (*Handler, error) {
 	if sgKey == nil {
 		h.log.Warn("webhooks: " + sendGridNotConfigured)
 	}
-	if h.seen, err = openSeenSet(o.DedupeFile, h.now, h.log); err != nil {
-		return nil, err
-	}
 	return h, nil
 }
 
@@ -131,10 +131,6 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /unsubscribe", h.unsubscribePage)
 	mux.HandleFunc("POST /unsubscribe", h.unsubscribe)
 }
-
-// Close closes the dedupe file. Requests still being served afterwards keep their dedupe in
-// memory only.
-func (h *Handler) Close() error { return h.seen.Close() }
 
 // checkPublicURL accepts an absolute http(s) URL without query or fragment and returns it
 // without a trailing slash.

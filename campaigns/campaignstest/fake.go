@@ -330,6 +330,26 @@ func (f *Fake) OptIn(_ context.Context, id string, s workflows.OptInSignal) erro
 	return f.signal(id, workflows.SignalOptIn, s)
 }
 
+// RecordOptOut records the opt-out as its signal (the fake keeps no store).
+func (f *Fake) RecordOptOut(_ context.Context, id string, r campaigns.ConsentRequest) error {
+	return f.signal(id, workflows.SignalOptOut, workflows.OptOutSignal{Channel: r.Channel, Source: consentSource(r)})
+}
+
+// RecordOptIn records the opt-in as its signal, refusing one without who and why.
+func (f *Fake) RecordOptIn(_ context.Context, id string, r campaigns.ConsentRequest) error {
+	if r.By == "" || r.Why == "" {
+		return campaigns.ErrInvalidRequest
+	}
+	return f.signal(id, workflows.SignalOptIn, workflows.OptInSignal{Channel: r.Channel, Source: consentSource(r)})
+}
+
+func consentSource(r campaigns.ConsentRequest) string {
+	if r.Source != "" {
+		return r.Source
+	}
+	return "by hand: " + r.By
+}
+
 // Cancel records the signal.
 func (f *Fake) Cancel(_ context.Context, id string, s workflows.CancelSignal) error {
 	return f.signal(id, workflows.SignalCancel, s)

@@ -6,11 +6,13 @@ package workerapp
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -90,7 +92,7 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	// The inbox, the webhooks and the gauges reach campaigns through one client; a page or a
 	// webhook waits at most callTimeout for each call.
 	cc := campaigns.New(c, campaigns.Options{Namespace: cfg.Temporal.ClientOptions.Namespace,
-		TaskQueue: cfg.Temporal.TaskQueue, DataConverter: dc, CallTimeout: callTimeout})
+		TaskQueue: cfg.Temporal.TaskQueue, DataConverter: dc, CallTimeout: callTimeout, Store: st})
 	ib, err := inbox.New(inbox.Options{
 		Client: cc, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), Outbox: outbox,
@@ -106,13 +108,12 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		TwilioAuthToken:   cfg.Twilio.AuthToken,
 		SendGridPublicKey: cfg.SendGrid.WebhookPublicKey,
 		LinkSecret:        cfg.LinkSecret,
-		DedupeFile:        filepath.Join(cfg.DataDir, "webhooks-seen.log"),
+		Store:             st,
 		Logger:            logger,
 	})
 	if err != nil {
 		return fmt.Errorf("webhooks: %w", err)
 	}
-	defer wh.Close()
 	wh.Register(mux)
 
 	worker.SetStickyWorkflowCacheSize(cfg.WorkflowCacheSize)
@@ -144,8 +145,13 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		w.Stop()
 		return nil
 	})
+	holder := workerIdentity()
 	g.Go(func() error {
-		m.watchVisibility(ctx, cc, 15*time.Second, logger)
+		m.watchVisibility(ctx, cc, st, holder, 15*time.Second, logger)
+		return nil
+	})
+	g.Go(func() error {
+		prune(ctx, st, holder, time.Hour, logger)
 		return nil
 	})
 	g.Go(func() error {
@@ -155,6 +161,41 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		return srv.Shutdown(shutdown)
 	})
 	return g.Wait()
+}
+
+// ledgerRetention is how long a settled send is kept in the ledger: longer than any campaign
+// runs (the default playbook expires after 400 days), so no retry or reset of a live campaign
+// can need one that is gone.
+const ledgerRetention = 2 * 365 * 24 * time.Hour
+
+// prune forgets, once an interval, what the store no longer needs (handled event IDs past
+// their retention, settled sends past ledgerRetention). One worker of many does it: the one
+// holding the lease.
+func prune(ctx context.Context, st *store.Store, holder string, every time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if held, err := st.TryLease(ctx, "prune", holder, 2*every); err == nil && held {
+			if r, err := st.Prune(ctx, ledgerRetention); err != nil {
+				logger.Warn("store: prune failed; it runs again later", "error", err)
+			} else if r.InboundEvents+r.Sends > 0 {
+				logger.Info("store: pruned", "inboundEvents", r.InboundEvents, "sends", r.Sends)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// workerIdentity names this worker process in the store's leases: host, pid and a random part.
+func workerIdentity() string {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s/%d/%x", host, os.Getpid(), b)
 }
 
 // callTimeout bounds each call the inbox, the webhooks and the gauges make to a campaign.
