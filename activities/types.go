@@ -123,3 +123,53 @@ type OptOutRequest struct {
 	Detail     string   `json:"detail,omitempty"`
 	By         string   `json:"by,omitempty"`
 }
+
+// CampaignRecord is what a campaign tells the store about itself each time it changes: the
+// rows of the task index (so a task list reads the store, never each campaign) and the facts
+// the win-back report counts. SyncCampaign writes it.
+type CampaignRecord struct {
+	WorkflowID string `json:"workflowId"`
+	// CampaignID is the campaign's first run ID: one campaign across continue-as-new, another
+	// for a relaunch of the same customer.
+	CampaignID string `json:"campaignId"`
+	// Seq grows with every record of the campaign: an older record never overwrites a newer
+	// one, whatever order retries land in.
+	Seq          int64     `json:"seq"`
+	CustomerID   string    `json:"customerId"`
+	Segment      string    `json:"segment,omitempty"`
+	AccountValue float64   `json:"accountValue"`
+	Launched     time.Time `json:"launched"`
+	Departed     time.Time `json:"departed"`
+	Stage        string    `json:"stage"`
+	Outcome      string    `json:"outcome,omitempty"` // "" while the campaign runs
+	Closed       time.Time `json:"closed,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+	Scope        string    `json:"scope,omitempty"`
+	Rep          string    `json:"rep"`     // who owns the account now
+	Manager      string    `json:"manager"` // the account's manager
+	// LostBy is the rep who owned the account when the customer left (at launch): the report
+	// credits the loss to them, whoever owns the campaign when it closes.
+	LostBy string `json:"lostBy"`
+	// The decision, once made.
+	Pursue    *bool  `json:"pursue,omitempty"`
+	DecidedBy string `json:"decidedBy,omitempty"` // a manager, or "policy"
+	Offer     string `json:"offer,omitempty"`
+	Rationale string `json:"rationale,omitempty"`
+	// OptedOut lists the channels closed to the campaign.
+	OptedOut []string `json:"optedOut,omitempty"`
+	// Tasks are every task the campaign opened, open or not.
+	Tasks []TaskRecord `json:"tasks"`
+}
+
+// TaskRecord is one task of a CampaignRecord, as a task list shows it.
+type TaskRecord struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	Title       string    `json:"title"`
+	Assignee    string    `json:"assignee"`
+	Created     time.Time `json:"created"`
+	Due         time.Time `json:"due"`
+	Status      string    `json:"status"` // open, done, expired, cancelled
+	CompletedBy string    `json:"completedBy,omitempty"`
+	Completed   time.Time `json:"completed,omitempty"`
+}
