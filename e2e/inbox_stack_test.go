@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -61,8 +62,13 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st, err := cfg.OpenStore(context.Background(), slog.New(slog.DiscardHandler)) // the inbox secret, consent
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	s.team = cfg.Team
-	s.api = campaigns.New(c, campaigns.Options{Namespace: "default", TaskQueue: s.queue, CallTimeout: 10 * time.Second})
+	s.api = campaigns.New(c, campaigns.Options{Namespace: "default", TaskQueue: s.queue, CallTimeout: 10 * time.Second, Store: st})
 	ib, err := inbox.New(inbox.Options{Client: s.api, Namespace: "default", Team: cfg.Team, Secret: cfg.InboxSecret,
 		Outbox: s.sender.outbox, TemporalUIURL: "http://127.0.0.1:8233"})
 	if err != nil {

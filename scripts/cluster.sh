@@ -64,15 +64,11 @@ temporal=$(go tool -modfile=tools/go.mod -n temporal) # the CLI, for health and 
 lap binaries
 schema=$(go list -modfile=tools/go.mod -m -f '{{.Dir}}' go.temporal.io/server)/schema/postgresql/v12
 
-# One link secret and one inbox secret for every worker and the CLI: an unsubscribe link minted
-# by one worker is checked by another, and the CLI's contact keys must match the workers'.
-for s in link-secret inbox-secret; do
-  [ -s "$dir/secrets/$s" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$dir/secrets/$s")
-done
+# The link and inbox secrets are the deployment's own, made once in the store and shared by
+# every worker and the CLI (an unsubscribe link minted by one worker is good on another).
 
 export TEMPORAL_ADDRESS=127.0.0.1:$fe TEMPORAL_NAMESPACE=default
 export WINBACK_TEAM=$(realpath "${WINBACK_TEAM:-config/team.example.yaml}") # demo sign-ins; set your own team file
-export WINBACK_LINK_SECRET_FILE=$dir/secrets/link-secret WINBACK_INBOX_SECRET_FILE=$dir/secrets/inbox-secret
 unset WINBACK_LINK_SECRET WINBACK_INBOX_SECRET WINBACK_HTTP_ADDR WINBACK_DATABASE_URL_FILE
 
 pids=()
@@ -163,9 +159,20 @@ until "$temporal" workflow count --query "WinBackStage = 'probe'" --address "$TE
 sleep 2.5
 lap "search attributes usable"
 
+# Without provider keys, worker 1 serves the sandbox and every other worker sends to it, so a
+# send retried on another worker after a crash is looked up where it went (one outbox).
+sandbox_env=()
+if [ -z "${SENDGRID_API_KEY:-}${SENDGRID_API_KEY_FILE:-}${TWILIO_ACCOUNT_SID:-}" ]; then
+  sandbox=http://127.0.0.1:$worker_port/sandbox
+  sandbox_env=(SENDGRID_API_KEY=sandbox SENDGRID_BASE_URL=$sandbox/sendgrid SENDGRID_EMAIL_ACTIVITY=true
+    TWILIO_ACCOUNT_SID=AC00000000000000000000000000000000 TWILIO_AUTH_TOKEN=winbacksandboxtoken0000000000000
+    TWILIO_BASE_URL=$sandbox/twilio TWILIO_FROM=+15005550006)
+fi
 for ((n = 1; n <= workers; n++)); do
   mkdir -p "$dir/w$n"
-  WINBACK_HTTP_ADDR=127.0.0.1:$((worker_port + n - 1)) WINBACK_DATA_DIR=$dir/w$n \
+  extra=()
+  [ "$n" -gt 1 ] && extra=("${sandbox_env[@]}")
+  env "${extra[@]}" WINBACK_HTTP_ADDR=127.0.0.1:$((worker_port + n - 1)) WINBACK_DATA_DIR=$dir/w$n \
     bin/winback-worker >"$dir/w$n/worker.log" 2>&1 &
   pids+=($!)
   names+=("winback-worker $n")
