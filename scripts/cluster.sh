@@ -44,7 +44,7 @@ fi
 # initdb and postgres refuse to run as root: as root, run them as the postgres user.
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
-mkdir -p "$dir"/{bin,config,secrets,pg,cli}
+mkdir -p "$dir"/{bin,config,pg,cli}
 pgdir=$dir/pg
 if [ "$(id -u)" = 0 ]; then
   id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
@@ -193,8 +193,6 @@ cat >"$dir/env.sh" <<ENV
 export TEMPORAL_ADDRESS=$TEMPORAL_ADDRESS
 export TEMPORAL_NAMESPACE=default
 export WINBACK_TEAM=$WINBACK_TEAM
-export WINBACK_LINK_SECRET_FILE=$WINBACK_LINK_SECRET_FILE
-export WINBACK_INBOX_SECRET_FILE=$WINBACK_INBOX_SECRET_FILE
 export WINBACK_DATABASE_URL='$WINBACK_DATABASE_URL'
 export WINBACK_DATA_DIR=$dir/cli
 ENV
