@@ -74,7 +74,9 @@ unset WINBACK_LINK_SECRET WINBACK_INBOX_SECRET WINBACK_HTTP_ADDR WINBACK_DATABAS
 pids=()
 names=()
 stop() {
-  trap - INT TERM EXIT
+  trap - EXIT
+  trap '' INT TERM # a second Ctrl-C must not cut the clean-up short
+
   echo
   echo "Stopping the cluster..."
   # Workers first, then the server, each by the PID this script started; then PostgreSQL.

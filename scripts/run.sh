@@ -18,7 +18,8 @@ mkdir -p "$data"
 
 pids=()
 stop() {
-  trap - INT TERM EXIT
+  trap - EXIT
+  trap '' INT TERM # a second Ctrl-C must not cut the clean-up short
   echo
   echo "Stopping winback..."
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
