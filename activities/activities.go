@@ -56,6 +56,9 @@ type Options struct {
 	// Store keeps the send ledger, the suppression list and the contact index, shared by every
 	// worker (store.Store). Required; New does not close it.
 	Store Store
+	// Team finds a person of the team file by ID (config.Team); nil when there is none, and
+	// every person is then known by ID only.
+	Team func(id string) (PersonResult, bool)
 	// TemplatesDir optionally overrides the embedded templates, file by file.
 	TemplatesDir string
 	// HTTPTimeout bounds one provider request; 10s when zero.

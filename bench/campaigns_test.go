@@ -42,6 +42,7 @@ func fullPlaybook() workflows.Playbook {
 	pb := workflows.DefaultPlaybook()
 	pb.Version = "bench-full"
 	pb.BackstoryDue, pb.ExitInterviewDue, pb.DecisionDue, pb.CallDue, pb.FixContactDue = 4*time.Second, 4*time.Second, 4*time.Second, 4*time.Second, 4*time.Second
+	pb.BusinessHours = false // seconds of clock time, whatever the hour
 	pb.EscalateAfter, pb.ExpireAfter = 1*time.Second, 2*time.Second
 	pb.WaitFixed, pb.CallRetryAfter = 1*time.Second, 1*time.Second
 	pb.CheckIns = nil

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 	"gopkg.in/yaml.v3"
 
+	"github.com/winback/winback/calendar"
 	"github.com/winback/winback/contact"
 	"github.com/winback/winback/workflows"
 )
@@ -22,6 +23,9 @@ type Person struct {
 	Name     string `yaml:"name" json:"name,omitempty"`
 	Email    string `yaml:"email" json:"email,omitempty"`
 	TimeZone string `yaml:"timeZone" json:"timeZone,omitempty"` // IANA, for business days
+	// Calendar is the person's working week (days, hours, days off), in TimeZone: their task
+	// deadlines count in it. Monday to Friday, 09:00 to 17:00 when absent.
+	Calendar *calendar.Week `yaml:"calendar" json:"calendar,omitempty"`
 	// Role is RoleRep or RoleManager.
 	Role string `yaml:"role" json:"role"`
 	// Manager is the ID of a rep's manager.
@@ -90,7 +94,7 @@ func (t Team) Owners(repID, managerID string) (workflows.Owners, error) {
 
 // owner is the person as a campaign carries it: no role, no password hash.
 func (p Person) owner() workflows.Person {
-	return workflows.Person{ID: p.ID, Name: p.Name, Email: p.Email, TimeZone: p.TimeZone}
+	return workflows.Person{ID: p.ID, Name: p.Name, Email: p.Email, TimeZone: p.TimeZone, Calendar: p.Calendar}
 }
 
 // loadTeam reads WINBACK_TEAM, when set.
@@ -155,6 +159,11 @@ func (t Team) check() error {
 		if person.TimeZone != "" {
 			if _, err := time.LoadLocation(person.TimeZone); err != nil {
 				p.addf("%s: %q is not an IANA time zone like Europe/Paris", at, person.TimeZone)
+			}
+		}
+		if person.Calendar != nil {
+			if err := person.Calendar.Validate(); err != nil {
+				p.addf("%s: calendar: %v", at, err)
 			}
 		}
 		if person.PasswordHash != "" {

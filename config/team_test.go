@@ -85,6 +85,8 @@ func TestTeamFileErrors(t *testing.T) {
 		{"email", "people: [{id: m, role: manager, email: nope}]", `"nope" is not an email address`},
 		{"time zone", "people: [{id: m, role: manager, timeZone: Mars/Olympus}]", `"Mars/Olympus" is not an IANA time zone`},
 		{"password hash", "people: [{id: m, role: manager, passwordHash: hunter2}]", "passwordHash is not a bcrypt hash"},
+		{"calendar days", "people: [{id: m, role: manager, calendar: {days: [monday]}}]", `people[0] ("m"): calendar: days: "monday" is not one of`},
+		{"calendar hours", "people: [{id: m, role: manager, calendar: {start: '18:00', end: '09:00'}}]", `calendar: end 09:00 is not after start 18:00`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := newVars(t, "WINBACK_TEAM", writeFile(t, "team.yaml", tc.content)).loadErr(t)

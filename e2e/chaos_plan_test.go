@@ -26,6 +26,7 @@ import (
 // check-ins are spaced wider than any outage, so none is skipped as late.
 const chaosPlaybook = `version: chaos
 backstoryDue: 1s
+businessHours: false
 exitInterviewDue: 1s
 decisionDue: 1s
 callDue: 1s

@@ -17,6 +17,7 @@ import (
 // campaigns to their revisit email with nobody at the keyboard.
 const impatientPlaybook = `version: impatient
 backstoryDue: 1s
+businessHours: false
 exitInterviewDue: 1s
 decisionDue: 1s
 callDue: 30s

@@ -82,7 +82,9 @@ func TestARelaunchedCustomerIsWrittenToAgainButTheirStopHolds(t *testing.T) {
 	if !strings.Contains(text, "opted out of sms by stop (STOP)") || !strings.Contains(text, "skipped_opted_out: opted out of sms by stop (STOP)") {
 		t.Errorf("winback status does not say why SMS is not sent:\n%s", text)
 	}
-	if !slices.ContainsFunc(s.outbox(wid), func(m sandbox.Message) bool { return m.Step == "check-in-2" && strings.Contains(m.Provider, "sendgrid") }) {
+	if !slices.ContainsFunc(s.outbox(wid), func(m sandbox.Message) bool {
+		return m.Step == "check-in-2" && strings.Contains(m.Provider, "sendgrid")
+	}) {
 		t.Errorf("check-in 2 did not go by email instead: %v", steps(s.outbox(wid)))
 	}
 	s.winback(0, "cancel", customer)

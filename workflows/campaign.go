@@ -30,15 +30,15 @@ type campaign struct {
 	customer *time.Location
 	repCal   *time.Location
 
-	st           CampaignStatus
-	storeVersion workflow.Version // versionStore: DefaultVersion for campaigns started before the store
-	taskVersion  int              // bumped on any task change; wakes the deadline clock
-	nextCheckIn  int
-	sentAt       []time.Time
-	note         string // why the campaign closed, for people
-	lastAttrs    map[string]string
-	attrsDirty   bool
-	signals      []signalHandler
+	st          CampaignStatus
+	version     workflow.Version // versionV2: DefaultVersion for campaigns started before this release
+	taskVersion int              // bumped on any task change; wakes the deadline clock
+	nextCheckIn int
+	sentAt      []time.Time
+	note        string // why the campaign closed, for people
+	lastAttrs   map[string]string
+	attrsDirty  bool
+	signals     []signalHandler
 }
 
 // setup validates the input (the playbook too: a campaign started by any client keeps the
@@ -66,11 +66,8 @@ func setup(ctx workflow.Context, in CampaignInput) (*campaign, error) {
 		c.nextCheckIn, c.sentAt = cs.NextCheckIn, cs.SentAt
 		c.lastAttrs = map[string]string{} // the first refresh shows everything again
 		c.repCal = location(c.repTimeZone())
-		// A campaign keeps, in every run, the version it started with (see versionStore).
-		c.storeVersion = workflow.Version(cs.StoreVersion)
-	} else {
-		c.storeVersion = workflow.GetVersion(ctx, versionStore, workflow.DefaultVersion, 1)
 	}
+	c.version = campaignVersion(ctx, in)
 	if err := c.registerHandlers(ctx); err != nil {
 		return nil, err
 	}

@@ -114,10 +114,11 @@ func TestOutgrewStaysInTouchWithoutOffer(t *testing.T) {
 
 func TestCheckInsPastTheirDateAreSkippedVisibly(t *testing.T) {
 	h := newHarness(t)
-	// Nobody does anything: each task expires (backstory day 5, exit interview day 11, decision
-	// day 19, the one call about day 25), so the day-7 and day-14 check-ins are past when the
-	// check-ins begin.
+	// Nobody does anything but the manager, late: each task expires (backstory day 5, exit
+	// interview day 11), maria decides on day 17, the one call expires about day 22, so the
+	// day-7 and day-14 check-ins are past when the check-ins begin.
 	h.in.Playbook.MaxCallAttempts = 1
+	h.complete(17*day, "decision", "maria", pursue)
 	h.signal(29*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "cli"})
 
 	_, st := h.run()
@@ -166,8 +167,9 @@ func TestPolicyWalksAwayBelowValueWhenManagerSilent(t *testing.T) {
 	if res.Outcome != OutcomeWalkedAway || st.Decision.By != "policy" || !strings.Contains(st.Decision.Rationale, "below") {
 		t.Fatalf("result %+v, decision %+v: want the policy to walk away below the value threshold", res, st.Decision)
 	}
-	// Decision opened at 2h; due 5 days later; the default applies ExpireAfter (3 days) past due.
-	if want := monday9.Add(2*hour + 8*day); !st.Decision.At.Equal(want) {
+	// Decision opened Monday 11:00; due 5 working days later (the next Monday); the default
+	// applies ExpireAfter (3 working days) past due: Thursday 11:00.
+	if want := monday9.Add(2*hour + 10*day); !st.Decision.At.Equal(want) {
 		t.Errorf("policy applied at %s, want %s", st.Decision.At, want)
 	}
 	if !hasEscalation(st, "decision", "reminder", "maria") {
@@ -175,21 +177,30 @@ func TestPolicyWalksAwayBelowValueWhenManagerSilent(t *testing.T) {
 	}
 }
 
-func TestDecisionDeadlinePassesAndDefaultOfferApplies(t *testing.T) {
+// The manager never decides: nobody chose what we change or offer, so no email may say we did.
+// The policy keeps in touch lightly instead, and says so in the status.
+func TestASilentManagerPromisesTheCustomerNothing(t *testing.T) {
 	h := newHarness(t)
 	h.complete(1*hour, "backstory", "alice", backstory)
 	h.complete(2*hour, "exit-interview", "alice", interview)
-	h.signal(20*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "crm"})
+	h.signal(40*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "crm"})
 
 	_, st := h.run()
 
 	d := st.Decision
-	if d == nil || !d.Pursue || d.By != "policy" || d.Offer != OfferIncentive || !strings.Contains(d.WhatWeChanged, "Match the price") {
-		t.Fatalf("decision = %+v: want the policy to pursue with the default offer, acting on the customer's answer", d)
+	if d == nil || !d.Pursue || d.By != "policy" || d.Offer != OfferStayInTouch || d.WhatWeChanged != "" ||
+		!strings.Contains(d.Rationale, "no change or offer is promised") {
+		t.Fatalf("decision = %+v: want the policy to stay in touch, promising nothing", d)
 	}
 	msgs := h.customerMessages()
-	if len(msgs) == 0 || msgs[0].Step != "revisit-email" || !msgs[0].At.Equal(monday9.Add(2*hour+8*day)) {
-		t.Fatalf("messages = %+v: want the revisit email when the default applied", msgs)
+	if len(msgs) == 0 || msgs[0].Step == "revisit-email" || msgs[0].Data.WhatWeChanged != "" || (msgs[0].Data.Offer != "" && msgs[0].Data.Offer != string(OfferStayInTouch)) {
+		t.Fatalf("messages = %+v: want no revisit email and no promise", msgs)
+	}
+	if taskByID(st, "thank-you-call") != nil {
+		t.Error("a thank-you call for changes nobody made")
+	}
+	if got := msgs[0].At.Sub(monday9); got != 30*day {
+		t.Errorf("first message after %s, want the stay-in-touch email at 30 days", got)
 	}
 }
 

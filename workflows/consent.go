@@ -17,11 +17,6 @@ import (
 // to a suppressed contact whatever the campaign believes, and an opt-out heard on a call is
 // written there for every campaign to come.
 
-// versionStore is the change that brought the store: send keys scoped to one campaign and one
-// channel, the contact index and standing opt-outs at launch, opt-outs heard on calls written
-// to the store. Campaigns started before it keep their old keys and do none of it.
-const versionStore = "store-consent-and-campaign-keys"
-
 // storeRetry retries a store that does not answer (a database restarting); the campaign waits.
 var storeRetry = &temporal.RetryPolicy{
 	InitialInterval:        time.Second,
@@ -39,13 +34,10 @@ func storeOptions(ctx workflow.Context, summary string) workflow.Context {
 	})
 }
 
-// usesStore reports whether this campaign started after the store came (see versionStore).
-func (c *campaign) usesStore() bool { return c.storeVersion >= 1 }
-
 // learnStandingOptOuts indexes the customer's contacts (so an inbound SMS finds this campaign)
 // and takes on the opt-outs that stand for them from earlier campaigns: a STOP holds until START.
 func (c *campaign) learnStandingOptOuts(ctx workflow.Context) {
-	if !c.usesStore() {
+	if !c.v2() {
 		return
 	}
 	c.indexContacts(ctx, c.in.Customer.Email, c.in.Customer.Phone, "Index the customer's contacts; read their standing opt-outs")
@@ -111,7 +103,7 @@ func (c *campaign) suppressed(ctx workflow.Context, ch Channel, appErr *temporal
 // recordOptOutHeard writes an opt-out the customer gave a person (on a call) to the store, so
 // no later campaign writes to them either.
 func (c *campaign) recordOptOutHeard(ctx workflow.Context, t Task) {
-	if !c.usesStore() {
+	if !c.v2() {
 		return
 	}
 	detail := "on the " + string(t.Kind) + " " + t.ID
@@ -133,7 +125,7 @@ func (c *campaign) recordOptOutHeard(ctx workflow.Context, t Task) {
 // and its SMS fallback are two messages). Campaigns started before the store keep their keys.
 func (c *campaign) sendKey(ctx workflow.Context, step string, ch Channel) string {
 	info := workflow.GetInfo(ctx)
-	if !c.usesStore() {
+	if !c.v2() {
 		return info.WorkflowExecution.ID + "/" + step
 	}
 	first := info.FirstRunID

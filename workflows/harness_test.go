@@ -61,8 +61,14 @@ type harness struct {
 	standing []activities.OptOut
 	indexed  []activities.ContactsRequest // what the campaign indexed
 	recorded []activities.OptOutRequest   // opt-outs the campaign wrote to the store
+	lookedUp []string                     // people the campaign looked up in the team file
 	// suggestCAN makes the server "suggest" continue-as-new (the test env counts no events).
 	suggestCAN bool
+}
+
+// testTeam is the team file's people beyond the owners of testInput.
+var testTeam = map[string]activities.PersonResult{
+	"bob": {Name: "Bob Baker", Email: "bob@winback.example", TimeZone: "Europe/London"},
 }
 
 func testInput() CampaignInput {
@@ -114,6 +120,17 @@ func (h *harness) newEnv() {
 				}
 			}
 			return res, nil
+		})
+	h.env.OnActivity("LookupPerson", mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, r activities.PersonRequest) (activities.PersonResult, error) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.lookedUp = append(h.lookedUp, r.ID)
+			if p, ok := testTeam[r.ID]; ok {
+				p.ID, p.Found = r.ID, true
+				return p, nil
+			}
+			return activities.PersonResult{ID: r.ID}, nil
 		})
 	h.env.OnActivity("RecordOptOut", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.OptOutRequest) error {

@@ -19,6 +19,11 @@ type Playbook struct {
 	EscalateAfter        time.Duration `json:"escalateAfter"`
 	ExpireAfter          time.Duration `json:"expireAfter"`
 	ReassignOnEscalation bool          `json:"reassignOnEscalation"`
+	// BusinessHours counts those durations in the assignee's working week (their days, hours,
+	// time zone and days off, and Holidays): a whole day is a working day, the rest working
+	// hours. A two-day task opened on a Thursday is due on Monday. Off, they count in clock
+	// time (demos and tests in seconds).
+	BusinessHours bool `json:"businessHours"`
 
 	// Decision policy, applied when the manager does not answer by DecisionDue.
 	WalkAwayBelowValue float64  `json:"walkAwayBelowValue"`
@@ -85,6 +90,7 @@ func DefaultPlaybook() Playbook {
 		EscalateAfter:        1 * day,
 		ExpireAfter:          3 * day,
 		ReassignOnEscalation: true,
+		BusinessHours:        true,
 		WalkAwayBelowValue:   1000,
 		WalkAwayReasons:      []Reason{ReasonBadFit},
 		DefaultOffer:         OfferIncentive,

@@ -21,6 +21,7 @@ func pathPlaybook() workflows.Playbook {
 	pb := workflows.DefaultPlaybook()
 	pb.Version = "record-paths"
 	pb.BackstoryDue, pb.ExitInterviewDue, pb.DecisionDue, pb.CallDue, pb.FixContactDue = time.Minute, time.Minute, time.Minute, time.Minute, time.Minute
+	pb.BusinessHours = false // minutes of clock time, whatever the hour
 	pb.EscalateAfter, pb.ExpireAfter = 1*time.Second, 2*time.Second
 	pb.WaitFixed, pb.CallRetryAfter = 1*time.Second, 1*time.Second
 	pb.CheckIns = []workflows.CheckIn{{After: 20 * time.Second, Channel: workflows.ChannelEmail}, {After: 22 * time.Second, Channel: workflows.ChannelSMS}}

@@ -291,6 +291,7 @@ func recordPlaybook() workflows.Playbook {
 	pb := workflows.DefaultPlaybook()
 	pb.Version = "record"
 	pb.BackstoryDue, pb.ExitInterviewDue, pb.DecisionDue, pb.CallDue, pb.FixContactDue = 4*time.Second, 4*time.Second, 4*time.Second, 4*time.Second, 4*time.Second
+	pb.BusinessHours = false // seconds of clock time, whatever the hour
 	pb.EscalateAfter, pb.ExpireAfter = 1*time.Second, 2*time.Second
 	pb.WaitFixed, pb.CallRetryAfter = 1*time.Second, 1*time.Second
 	pb.CheckIns = []workflows.CheckIn{{After: 8 * time.Second, Channel: workflows.ChannelEmail}, {After: 9 * time.Second, Channel: workflows.ChannelSMS}}

@@ -203,16 +203,6 @@ func (c *campaign) messageData() activities.MessageData {
 	return d
 }
 
-// person is what we know of a rep or manager (just the ID for people the launch did not name).
-func (c *campaign) person(id string) Person {
-	for _, p := range []Person{c.in.Owners.Rep, c.in.Owners.Manager} {
-		if p.ID == id {
-			return p
-		}
-	}
-	return Person{ID: id}
-}
-
 func nameOf(p Person) string {
 	if p.Name != "" {
 		return p.Name

@@ -37,6 +37,9 @@ func (c *campaign) runExitInterview(ctx workflow.Context) {
 	}
 	if t.Status != TaskDone { // nobody interviewed the customer: go with what ops knew at launch
 		c.st.Reason, c.st.Scope = c.in.Departure.StatedReason, ScopeSpecific
+		if c.v2() { // and say that nobody knows whether it is specific or systemic
+			c.st.Scope = ScopeUnknown
+		}
 		if c.st.Reason == "" {
 			c.st.Reason = ReasonOther
 		}
@@ -47,6 +50,7 @@ func (c *campaign) runExitInterview(ctx workflow.Context) {
 	if a.IsItMe {
 		to := c.newRepFor(*a)
 		from := c.st.Rep
+		c.meet(ctx, to)
 		c.moveAccount(to)
 		c.st.Escalations = append(c.st.Escalations, Escalation{
 			TaskID: t.ID, Kind: "reassigned", To: to, At: workflow.Now(ctx),
@@ -91,16 +95,23 @@ func (c *campaign) decideWorthIt(ctx workflow.Context) {
 // otherwise pursue with the default offer, acting on what the customer asked for.
 func (c *campaign) policyDecision() Decision {
 	value, pb := c.in.Customer.AccountValue, c.pb
+	assumed := c.assumptions()
 	switch {
 	case value < pb.WalkAwayBelowValue:
 		return Decision{By: "policy", Rationale: fmt.Sprintf(
-			"no answer from the manager; account value %.0f is below the playbook's %.0f", value, pb.WalkAwayBelowValue)}
+			"no answer from the manager; account value %.0f is below the playbook's %.0f", value, pb.WalkAwayBelowValue) + assumed}
 	case slices.Contains(pb.WalkAwayReasons, c.st.Reason):
 		return Decision{By: "policy", Rationale: fmt.Sprintf(
-			"no answer from the manager; the playbook walks away from %s", c.st.Reason)}
+			"no answer from the manager; the playbook walks away from %s", c.st.Reason) + assumed}
 	case c.st.Reason == ReasonOutgrew:
 		return Decision{Pursue: true, By: "policy", Offer: OfferStayInTouch,
-			Rationale: "no answer from the manager; they outgrew us: stay in touch"}
+			Rationale: "no answer from the manager; they outgrew us: stay in touch" + assumed}
+	}
+	if c.v2() {
+		// Nobody decided what we change or offer, so no email may say we did: the customer gets
+		// the light stay-in-touch cadence, and no revisit email, no thank-you call.
+		return Decision{Pursue: true, By: "policy", Offer: OfferStayInTouch,
+			Rationale: "no answer from the manager by the deadline: nothing was decided, so no change or offer is promised to the customer; they get the light stay-in-touch cadence" + assumed}
 	}
 	// The revisit email says "we've decided to <what we changed>".
 	changed := "act on what you told us"
@@ -109,6 +120,15 @@ func (c *campaign) policyDecision() Decision {
 	}
 	return Decision{Pursue: true, By: "policy", Offer: pb.DefaultOffer, WhatWeChanged: changed,
 		Rationale: "no answer from the manager; the playbook pursues with its default offer"}
+}
+
+// assumptions says what the policy assumed, when nobody interviewed the customer ("" when
+// someone did).
+func (c *campaign) assumptions() string {
+	if !c.v2() || c.st.Scope != ScopeUnknown {
+		return ""
+	}
+	return fmt.Sprintf(" (nobody interviewed the customer: the reason %s is what ops knew at launch, and whether the problem is specific or systemic is unknown)", c.st.Reason)
 }
 
 // sendRevisitEmail: say exactly what we changed because of their input, with an apology where
@@ -129,6 +149,9 @@ func (c *campaign) waitBeforeThankYouCall(ctx workflow.Context) {
 	c.enterStage(ctx, StageWait)
 	now := workflow.Now(ctx)
 	until := afterBusinessDays(now, c.pb.WaitBusinessDays, c.repCal, c.pb.Holidays)
+	if c.v2() { // the rep's own working week, whoever the rep is now
+		until = c.workWeek(c.st.Rep).AfterWorkDays(now, c.pb.WaitBusinessDays, callHour)
+	}
 	summary := fmt.Sprintf("Wait %d business day(s) of %s's calendar before the thank-you call", c.pb.WaitBusinessDays, c.st.Rep)
 	if c.pb.WaitFixed > 0 {
 		until, summary = now.Add(c.pb.WaitFixed), fmt.Sprintf("Wait %s before the thank-you call", c.pb.WaitFixed)
@@ -250,7 +273,7 @@ func (c *campaign) continueAsNew(ctx workflow.Context) error {
 	}
 	in := c.in
 	in.Carried = &CarriedState{Status: c.st, NextCheckIn: c.nextCheckIn, SentAt: c.recentSends(workflow.Now(ctx)),
-		StoreVersion: int(c.storeVersion)}
+		Version: int(c.version)}
 	c.logger.Info("Continuing as new", "NextCheckIn", c.nextCheckIn, "Run", c.st.Runs)
 	return workflow.NewContinueAsNewError(ctx, WinBackCampaign, in)
 }

@@ -12,10 +12,10 @@ import (
 // playbook; the deadline clock acts on them.
 func (c *campaign) openTask(ctx workflow.Context, id string, kind TaskKind, title, assignee string, due time.Duration) *Task {
 	now := workflow.Now(ctx)
-	dueAt := now.Add(due)
+	dueAt, escalateAt, expireAt := c.deadlines(now, due, assignee)
 	c.st.Tasks = append(c.st.Tasks, Task{
 		ID: id, Kind: kind, Title: title, Assignee: assignee, Created: now, Due: dueAt,
-		EscalateAt: dueAt.Add(c.pb.EscalateAfter), ExpireAt: dueAt.Add(c.pb.ExpireAfter), Status: TaskOpen,
+		EscalateAt: escalateAt, ExpireAt: expireAt, Status: TaskOpen,
 	})
 	c.taskVersion++
 	c.logger.Info("Task opened", "TaskID", id, "Assignee", assignee, "Due", dueAt)
@@ -199,7 +199,7 @@ func (c *campaign) completeTask(ctx workflow.Context, r CompleteTaskRequest) (Co
 	c.count(ctx, "winback_tasks_completed", "kind", string(t.Kind))
 	if t.Kind == TaskFixContact {
 		c.fixContact(answers)
-		if c.usesStore() { // index the corrected contact; it may have opted out before
+		if c.v2() { // index the corrected contact; it may have opted out before
 			c.indexContacts(ctx, answers.Email, answers.Phone, "Index the corrected contact; read its standing opt-outs")
 		}
 	}
@@ -247,6 +247,10 @@ func (c *campaign) validateReassign(_ workflow.Context, r ReassignRequest) error
 
 // reassign moves one task, or the whole account ("fire yourself, not the firm").
 func (c *campaign) reassign(ctx workflow.Context, r ReassignRequest) (ReassignResult, error) {
+	c.meet(ctx, r.To) // who they are: their name, address and working week
+	if t := c.task(r.TaskID); r.TaskID != "" && (t == nil || t.Status != TaskOpen) {
+		return ReassignResult{}, rejection(FieldError{Field: "taskId", Code: CodeInvalid, Message: fmt.Sprintf("task %q closed while it was being moved", r.TaskID)})
+	}
 	var moved []string
 	if r.TaskID != "" {
 		c.task(r.TaskID).Assignee = r.To

@@ -3,6 +3,8 @@ package workflows
 import (
 	"strings"
 	"time"
+
+	"github.com/winback/winback/calendar"
 )
 
 // WorkflowType is the registered name of the campaign workflow.
@@ -93,6 +95,9 @@ type Scope string
 const (
 	ScopeSpecific Scope = "specific"
 	ScopeSystemic Scope = "systemic"
+	// ScopeUnknown is recorded when nobody interviewed the customer: no one knows, and the
+	// report must not count it as either.
+	ScopeUnknown Scope = "unknown"
 )
 
 // Scopes lists every valid Scope.
@@ -168,6 +173,9 @@ type Person struct {
 	Name     string `json:"name,omitempty"`
 	Email    string `json:"email,omitempty"`
 	TimeZone string `json:"timeZone,omitempty"` // their calendar, for business days
+	// Calendar is their working week (days, hours, days off) in TimeZone; Monday to Friday,
+	// 09:00 to 17:00 when nil. Deadlines of their tasks count in it.
+	Calendar *calendar.Week `json:"calendar,omitempty"`
 }
 
 // Owners are the people responsible for the account.
@@ -321,19 +329,22 @@ type Escalation struct {
 
 // CampaignStatus is what the status query returns.
 type CampaignStatus struct {
-	CustomerID   string        `json:"customerId"`
-	Launched     time.Time     `json:"launched"` // check-in offsets and expiry count from here
-	Stage        Stage         `json:"stage"`
-	Outcome      Outcome       `json:"outcome,omitempty"`
-	Rep          string        `json:"rep"`
-	Manager      string        `json:"manager"`
-	Reason       Reason        `json:"reason,omitempty"`
-	Scope        Scope         `json:"scope,omitempty"`
-	Tasks        []Task        `json:"tasks"`
-	Messages     []Message     `json:"messages"`
-	Decision     *Decision     `json:"decision,omitempty"`
-	Escalations  []Escalation  `json:"escalations"`
-	OptedOut     []Channel     `json:"optedOut,omitempty"`
+	CustomerID  string       `json:"customerId"`
+	Launched    time.Time    `json:"launched"` // check-in offsets and expiry count from here
+	Stage       Stage        `json:"stage"`
+	Outcome     Outcome      `json:"outcome,omitempty"`
+	Rep         string       `json:"rep"`
+	Manager     string       `json:"manager"`
+	Reason      Reason       `json:"reason,omitempty"`
+	Scope       Scope        `json:"scope,omitempty"`
+	Tasks       []Task       `json:"tasks"`
+	Messages    []Message    `json:"messages"`
+	Decision    *Decision    `json:"decision,omitempty"`
+	Escalations []Escalation `json:"escalations"`
+	OptedOut    []Channel    `json:"optedOut,omitempty"`
+	// People are those the campaign met after its launch (a new rep, someone a task moved to),
+	// as the team file describes them; the owners named at launch are in its input.
+	People       []Person      `json:"people,omitempty"`
 	Consent      []ConsentNote `json:"consent,omitempty"`     // why each opted-out channel is closed
 	Unreachable  []Channel     `json:"unreachable,omitempty"` // invalid address or number, until a rep fixes it
 	NextCheckIn  time.Time     `json:"nextCheckIn,omitempty"`
@@ -354,9 +365,9 @@ type CarriedState struct {
 	Status      CampaignStatus `json:"status"`
 	NextCheckIn int            `json:"nextCheckIn"`
 	SentAt      []time.Time    `json:"sentAt,omitempty"` // recent sends, for the frequency cap
-	// StoreVersion is the campaign's versionStore, kept across runs: a campaign started before
-	// the store keeps its send keys in every run.
-	StoreVersion int `json:"storeVersion,omitempty"`
+	// Version is the campaign's versionV2, kept across runs: a campaign started before this
+	// release keeps its behaviour in every run.
+	Version int `json:"version,omitempty"`
 }
 
 // Words for people for the values the campaign stores as identifiers. Each Label returns the

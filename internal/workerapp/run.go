@@ -213,7 +213,11 @@ func activityOptions(cfg *config.Config, st activities.Store, logger *slog.Logge
 		TwilioAccountSID: cfg.Twilio.AccountSID, TwilioAuthToken: cfg.Twilio.AuthToken, TwilioBaseURL: cfg.Twilio.BaseURL,
 		TwilioFrom: cfg.Twilio.From, TwilioMessagingServiceSID: cfg.Twilio.MessagingServiceSID,
 		PublicURL: cfg.PublicURL, LinkSecret: cfg.LinkSecret,
-		Store:        st,
+		Store: st,
+		Team: func(id string) (activities.PersonResult, bool) {
+			p, ok := cfg.Team.Person(id)
+			return activities.PersonResult{ID: p.ID, Name: p.Name, Email: p.Email, TimeZone: p.TimeZone, Calendar: p.Calendar}, ok
+		},
 		TemplatesDir: cfg.TemplatesDir,
 		Logger:       logger,
 	}
