@@ -30,6 +30,11 @@ func (a *Activities) refuseSuppressed(ctx context.Context, log *slog.Logger, to,
 	if !ok {
 		return nil
 	}
+	if p.Source == store.SourceBounce { // not an opt-out: the address does not exist
+		log.Info("not sent: the address bounced before", "channel", channel, "since", p.At)
+		return nonRetryable(ErrInvalidRecipient, "not sent: this %s bounced on %s (%s): it does not work; a corrected one will be used",
+			map[string]string{"email": "email address", "sms": "number"}[channel], p.At.UTC().Format("2006-01-02"), p.Detail)
+	}
 	o := optOutOf(p)
 	log.Info("not sent: the recipient opted out of this channel", "channel", channel, "source", p.Source, "since", p.At)
 	return temporal.NewNonRetryableApplicationError("not sent: the customer "+o.Why, ErrSuppressed, nil, o)

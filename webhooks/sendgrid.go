@@ -22,10 +22,13 @@ import (
 const maxSendGridBody = 1 << 20
 
 // sendGridOptOuts are the events that stop email to the customer; sendGridTracked are recorded
-// on the message. Other events (processed, deferred...) are ignored.
+// on the message (and a bounce or drop acted on by the campaign). Other events (processed,
+// deferred...) are ignored.
 var (
-	sendGridOptOuts = map[string]bool{"bounce": true, "dropped": true, "spamreport": true, "unsubscribe": true, "group_unsubscribe": true}
-	sendGridTracked = map[string]bool{"delivered": true, "open": true, "click": true}
+	sendGridOptOuts = map[string]bool{"spamreport": true, "unsubscribe": true, "group_unsubscribe": true}
+	// A bounce or a drop is not an opt-out: it says the address does not work, and the campaign
+	// acts on it as on a refusal at send time (the other channel, a task to fix the address).
+	sendGridTracked = map[string]bool{"delivered": true, "open": true, "click": true, "bounce": true, "dropped": true}
 )
 
 // sendGridEvent is the part of a SendGrid event the campaigns use.

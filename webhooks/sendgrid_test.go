@@ -25,12 +25,19 @@ func optOutEmail(source string) sent {
 	return sent{WorkflowID: workflowID, Name: workflows.SignalOptOut, Arg: workflows.OptOutSignal{Channel: workflows.ChannelEmail, Source: source}}
 }
 
-func TestSendGridBounceOptsOutAndOpenIsRecorded(t *testing.T) {
+// bounced is the signal of the test event's bounce: a late failure for the campaign to act on,
+// not an opt-out.
+func bounced(event string) sent {
+	return sent{WorkflowID: workflowID, Name: workflows.SignalMessageEvent, Arg: workflows.MessageEventSignal{
+		Channel: workflows.ChannelEmail, MessageID: "14c5d75ce93", Event: event, At: time.Unix(1780315200, 0)}}
+}
+
+func TestSendGridBounceIsALateFailureAndOpenIsRecorded(t *testing.T) {
 	e := newEnv(t)
 	body := batch(sgEvent("ev1", "processed"), sgEvent("ev2", "bounce"), sgEvent("ev3", "open"),
 		`{"event":"delivered","sg_event_id":"ev4","email":"someone@example.com"}`) // not ours
 	wantStatus(t, e.serve(e.sendGridRequest(body, testNow)), http.StatusOK)
-	wantSignals(t, e.temporal, optOutEmail("sendgrid:bounce"), sent{WorkflowID: workflowID, Name: workflows.SignalMessageEvent,
+	wantSignals(t, e.temporal, bounced("bounce"), sent{WorkflowID: workflowID, Name: workflows.SignalMessageEvent,
 		Arg: workflows.MessageEventSignal{Channel: workflows.ChannelEmail, MessageID: "14c5d75ce93", Event: "open", At: time.Unix(1780315200, 0)}})
 }
 
@@ -38,7 +45,11 @@ func TestSendGridOptOutEvents(t *testing.T) {
 	for _, ev := range []string{"bounce", "dropped", "spamreport", "unsubscribe", "group_unsubscribe"} {
 		e := newEnv(t)
 		wantStatus(t, e.serve(e.sendGridRequest(batch(sgEvent("id-"+ev, ev)), testNow)), http.StatusOK)
-		wantSignals(t, e.temporal, optOutEmail("sendgrid:"+ev))
+		if ev == "bounce" || ev == "dropped" { // the address does not work: not an opt-out
+			wantSignals(t, e.temporal, bounced(ev))
+		} else {
+			wantSignals(t, e.temporal, optOutEmail("sendgrid:"+ev))
+		}
 		// Kept for the campaigns to come, against the address the event names.
 		want := map[string]string{"bounce": "bounce", "dropped": "bounce", "spamreport": "spam_report",
 			"unsubscribe": "unsubscribe", "group_unsubscribe": "unsubscribe"}[ev]
@@ -97,7 +108,7 @@ func TestSendGridTimestampWindow(t *testing.T) {
 	wantSignals(t, e.temporal)
 
 	wantStatus(t, e.serve(e.sendGridRequest(body, testNow.Add(-9*time.Minute))), http.StatusOK)
-	wantSignals(t, e.temporal, optOutEmail("sendgrid:bounce"))
+	wantSignals(t, e.temporal, bounced("bounce"))
 }
 
 func TestSendGridDuplicateEventsSignalOnce(t *testing.T) {
@@ -107,7 +118,7 @@ func TestSendGridDuplicateEventsSignalOnce(t *testing.T) {
 	// SendGrid's retry: signed again, later.
 	e.now = testNow.Add(time.Hour)
 	wantStatus(t, e.serve(e.sendGridRequest(body, e.now)), http.StatusOK)
-	wantSignals(t, e.temporal, optOutEmail("sendgrid:bounce"))
+	wantSignals(t, e.temporal, bounced("bounce"))
 }
 
 func TestSendGridHeadersAndSize(t *testing.T) {
@@ -141,7 +152,8 @@ func TestSendGridRetriedAfterTemporalOutage(t *testing.T) {
 	e.temporal.FailSignalsAfter = 0
 	wantStatus(t, e.serve(e.sendGridRequest(body, testNow)), http.StatusOK)
 	s := sentTo(e.temporal)
-	if len(s) != 2 || s[0].Name != workflows.SignalOptOut || s[1].Name != workflows.SignalMessageEvent {
+	if len(s) != 2 || s[0].Name != workflows.SignalMessageEvent || s[0].Arg.(workflows.MessageEventSignal).Event != "bounce" ||
+		s[1].Name != workflows.SignalMessageEvent {
 		t.Errorf("signals = %+v: want the bounce once, then the open on the retry", s)
 	}
 }

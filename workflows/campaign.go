@@ -33,6 +33,7 @@ type campaign struct {
 	st          CampaignStatus
 	version     workflow.Version // versionV2: DefaultVersion for campaigns started before this release
 	taskVersion int              // bumped on any task change; wakes the deadline clock
+	sending     int              // messages sent beside the story (a late failure's fallback)
 	nextCheckIn int
 	sentAt      []time.Time
 	note        string // why the campaign closed, for people
@@ -143,6 +144,7 @@ func (c *campaign) close(ctx workflow.Context) (CampaignResult, error) {
 	if !c.closed() {
 		c.end(OutcomeExpired, "the check-in schedule ended without a win")
 	}
+	_ = workflow.Await(ctx, func() bool { return c.sending == 0 }) // a fallback in flight finishes first
 	c.enterStage(ctx, StageClosed)
 	c.count(ctx, "winback_campaigns_closed", "outcome", string(c.st.Outcome))
 	c.upsertAttributes(ctx) // now: the workflow ends before the visibility loop would run

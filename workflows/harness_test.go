@@ -157,7 +157,7 @@ func (h *harness) recordSend(ch Channel, key, step, template, to string, staff b
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.sent = append(h.sent, sent{Channel: ch, Step: step, Template: template, To: to, Staff: staff, Key: key, At: h.env.Now(), Data: d})
-	return activities.SendResult{Provider: "test", MessageID: "m-" + step, SentAt: h.env.Now()}, nil
+	return activities.SendResult{Provider: "test", MessageID: "m-" + step + "-" + string(ch), SentAt: h.env.Now()}, nil
 }
 
 // at runs f when the campaign has run for d.

@@ -149,7 +149,7 @@ func (c *campaign) sendFailed(ctx workflow.Context, ch Channel, err error) (stat
 	switch appErr.Type() {
 	case activities.ErrInvalidRecipient:
 		c.st.Unreachable = append(c.st.Unreachable, ch)
-		c.openFixContactTask(ctx, ch)
+		c.openFixContactTask(ctx, ch, appErr.Message())
 		return "failed_invalid", appErr.Message()
 	case activities.ErrRecipientOptedOut:
 		c.noteConsent(ch, appErr.Message(), workflow.Now(ctx))
@@ -161,13 +161,16 @@ func (c *campaign) sendFailed(ctx workflow.Context, ch Channel, err error) (stat
 	return "failed", appErr.Message()
 }
 
-func (c *campaign) openFixContactTask(ctx workflow.Context, ch Channel) {
+func (c *campaign) openFixContactTask(ctx workflow.Context, ch Channel, why string) {
 	id := FixContactID(ch, 1)
 	for n := 2; c.task(id) != nil; n++ {
 		id = FixContactID(ch, n)
 	}
-	c.openTask(ctx, id, TaskFixContact, fmt.Sprintf("Fix the customer's %s: the provider rejected it", ch), c.st.Rep, c.pb.FixContactDue)
+	t := c.openTask(ctx, id, TaskFixContact, fmt.Sprintf("Fix the customer's %s: the provider rejected it", ch), c.st.Rep, c.pb.FixContactDue)
 	c.refresh(ctx)
+	if c.v2() { // tell the rep, by email, what to fix and why
+		c.notifyStaff(ctx, *t, Escalation{TaskID: id, Kind: "fix_contact", To: t.Assignee, At: workflow.Now(ctx), Note: why})
+	}
 }
 
 // fixContact applies a corrected email or phone from a fix-contact task.
@@ -223,7 +226,11 @@ func (c *campaign) notifyStaff(ctx workflow.Context, t Task, e Escalation) {
 	wid := workflow.GetInfo(ctx).WorkflowExecution.ID
 	step := fmt.Sprintf("%s-%s-%s", e.Kind, t.ID, e.To)
 	template := "reminder"
-	if e.Kind != "reminder" {
+	switch e.Kind {
+	case "reminder":
+	case "fix_contact":
+		template = "fix_contact"
+	default:
 		template = "escalation"
 	}
 	data := c.messageData()

@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -112,12 +113,54 @@ func (c *campaign) optIn(ctx workflow.Context, sig OptInSignal) {
 
 func (c *campaign) optedOut(ch Channel) bool { return slices.Contains(c.st.OptedOut, ch) }
 
-// messageEvent records what the provider said about a message (once per kind of event).
-func (c *campaign) messageEvent(_ workflow.Context, sig MessageEventSignal) {
+// lateFailures are the provider events that say, after a message was accepted, that it never
+// reached the customer: the address or number does not work.
+var lateFailures = map[Channel][]string{ChannelEmail: {"bounce", "dropped"}, ChannelSMS: {"failed", "undelivered"}}
+
+// messageEvent records what the provider said about a message (once per kind of event). A
+// failure that arrives later acts like a refusal at send time does (v2 campaigns): the channel
+// is unreachable until a rep fixes it, the rep gets the task, and the message goes again on the
+// other channel. A bounce is not an opt-out: a corrected address is used again.
+func (c *campaign) messageEvent(ctx workflow.Context, sig MessageEventSignal) {
 	for i := range c.st.Messages {
 		m := &c.st.Messages[i]
-		if m.MessageID != "" && m.MessageID == sig.MessageID && !slices.Contains(m.Events, sig.Event) {
-			m.Events = append(m.Events, sig.Event)
+		if m.MessageID == "" || m.MessageID != sig.MessageID || slices.Contains(m.Events, sig.Event) {
+			continue
+		}
+		m.Events = append(m.Events, sig.Event)
+		if c.v2() && slices.Contains(lateFailures[m.Channel], sig.Event) && strings.HasPrefix(m.Status, "sent") {
+			c.failedLate(ctx, i, sig.Event)
 		}
 	}
+}
+
+// failedLate acts on a message the provider gave up on after accepting it.
+func (c *campaign) failedLate(ctx workflow.Context, i int, event string) {
+	m := &c.st.Messages[i]
+	m.Status = "failed_late"
+	m.Error = fmt.Sprintf("the provider reported %q after the send: the customer's %s does not work", event, m.Channel)
+	if !slices.Contains(c.st.Unreachable, m.Channel) {
+		c.st.Unreachable = append(c.st.Unreachable, m.Channel)
+		c.openFixContactTask(ctx, m.Channel, m.Error)
+	}
+	c.refresh(ctx)
+	step, template, ch := m.Step, m.Template, other(m.Channel)
+	if c.closed() || slices.ContainsFunc(c.st.Messages, func(x Message) bool {
+		return x.Step == step && x.Channel == ch && strings.HasPrefix(x.Status, "sent")
+	}) {
+		return
+	}
+	// The same step on the other channel, beside the story (the stage that sent it has moved on).
+	c.sending++
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		defer func() { c.sending-- }()
+		if reason := c.cannotUse(ch); reason != "" {
+			c.record(ctx, Message{Step: step, Channel: ch, Template: template, Status: reason, Error: c.consentWhy(ch)})
+			return
+		}
+		c.waitUntilAllowed(ctx, ch)
+		if !c.closed() && c.cannotUse(ch) == "" {
+			c.send(ctx, step, ch, template)
+		}
+	})
 }

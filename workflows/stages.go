@@ -264,7 +264,7 @@ func (c *campaign) shouldContinueAsNew(ctx workflow.Context) bool {
 // continueAsNew starts a fresh run with the campaign's state, once every update handler has
 // finished and every delivered signal has been handled.
 func (c *campaign) continueAsNew(ctx workflow.Context) error {
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) && c.sending == 0 }); err != nil {
 		return err
 	}
 	c.drainSignals(ctx)

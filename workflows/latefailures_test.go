@@ -1,0 +1,73 @@
+package workflows
+
+import (
+	"slices"
+	"testing"
+)
+
+// SendGrid accepts the revisit email, then reports a bounce: the address does not work. The
+// campaign acts as on a refusal at send time: email is unreachable, the rep gets a task (and an
+// email) to fix it, and the revisit goes by SMS. A bounce is not an opt-out.
+func TestABounceAfterTheSendActsLikeARefusal(t *testing.T) {
+	h := newHarness(t)
+	h.happyPath(interview, pursue)
+	h.signal(4*hour, SignalMessageEvent, MessageEventSignal{Channel: ChannelEmail, MessageID: "m-revisit-email-email", Event: "bounce"})
+	h.complete(2*day, "fix-contact-email", "alice", TaskAnswers{Email: "dana.reyes@acme.example"})
+	h.signal(20*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "crm"})
+
+	res, st := h.run()
+
+	if got := h.steps(ChannelSMS); !slices.Contains(got, "revisit-email") {
+		t.Errorf("SMS %v: want the bounced revisit email sent again by SMS", got)
+	}
+	var failed bool
+	for _, m := range st.Messages {
+		if m.Step == "revisit-email" && m.Channel == ChannelEmail && m.Status == "failed_late" {
+			failed = true
+		}
+	}
+	if !failed {
+		t.Errorf("messages %+v: want the bounced email shown as failed_late", st.Messages)
+	}
+	if task := taskByID(st, "fix-contact-email"); task == nil || task.Status != TaskDone {
+		t.Errorf("fix-contact task %+v", task)
+	}
+	var told bool
+	for _, s := range h.sent {
+		if s.Staff && s.Template == "fix_contact" && s.To == "alice@winback.example" {
+			told = true
+		}
+	}
+	if !told {
+		t.Error("the rep was not emailed about the address to fix")
+	}
+	if len(st.OptedOut) != 0 || res.Outcome != OutcomeWonBack {
+		t.Errorf("opted out %v, outcome %s: a bounce is not an opt-out", st.OptedOut, res.Outcome)
+	}
+	// The corrected address is used again.
+	for _, m := range h.customerMessages() {
+		if m.Step == "check-in-1" && (m.Channel != ChannelEmail || m.To != "dana.reyes@acme.example") {
+			t.Errorf("check-in 1 went by %s to %s: want the corrected email", m.Channel, m.To)
+		}
+	}
+}
+
+// Twilio accepts an SMS check-in, then reports it undelivered: the check-in goes by email, and
+// the rep is asked to fix the number.
+func TestAnUndeliveredTextGoesByEmailInstead(t *testing.T) {
+	h := newHarness(t)
+	h.happyPath(interview, pursue)
+	h.complete(26*hour, "thank-you-call", "alice", TaskAnswers{Outcome: CallConsidering})
+	h.signal(14*day+hour, SignalMessageEvent, MessageEventSignal{Channel: ChannelSMS, MessageID: "m-check-in-2-sms", Event: "undelivered"})
+	h.signal(20*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "crm"})
+
+	_, st := h.run()
+
+	emails := h.steps(ChannelEmail)
+	if !slices.Contains(emails, "check-in-2") {
+		t.Errorf("emails %v: want the undelivered SMS check-in sent again by email", emails)
+	}
+	if taskByID(st, "fix-contact-sms") == nil || !slices.Contains(st.Unreachable, ChannelSMS) {
+		t.Errorf("unreachable %v, tasks %+v: want the number marked and a task to fix it", st.Unreachable, st.Tasks)
+	}
+}
