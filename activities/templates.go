@@ -282,3 +282,11 @@ func keys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// HelpReply is the answer to a customer's HELP text (the help SMS template): who writes to them
+// and how to stop and restart, signed with their rep's name and address when the caller knows
+// them ("" otherwise).
+func (a *Activities) HelpReply(repName, repEmail string) (string, error) {
+	return a.tmpl.renderSMS("help", view{MessageData: MessageData{OurCompany: a.opts.FromName, RepName: repName, RepEmail: repEmail},
+		PublicURL: a.opts.PublicURL})
+}

@@ -223,3 +223,25 @@ func TestNewNamesEveryMissingOption(t *testing.T) {
 		t.Errorf("error shows the auth token:\n%v", err)
 	}
 }
+
+// HELP is answered from the help template: who writes, how to stop and restart, in one SMS
+// segment, signed by the rep when known.
+func TestHelpReplyComesFromItsTemplate(t *testing.T) {
+	a := newTestActivities(t, "", "")
+	signed, err := a.HelpReply("Sam Ortiz", "sam.ortiz@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Acme Supplies", "Sam Ortiz", "sam.ortiz@acme.example", "STOP", "START"} {
+		if !strings.Contains(signed, want) {
+			t.Errorf("HELP reply %q lacks %q", signed, want)
+		}
+	}
+	plain, err := a.HelpReply("", "")
+	if err != nil || strings.Contains(plain, "your contact is") || !strings.Contains(plain, "STOP") {
+		t.Errorf("HELP reply without a rep: %q, %v", plain, err)
+	}
+	if n := activities.SMSSegments(plain); n != 1 {
+		t.Errorf("HELP reply is %d segments, want 1: %q", n, plain)
+	}
+}

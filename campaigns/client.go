@@ -50,6 +50,8 @@ type API interface {
 	Cancel(ctx context.Context, customerID string, s workflows.CancelSignal) error
 	// MessageEvent records what a provider said about a message.
 	MessageEvent(ctx context.Context, customerID string, s workflows.MessageEventSignal) error
+	// CustomerReplied brings a message the customer wrote to the campaign's rep.
+	CustomerReplied(ctx context.Context, customerID string, s workflows.CustomerRepliedSignal) error
 
 	// Campaigns reads one page of the campaigns the filter finds, newest first.
 	Campaigns(ctx context.Context, f Filter, p Page) (CampaignPage, error)

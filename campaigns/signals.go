@@ -34,6 +34,12 @@ func (c *Client) MessageEvent(ctx context.Context, customerID string, s workflow
 	return c.signal(ctx, customerID, workflows.SignalMessageEvent, s)
 }
 
+// CustomerReplied brings a message the customer wrote us to the campaign: it is kept there, and
+// the rep gets a task to answer it.
+func (c *Client) CustomerReplied(ctx context.Context, customerID string, s workflows.CustomerRepliedSignal) error {
+	return c.signal(ctx, customerID, workflows.SignalCustomerReplied, s)
+}
+
 // signal sends a signal to the current run of a customer's campaign.
 func (c *Client) signal(ctx context.Context, customerID, name string, arg any) error {
 	callCtx, cancel := c.call(ctx)

@@ -117,6 +117,13 @@ func printStatus(w io.Writer, customerID string, st workflows.CampaignStatus, no
 		t.flush()
 	}
 
+	if len(st.Replies) > 0 {
+		fmt.Fprintf(w, "\nReplies from the customer (%d)\n", len(st.Replies))
+		for _, r := range st.Replies {
+			fmt.Fprintf(w, "  %s  %s  %q  (task %s)\n", when(r.At), r.Channel, r.Text, r.TaskID)
+		}
+	}
+
 	fmt.Fprintf(w, "\nEscalations (%d)\n", len(st.Escalations))
 	if len(st.Escalations) > 0 {
 		t := newIndentedTable(w, "  ", "AT", "TASK", "KIND", "TO", "NOTE")

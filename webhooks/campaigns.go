@@ -36,6 +36,8 @@ func (h *Handler) signal(ctx context.Context, workflowID, name string, arg any, 
 		err = h.client.OptIn(ctx, customerID, s)
 	case workflows.MessageEventSignal:
 		err = h.client.MessageEvent(ctx, customerID, s)
+	case workflows.CustomerRepliedSignal:
+		err = h.client.CustomerReplied(ctx, customerID, s)
 	default:
 		return fmt.Errorf("webhooks: no signal %s carries a %T", name, arg) // a bug: caught by the tests
 	}

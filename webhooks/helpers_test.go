@@ -131,8 +131,11 @@ func newEnv(t testing.TB, edit ...func(*webhooks.Options)) *env {
 		TwilioAuthToken:   twilioToken,
 		SendGridPublicKey: base64.StdEncoding.EncodeToString(der),
 		LinkSecret:        linkSecret,
-		Now:               func() time.Time { return e.now },
-		Logger:            slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Help: func(context.Context, string) (string, error) {
+			return "Acme: your contact is Sam Ortiz. Reply STOP to opt out, START to opt back in.", nil
+		},
+		Now:    func() time.Time { return e.now },
+		Logger: slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	for _, f := range edit {
 		f(&o)

@@ -12,9 +12,6 @@ const (
 	smsHelp
 )
 
-// helpReply answers HELP. Twilio's own opt-out handling may answer too, when enabled.
-const helpReply = "You get these texts about your account with us. Reply STOP to stop them, START to get them again. Msg & data rates may apply."
-
 // smsKeywords is Twilio's standard list of opt-out, opt-in and help keywords.
 var smsKeywords = map[string]smsAction{
 	"STOP": smsOptOut, "STOPALL": smsOptOut, "UNSUBSCRIBE": smsOptOut, "CANCEL": smsOptOut, "END": smsOptOut, "QUIT": smsOptOut,

@@ -27,8 +27,8 @@ const (
 var trackedStatuses = map[string]bool{"sent": true, "delivered": true, "undelivered": true, "failed": true}
 
 // twilioSMS handles an inbound text: STOP and its synonyms opt out of SMS, START and UNSTOP opt
-// back in, HELP gets a short reply. Anything else is logged (without its text) and answered
-// with an empty TwiML document.
+// back in, HELP gets a short reply. Anything else is a reply for the rep: it goes to the
+// number's campaigns, and is answered with an empty TwiML document.
 func (h *Handler) twilioSMS(w http.ResponseWriter, r *http.Request) {
 	p, ok := h.twilioParams(w, r)
 	if !ok {
@@ -60,12 +60,26 @@ func (h *Handler) twilioSMS(w http.ResponseWriter, r *http.Request) {
 	action, keyword := classifySMS(p["Body"])
 	switch action {
 	case smsHelp:
+		reply, err := h.help(ctx, from)
+		if err != nil {
+			c.release(ctx)
+			h.log.Error("webhooks: inbound HELP not answered, Twilio may retry", "messageSid", sid, "error", err)
+			retryLater(w, "could not answer; try again")
+			return
+		}
 		c.commit(ctx)
 		h.log.Info("webhooks: inbound HELP answered", "messageSid", sid)
-		twiML(w, helpReply)
+		twiML(w, reply)
 	case smsOther:
+		// A reply ("yes, call me tomorrow") goes to the campaigns of the number: each keeps it
+		// and gives its rep a task to answer it. Its text is never logged.
+		if err := h.reply(ctx, from, sid, p["Body"]); err != nil {
+			c.release(ctx)
+			h.log.Error("webhooks: inbound reply not handled, Twilio may retry", "messageSid", sid, "error", err)
+			retryLater(w, "could not reach the campaigns; try again")
+			return
+		}
 		c.commit(ctx)
-		h.log.Info("webhooks: inbound text is not a keyword, nothing to do", "messageSid", sid, "chars", len(p["Body"]))
 		twiML(w, "")
 	default:
 		if err := h.optByPhone(ctx, from, sid, action, keyword); err != nil {
@@ -77,6 +91,25 @@ func (h *Handler) twilioSMS(w http.ResponseWriter, r *http.Request) {
 		c.commit(ctx)
 		twiML(w, "")
 	}
+}
+
+// reply brings an inbound text that is not a keyword to every campaign the number reaches.
+func (h *Handler) reply(ctx context.Context, phone, sid, body string) error {
+	ids, err := h.store.CampaignsOf(ctx, phone, string(workflows.ChannelSMS))
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		h.log.Warn("webhooks: a customer's reply reached no campaign (no campaign indexed this number); it is not kept", "messageSid", sid, "chars", len(body))
+		return nil
+	}
+	for _, id := range ids {
+		sig := workflows.CustomerRepliedSignal{Channel: workflows.ChannelSMS, Text: body, MessageID: sid, At: h.now()}
+		if err := h.signal(ctx, id, workflows.SignalCustomerReplied, sig, "twilio:reply"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // optByPhone records a STOP (or lifts it on START) on the store's suppression list, for every

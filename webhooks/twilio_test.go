@@ -272,3 +272,25 @@ func TestConcurrentDuplicatesSignalOnce(t *testing.T) {
 	}
 	wantSignals(t, e.temporal, optOutSMS("twilio:STOP"))
 }
+
+// A text that is not a keyword is the customer talking to us: it reaches their campaign (which
+// gives the rep a task to answer it), and its text is never logged.
+func TestAReplyReachesTheCampaign(t *testing.T) {
+	e := newEnv(t)
+	wantStatus(t, e.serve(twilioRequest("/webhooks/twilio/sms", inbound("SM7", "yes, call me tomorrow at 10"), "")), http.StatusOK)
+	s := sentTo(e.temporal)
+	if len(s) != 1 || s[0].Name != workflows.SignalCustomerReplied {
+		t.Fatalf("signals %+v: want one CustomerReplied", s)
+	}
+	if r := s[0].Arg.(workflows.CustomerRepliedSignal); r.Text != "yes, call me tomorrow at 10" || r.MessageID != "SM7" || r.Channel != workflows.ChannelSMS {
+		t.Errorf("reply %+v", r)
+	}
+	if strings.Contains(e.logs.String(), "call me tomorrow") {
+		t.Error("the customer's text is in the log")
+	}
+	// Twilio's retry of the same message changes nothing.
+	wantStatus(t, e.serve(twilioRequest("/webhooks/twilio/sms", inbound("SM7", "yes, call me tomorrow at 10"), "")), http.StatusOK)
+	if n := len(sentTo(e.temporal)); n != 1 {
+		t.Errorf("%d signals after the retry, want 1", n)
+	}
+}

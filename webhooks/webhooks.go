@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -36,6 +37,9 @@ type Options struct {
 	// LinkSecret is the secret of unsubscribe tokens; the same one the activities sign them
 	// with. At least 16 bytes. Required.
 	LinkSecret []byte
+	// Help answers a customer's HELP text from phone (the help template, signed by their rep
+	// when known). Required. Twilio's own opt-out handling may answer too, when enabled.
+	Help func(ctx context.Context, phone string) (string, error)
 	// Tolerance is how far a SendGrid timestamp may be from Now, either way; 10 minutes when zero.
 	Tolerance time.Duration
 	// Now is the clock; time.Now when nil.
@@ -57,6 +61,7 @@ type Handler struct {
 	linkSecret []byte
 	tolerance  time.Duration
 	store      Store
+	help       func(ctx context.Context, phone string) (string, error)
 	now        func() time.Time
 	log        *slog.Logger
 	warnTwilio throttle
@@ -68,6 +73,9 @@ func New(o Options) (*Handler, error) {
 	var errs []error
 	if o.Client == nil {
 		errs = append(errs, errors.New("webhooks: Client is nil: pass the campaigns client"))
+	}
+	if o.Help == nil {
+		errs = append(errs, errors.New("webhooks: Help is nil: pass the answer to HELP (the help template)"))
 	}
 	if o.Store == nil {
 		errs = append(errs, errors.New("webhooks: Store is nil: pass the store (handled events, opt-outs, contacts)"))
@@ -99,6 +107,7 @@ func New(o Options) (*Handler, error) {
 		linkSecret: o.LinkSecret,
 		tolerance:  o.Tolerance,
 		store:      o.Store,
+		help:       o.Help,
 		now:        o.Now,
 		log:        o.Logger,
 	}

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -69,5 +70,28 @@ func TestAnUndeliveredTextGoesByEmailInstead(t *testing.T) {
 	}
 	if taskByID(st, "fix-contact-sms") == nil || !slices.Contains(st.Unreachable, ChannelSMS) {
 		t.Errorf("unreachable %v, tasks %+v: want the number marked and a task to fix it", st.Unreachable, st.Tasks)
+	}
+}
+
+// The customer texts back "yes, call me tomorrow": the campaign keeps the message and gives the
+// rep a task to answer it, due like a call.
+func TestACustomersReplyReachesTheRep(t *testing.T) {
+	h := newHarness(t)
+	h.happyPath(interview, pursue)
+	h.signal(5*hour, SignalCustomerReplied, CustomerRepliedSignal{Channel: ChannelSMS, Text: "yes, call me tomorrow", MessageID: "SM1"})
+	h.complete(6*hour, "reply-1", "alice", TaskAnswers{Notes: "called back, booked a call for Tuesday"})
+	h.signal(3*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "crm"})
+
+	_, st := h.run()
+
+	if len(st.Replies) != 1 || st.Replies[0].Text != "yes, call me tomorrow" || st.Replies[0].TaskID != "reply-1" {
+		t.Fatalf("replies %+v", st.Replies)
+	}
+	task := taskByID(st, "reply-1")
+	if task == nil || task.Kind != TaskAnswerReply || task.Assignee != "alice" || task.Status != TaskDone {
+		t.Fatalf("reply task %+v", task)
+	}
+	if strings.Contains(task.Title, "call me") {
+		t.Errorf("the task's title %q holds the customer's words: titles go to the task index in clear", task.Title)
 	}
 }

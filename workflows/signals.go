@@ -40,6 +40,7 @@ func (c *campaign) listenForEvents(ctx workflow.Context) {
 		onSignal(ctx, SignalOptIn, c.optIn),
 		onSignal(ctx, SignalCancel, c.cancel),
 		onSignal(ctx, SignalMessageEvent, c.messageEvent),
+		onSignal(ctx, SignalCustomerReplied, c.customerReplied),
 	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		s := workflow.NewSelector(ctx)
@@ -163,4 +164,22 @@ func (c *campaign) failedLate(ctx workflow.Context, i int, event string) {
 			c.send(ctx, step, ch, template)
 		}
 	})
+}
+
+// customerReplied keeps what the customer wrote us on the campaign, and gives the rep a task to
+// answer it: a reply ("yes, call me tomorrow") must reach a person, not a log.
+func (c *campaign) customerReplied(ctx workflow.Context, sig CustomerRepliedSignal) {
+	if c.closed() {
+		return
+	}
+	id := ReplyTaskID(len(c.st.Replies) + 1)
+	at := sig.At
+	if at.IsZero() {
+		at = workflow.Now(ctx)
+	}
+	c.st.Replies = append(c.st.Replies, Reply{Channel: sig.Channel, Text: sig.Text, At: at, TaskID: id})
+	c.logger.Info("The customer replied", "Channel", sig.Channel, "TaskID", id)
+	c.openTask(ctx, id, TaskAnswerReply, fmt.Sprintf("Answer the customer's reply (%s, see the campaign's replies)", sig.Channel),
+		c.st.Rep, c.pb.CallDue)
+	c.refresh(ctx)
 }

@@ -41,3 +41,6 @@ const StepRevisitEmail = "revisit-email"
 
 // CheckInStep is the step of the n-th check-in message.
 func CheckInStep(n int) string { return fmt.Sprintf("check-in-%d", n) }
+
+// ReplyTaskID is the ID of the task to answer the customer's n-th reply: "reply-1", "reply-2".
+func ReplyTaskID(n int) string { return fmt.Sprintf("reply-%d", n) }

@@ -18,6 +18,8 @@ const (
 	TaskThankYouCall  TaskKind = "thank_you_call"
 	TaskCheckInCall   TaskKind = "check_in_call"
 	TaskFixContact    TaskKind = "fix_contact"
+	// TaskAnswerReply: the customer wrote to us (a text that is not a keyword); someone answers.
+	TaskAnswerReply TaskKind = "answer_reply"
 )
 
 // TaskAnswers holds the answers for every kind of task; each kind uses its own fields (its
@@ -392,6 +394,12 @@ var kinds = []Kind{
 			Hint: "With its country code, e.g. +1 212 555 0142.", Empty: "keep the current one",
 			text: func(a *TaskAnswers) *string { return &a.Phone }},
 	}, Note: "one or both", check: checkContact},
+	{Kind: TaskAnswerReply, Label: "Answer the customer's reply", Fields: []Field{
+		{Name: "notes", Flag: "notes", Label: "How we answered", Question: "How did you answer them?", Type: FieldLongText,
+			Hint:    "Their message is on the campaign (winback status, or the customer page). Call or write back, then say what you told them.",
+			Missing: "say how you answered the customer", mustGive: true,
+			text: func(a *TaskAnswers) *string { return &a.Notes }},
+	}},
 }
 
 // choices lists enum values with their words for people.

@@ -335,6 +335,8 @@ func (c *campaign) whatHappensNext(t Task) string {
 		}
 	case TaskFixContact:
 		return "The contact is corrected; the next messages use it."
+	case TaskAnswerReply:
+		return "Thanks: the customer's reply is answered; the campaign carries on."
 	}
 	return ""
 }

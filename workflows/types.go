@@ -27,6 +27,9 @@ const (
 	SignalCancel = "Cancel"
 	// SignalMessageEvent records a provider event (delivered, open, click, bounce...).
 	SignalMessageEvent = "MessageEvent"
+	// SignalCustomerReplied brings a message the customer wrote to us (a text that is not a
+	// keyword) to the campaign, and gives the rep a task to answer it.
+	SignalCustomerReplied = "CustomerReplied"
 	// QueryStatus returns the CampaignStatus.
 	QueryStatus = "status"
 )
@@ -294,6 +297,23 @@ type MessageEventSignal struct {
 	At        time.Time `json:"at"`
 }
 
+// CustomerRepliedSignal is a message the customer wrote to us. Its text is theirs: PII, kept
+// only in payloads (encrypted with codec keys), never in a task's title or a search attribute.
+type CustomerRepliedSignal struct {
+	Channel   Channel   `json:"channel"`
+	Text      string    `json:"text"`
+	MessageID string    `json:"messageId,omitempty"` // the provider's, e.g. Twilio's MessageSid
+	At        time.Time `json:"at"`
+}
+
+// Reply is a message the customer wrote to us, and the task that answers it.
+type Reply struct {
+	Channel Channel   `json:"channel"`
+	Text    string    `json:"text"`
+	At      time.Time `json:"at"`
+	TaskID  string    `json:"taskId"`
+}
+
 // Message is a message the campaign sent (or tried to send).
 type Message struct {
 	Step      string    `json:"step"` // "revisit-email", "check-in-2"
@@ -342,6 +362,8 @@ type CampaignStatus struct {
 	Decision    *Decision    `json:"decision,omitempty"`
 	Escalations []Escalation `json:"escalations"`
 	OptedOut    []Channel    `json:"optedOut,omitempty"`
+	// Replies are the messages the customer wrote to us, oldest first.
+	Replies []Reply `json:"replies,omitempty"`
 	// People are those the campaign met after its launch (a new rep, someone a task moved to),
 	// as the team file describes them; the owners named at launch are in its input.
 	People       []Person      `json:"people,omitempty"`

@@ -360,6 +360,11 @@ func (f *Fake) MessageEvent(_ context.Context, id string, s workflows.MessageEve
 	return f.signal(id, workflows.SignalMessageEvent, s)
 }
 
+// CustomerReplied records the signal.
+func (f *Fake) CustomerReplied(_ context.Context, id string, s workflows.CustomerRepliedSignal) error {
+	return f.signal(id, workflows.SignalCustomerReplied, s)
+}
+
 func (f *Fake) signal(id, name string, arg any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -109,6 +109,7 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		SendGridPublicKey: cfg.SendGrid.WebhookPublicKey,
 		LinkSecret:        cfg.LinkSecret,
 		Store:             st,
+		Help:              helpReply(st, cc, cfg.Team, acts),
 		Logger:            logger,
 	})
 	if err != nil {
@@ -187,6 +188,25 @@ func prune(ctx context.Context, st *store.Store, holder string, every time.Durat
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// helpReply answers a customer's HELP text with the help template, signed by the rep of the
+// campaign their number reaches when there is one (the store's contact index, then its status).
+func helpReply(st *store.Store, cc campaigns.API, team config.Team, acts *activities.Activities) func(context.Context, string) (string, error) {
+	return func(ctx context.Context, phone string) (string, error) {
+		var name, email string
+		if ids, err := st.CampaignsOf(ctx, phone, string(workflows.ChannelSMS)); err == nil && len(ids) > 0 {
+			if id, ok := workflows.CustomerID(ids[0]); ok {
+				if s, err := cc.Status(ctx, id); err == nil {
+					name = s.Rep
+					if p, ok := team.Person(s.Rep); ok {
+						name, email = p.Name, p.Email
+					}
+				}
+			}
+		}
+		return acts.HelpReply(name, email)
 	}
 }
 
