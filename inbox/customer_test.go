@@ -152,3 +152,15 @@ func TestUnknownCustomerAndTaskAreNotFound(t *testing.T) {
 		mustContain(t, p, want)
 	}
 }
+
+// After a rep corrects the customer's phone, the customer page shows the corrected number (from
+// the campaign's status), not the one the run started with.
+func TestCustomerPageShowsTheCorrectedContact(t *testing.T) {
+	h := newHarness(t)
+	st := fixtures()[0]
+	st.Contact = workflows.Contact{Email: "dana.new@acme.example", Phone: "+12125550199"}
+	h.fake.SetStatus(st)
+	p := h.signedIn("alice").get("/inbox/customers/acme")
+	mustContain(t, p, "dana.new@acme.example", `href="tel:&#43;12125550199"`)
+	mustNotContain(t, p, `href="tel:&#43;12125550142"`)
+}

@@ -199,6 +199,9 @@ func (i *Inbox) taskPage(r *http.Request, s session, st workflows.CampaignStatus
 	}
 	if in, err := i.o.Client.Input(r.Context(), st.CustomerID); err == nil {
 		v.Customer = &in
+		if c := st.Contact; c.Email != "" || c.Phone != "" { // the campaign's current contact, corrections included
+			v.Customer.Customer.Email, v.Customer.Customer.Phone = c.Email, c.Phone
+		}
 	} else {
 		i.log.Warn("Inbox: the campaign's customer details could not be read", "customer", st.CustomerID, "error", err)
 	}

@@ -133,6 +133,9 @@ func (a *app) promptAnswers(ctx context.Context, api campaigns.API, customerID, 
 	case task.Status != workflows.TaskOpen:
 		return workflows.TaskAnswers{}, badInputf("customer %s: task %s is %s, not open; open tasks: %s", customerID, taskID, task.Status, dash(strings.Join(open, ", ")))
 	}
+	if lines := taskContext(st, *task); len(lines) > 0 {
+		fmt.Fprintln(a.stdout, strings.Join(lines, "\n"))
+	}
 	p := &prompter{in: bufio.NewReader(a.stdin), out: a.stdout}
 	answers, err := askAnswers(p, *task)
 	if errors.Is(err, errNoAnswer) {
@@ -155,4 +158,30 @@ func (a *app) promptAnswers(ctx context.Context, api campaigns.API, customerID, 
 		}
 	}
 	return answers, nil
+}
+
+// taskContext is what a person needs in front of them to do the task, as the inbox shows it: for
+// a call, what we changed and the offer to point out; for a reply, what the customer wrote.
+func taskContext(st workflows.CampaignStatus, t workflows.Task) []string {
+	var lines []string
+	switch t.Kind {
+	case workflows.TaskThankYouCall, workflows.TaskCheckInCall:
+		d := st.Decision
+		if d == nil || !d.Pursue {
+			return nil
+		}
+		lines = append(lines, "Before you call, what we decided ("+dash(d.By)+"):")
+		for _, kv := range [][2]string{{"What we changed", d.WhatWeChanged}, {"Offer", string(d.Offer)}, {"Offer details", d.OfferDetails}} {
+			if kv[1] != "" {
+				lines = append(lines, "  "+kv[0]+": "+kv[1])
+			}
+		}
+	case workflows.TaskAnswerReply:
+		for _, r := range st.Replies {
+			if r.TaskID == t.ID {
+				lines = append(lines, fmt.Sprintf("The customer wrote (%s, %s): %q", r.Channel, when(r.At), r.Text))
+			}
+		}
+	}
+	return lines
 }

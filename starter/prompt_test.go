@@ -92,3 +92,26 @@ func TestCompleteHelpListsEveryKindAndFlag(t *testing.T) {
 		}
 	}
 }
+
+// Before a call, the CLI shows what we decided to point out, as the inbox's task page does; before
+// answering a reply, what the customer wrote.
+func TestATaskShowsWhatThePersonNeedsBeforeDoingIt(t *testing.T) {
+	st := workflows.CampaignStatus{
+		Decision: &workflows.Decision{Pursue: true, By: "maria", WhatWeChanged: "a named support engineer",
+			Offer: workflows.OfferApology, OfferDetails: "two months free"},
+		Replies: []workflows.Reply{{Channel: workflows.ChannelSMS, Text: "yes, call me tomorrow", TaskID: "reply-1"}},
+	}
+	call := strings.Join(taskContext(st, workflows.Task{ID: "thank-you-call", Kind: workflows.TaskThankYouCall}), "\n")
+	for _, want := range []string{"What we changed: a named support engineer", "Offer: apology", "Offer details: two months free"} {
+		if !strings.Contains(call, want) {
+			t.Errorf("thank-you call context lacks %q:\n%s", want, call)
+		}
+	}
+	reply := strings.Join(taskContext(st, workflows.Task{ID: "reply-1", Kind: workflows.TaskAnswerReply}), "\n")
+	if !strings.Contains(reply, `"yes, call me tomorrow"`) {
+		t.Errorf("reply context: %q", reply)
+	}
+	if got := taskContext(st, workflows.Task{ID: "backstory", Kind: workflows.TaskBackstory}); len(got) != 0 {
+		t.Errorf("backstory context: %q", got)
+	}
+}

@@ -69,6 +69,8 @@ func setup(ctx workflow.Context, in CampaignInput) (*campaign, error) {
 		c.repCal = location(c.repTimeZone())
 	}
 	c.version = campaignVersion(ctx, in)
+	// The contact the campaign uses now (a continued run's input carries any correction).
+	c.st.Contact = Contact{Email: c.in.Customer.Email, Phone: c.in.Customer.Phone}
 	if err := c.registerHandlers(ctx); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/winback/winback/activities"
 )
 
 // SendGrid accepts the revisit email, then reports a bounce: the address does not work. The
@@ -93,5 +97,24 @@ func TestACustomersReplyReachesTheRep(t *testing.T) {
 	}
 	if strings.Contains(task.Title, "call me") {
 		t.Errorf("the task's title %q holds the customer's words: titles go to the task index in clear", task.Title)
+	}
+}
+
+// After a rep corrects the email, the campaign's status shows the corrected one (the inbox reads
+// it there, not from the run's first event).
+func TestTheStatusShowsTheCorrectedContact(t *testing.T) {
+	h := newHarness(t)
+	h.failSend = func(ch Channel, step string) error {
+		if ch == ChannelEmail && step == "revisit-email" {
+			return temporal.NewNonRetryableApplicationError("invalid", activities.ErrInvalidRecipient, nil)
+		}
+		return nil
+	}
+	h.happyPath(interview, pursue)
+	h.complete(5*hour, "fix-contact-email", "alice", TaskAnswers{Email: "dana.reyes@acme.example"})
+	h.signal(2*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "crm"})
+	_, st := h.run()
+	if st.Contact.Email != "dana.reyes@acme.example" || st.Contact.Phone != "+12125550142" {
+		t.Errorf("contact %+v: want the corrected email and the phone", st.Contact)
 	}
 }

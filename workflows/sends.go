@@ -183,6 +183,7 @@ func (c *campaign) fixContact(a TaskAnswers) {
 		c.in.Customer.Phone = a.Phone
 		c.st.Unreachable = slices.DeleteFunc(c.st.Unreachable, func(ch Channel) bool { return ch == ChannelSMS })
 	}
+	c.st.Contact = Contact{Email: c.in.Customer.Email, Phone: c.in.Customer.Phone}
 }
 
 func (c *campaign) record(ctx workflow.Context, m Message) {

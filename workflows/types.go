@@ -362,6 +362,9 @@ type CampaignStatus struct {
 	Decision    *Decision    `json:"decision,omitempty"`
 	Escalations []Escalation `json:"escalations"`
 	OptedOut    []Channel    `json:"optedOut,omitempty"`
+	// Contact is how the campaign reaches the customer now: the launch's email and phone, or
+	// what a rep corrected them to.
+	Contact Contact `json:"contact"`
 	// Replies are the messages the customer wrote to us, oldest first.
 	Replies []Reply `json:"replies,omitempty"`
 	// People are those the campaign met after its launch (a new rep, someone a task moved to),
@@ -372,6 +375,12 @@ type CampaignStatus struct {
 	NextCheckIn  time.Time     `json:"nextCheckIn,omitempty"`
 	CheckInsDone int           `json:"checkInsDone"`
 	Runs         int           `json:"runs"` // how many runs (continue-as-new) this campaign has had
+}
+
+// Contact is a customer's email and phone (E.164).
+type Contact struct {
+	Email string `json:"email,omitempty"`
+	Phone string `json:"phone,omitempty"`
 }
 
 // ConsentNote says why a channel is closed to the campaign: "opted out of sms by stop (STOP)
