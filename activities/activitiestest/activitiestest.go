@@ -1,6 +1,6 @@
 // Package activitiestest holds stand-ins for the campaign's store activities, for tests whose
 // fake senders replace the providers but that have no store: embed NoStore in the fake, and a
-// campaign's IndexContacts and RecordOptOut find nothing and record nothing.
+// campaign's IndexContacts, RecordOptOut, LookupPerson and SyncCampaign find nothing and record nothing.
 package activitiestest
 
 import (
@@ -24,3 +24,6 @@ func (NoStore) RecordOptOut(context.Context, activities.OptOutRequest) error { r
 func (NoStore) LookupPerson(_ context.Context, r activities.PersonRequest) (activities.PersonResult, error) {
 	return activities.PersonResult{ID: r.ID}, nil
 }
+
+// SyncCampaign files nothing: the test has no task index.
+func (NoStore) SyncCampaign(context.Context, activities.CampaignRecord) error { return nil }
