@@ -34,6 +34,8 @@ type campaign struct {
 	version     workflow.Version // versionV2: DefaultVersion for campaigns started before this release
 	taskVersion int              // bumped on any task change; wakes the deadline clock
 	sending     int              // messages sent beside the story (a late failure's fallback)
+	closedAt    time.Time        // when close recorded the outcome
+	lastRecord  []byte           // the record last filed in the store by this run
 	nextCheckIn int
 	sentAt      []time.Time
 	note        string // why the campaign closed, for people
@@ -149,9 +151,11 @@ func (c *campaign) close(ctx workflow.Context) (CampaignResult, error) {
 	_ = workflow.Await(ctx, func() bool { return c.sending == 0 }) // a fallback in flight finishes first
 	c.enterStage(ctx, StageClosed)
 	c.count(ctx, "winback_campaigns_closed", "outcome", string(c.st.Outcome))
+	c.closedAt = workflow.Now(ctx)
 	c.upsertAttributes(ctx) // now: the workflow ends before the visibility loop would run
+	c.fileRecord(ctx)
 	c.logger.Info("Campaign closed", "Outcome", c.st.Outcome, "Note", c.note)
-	return CampaignResult{Outcome: c.st.Outcome, Reason: c.note, Closed: workflow.Now(ctx)}, nil
+	return CampaignResult{Outcome: c.st.Outcome, Reason: c.note, Closed: c.closedAt}, nil
 }
 
 func (c *campaign) pursuing() bool {

@@ -62,6 +62,7 @@ type harness struct {
 	indexed  []activities.ContactsRequest // what the campaign indexed
 	recorded []activities.OptOutRequest   // opt-outs the campaign wrote to the store
 	lookedUp []string                     // people the campaign looked up in the team file
+	records  []activities.CampaignRecord  // what the campaign filed in the store, in order
 	// suggestCAN makes the server "suggest" continue-as-new (the test env counts no events).
 	suggestCAN bool
 }
@@ -131,6 +132,13 @@ func (h *harness) newEnv() {
 				return p, nil
 			}
 			return activities.PersonResult{ID: r.ID}, nil
+		})
+	h.env.OnActivity("SyncCampaign", mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, r activities.CampaignRecord) error {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.records = append(h.records, r)
+			return nil
 		})
 	h.env.OnActivity("RecordOptOut", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.OptOutRequest) error {

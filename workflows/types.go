@@ -362,6 +362,9 @@ type CampaignStatus struct {
 	Decision    *Decision    `json:"decision,omitempty"`
 	Escalations []Escalation `json:"escalations"`
 	OptedOut    []Channel    `json:"optedOut,omitempty"`
+	// RecordSeq counts the records the campaign filed in the store (its task index row and
+	// report facts), across runs: the store keeps the newest.
+	RecordSeq int64 `json:"recordSeq,omitempty"`
 	// Contact is how the campaign reaches the customer now: the launch's email and phone, or
 	// what a rep corrected them to.
 	Contact Contact `json:"contact"`

@@ -36,6 +36,7 @@ func (c *campaign) startVisibility(ctx workflow.Context) {
 				return
 			}
 			c.upsertAttributes(ctx)
+			c.fileRecord(ctx)
 		}
 	})
 }

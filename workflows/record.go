@@ -1,0 +1,68 @@
+package workflows
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/winback/winback/activities"
+)
+
+// The campaign's record in the store: the rows of its tasks (the task lists read them, never the
+// campaign) and the facts the win-back report counts. The campaign files it whenever one of
+// them changes, in the same pass as its search attributes (v2 campaigns).
+
+// campaignRecord is what the campaign tells the store about itself now.
+func (c *campaign) campaignRecord(ctx workflow.Context) activities.CampaignRecord {
+	info := workflow.GetInfo(ctx)
+	first := info.FirstRunID
+	if first == "" { // the SDK's test environment leaves it empty
+		first = info.WorkflowExecution.RunID
+	}
+	r := activities.CampaignRecord{
+		WorkflowID: info.WorkflowExecution.ID, CampaignID: first, CustomerID: c.in.Customer.ID,
+		Segment: c.in.Customer.Segment, AccountValue: c.in.Customer.AccountValue,
+		Launched: c.st.Launched, Departed: c.in.Departure.Date,
+		Stage: string(c.st.Stage), Outcome: string(c.st.Outcome), Reason: string(c.st.Reason), Scope: string(c.st.Scope),
+		Rep: c.st.Rep, Manager: c.st.Manager, LostBy: c.in.Owners.Rep.ID,
+		Tasks: make([]activities.TaskRecord, 0, len(c.st.Tasks)),
+	}
+	if c.st.Outcome != "" {
+		r.Closed = c.closedAt
+	}
+	if d := c.st.Decision; d != nil {
+		pursue := d.Pursue
+		r.Pursue, r.DecidedBy, r.Offer, r.Rationale = &pursue, d.By, string(d.Offer), d.Rationale
+	}
+	for _, ch := range c.st.OptedOut {
+		r.OptedOut = append(r.OptedOut, string(ch))
+	}
+	for _, t := range c.st.Tasks {
+		r.Tasks = append(r.Tasks, activities.TaskRecord{ID: t.ID, Kind: string(t.Kind), Title: t.Title, Assignee: t.Assignee,
+			Created: t.Created, Due: t.Due, Status: string(t.Status), CompletedBy: t.CompletedBy, Completed: t.Completed,
+			Escalated: t.Escalated})
+	}
+	return r
+}
+
+// fileRecord sends the record to the store when it changed since the last one this run filed.
+// The store keeps the newest by Seq, which grows across runs.
+func (c *campaign) fileRecord(ctx workflow.Context) {
+	if !c.v2() {
+		return
+	}
+	r := c.campaignRecord(ctx)
+	seen, _ := json.Marshal(r) // deterministic: a struct's fields in order
+	if bytes.Equal(seen, c.lastRecord) {
+		return
+	}
+	c.st.RecordSeq++
+	r.Seq = c.st.RecordSeq
+	err := workflow.ExecuteLocalActivity(storeOptions(ctx, "File the campaign's tasks and record in the store"), acts.SyncCampaign, r).Get(ctx, nil)
+	if err != nil {
+		c.logger.Error("The campaign's record was not filed; the next change files it", "Error", err)
+		return
+	}
+	c.lastRecord = seen
+}
