@@ -8,6 +8,8 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+
+	"github.com/winback/winback/activities"
 )
 
 // WinBackCampaign runs one customer's win-back campaign, from the backstory to the close,
@@ -31,11 +33,11 @@ type campaign struct {
 	repCal   *time.Location
 
 	st          CampaignStatus
-	version     workflow.Version // versionV2: DefaultVersion for campaigns started before this release
-	taskVersion int              // bumped on any task change; wakes the deadline clock
-	sending     int              // messages sent beside the story (a late failure's fallback)
-	closedAt    time.Time        // when close recorded the outcome
-	lastRecord  []byte           // the record last filed in the store by this run
+	version     workflow.Version           // versionV2: DefaultVersion for campaigns started before this release
+	taskVersion int                        // bumped on any task change; wakes the deadline clock
+	sending     int                        // messages sent beside the story (a late failure's fallback)
+	closedAt    time.Time                  // when close recorded the outcome
+	lastRecord  *activities.CampaignRecord // the record last filed in the store by this run
 	nextCheckIn int
 	sentAt      []time.Time
 	note        string // why the campaign closed, for people

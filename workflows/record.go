@@ -1,8 +1,7 @@
 package workflows
 
 import (
-	"bytes"
-	"encoding/json"
+	"slices"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -53,8 +52,7 @@ func (c *campaign) fileRecord(ctx workflow.Context) {
 		return
 	}
 	r := c.campaignRecord(ctx)
-	seen, _ := json.Marshal(r) // deterministic: a struct's fields in order
-	if bytes.Equal(seen, c.lastRecord) {
+	if c.lastRecord != nil && sameRecord(r, *c.lastRecord) {
 		return
 	}
 	c.st.RecordSeq++
@@ -64,5 +62,25 @@ func (c *campaign) fileRecord(ctx workflow.Context) {
 		c.logger.Error("The campaign's record was not filed; the next change files it", "Error", err)
 		return
 	}
-	c.lastRecord = seen
+	c.lastRecord = &r
+}
+
+// sameRecord reports whether two records say the same (their Seq aside).
+func sameRecord(a, b activities.CampaignRecord) bool {
+	pursue := func(p *bool) int {
+		switch {
+		case p == nil:
+			return 0
+		case *p:
+			return 1
+		}
+		return 2
+	}
+	return a.Stage == b.Stage && a.Outcome == b.Outcome && a.Closed.Equal(b.Closed) && a.Reason == b.Reason &&
+		a.Scope == b.Scope && a.Rep == b.Rep && a.Manager == b.Manager && pursue(a.Pursue) == pursue(b.Pursue) &&
+		a.DecidedBy == b.DecidedBy && a.Offer == b.Offer && a.Rationale == b.Rationale &&
+		slices.Equal(a.OptedOut, b.OptedOut) && slices.EqualFunc(a.Tasks, b.Tasks, func(x, y activities.TaskRecord) bool {
+		return x.ID == y.ID && x.Kind == y.Kind && x.Title == y.Title && x.Assignee == y.Assignee && x.Due.Equal(y.Due) &&
+			x.Status == y.Status && x.CompletedBy == y.CompletedBy && x.Completed.Equal(y.Completed) && x.Escalated == y.Escalated
+	})
 }
