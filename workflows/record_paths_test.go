@@ -162,15 +162,60 @@ func recordedPaths() []recordedPath {
 		r.check(st.Decision.By == "policy" && strings.Contains(st.Decision.Rationale, "bad_fit"), "decision %+v", st.Decision)
 		return wid
 	})
-	add("decision-default", "the manager does not answer; the policy pursues with DefaultOffer (incentive); revisit email, wait, won back on the call",
+	add("decision-default", "the manager does not answer; the policy promises nothing: stay in touch (no revisit email, no call); the customer returns",
 		func(r *recorder) string {
 			wid := r.withPlaybook(func(pb *workflows.Playbook) { pb.DecisionDue = 1 * sec })
 			r.complete(wid, "backstory", "alice", pathBackstory)
 			r.complete(wid, "exit-interview", "alice", pathInterview)
+			r.waitFor(wid, func(st workflows.CampaignStatus) bool { return st.Decision != nil })
+			r.signal(wid, workflows.SignalCustomerReturned, workflows.CustomerReturnedSignal{Source: "crm"})
+			st := r.closed(wid, workflows.OutcomeWonBack)
+			r.check(st.Decision.By == "policy" && st.Decision.Pursue && st.Decision.Offer == workflows.OfferStayInTouch, "decision %+v", st.Decision)
+			r.check(message(st, "revisit-email", workflows.ChannelEmail) == nil && taskIn(st, "thank-you-call") == nil, "revisit or call: %+v", st)
+			return wid
+		})
+
+	// This release's paths: a bounce after the send, a reply from the customer, a STOP that
+	// stands from an earlier campaign.
+	add("late-bounce", "SendGrid bounces the revisit email after accepting it: failed_late, a fix-contact task and a staff email, the revisit again by SMS; won back on the call",
+		func(r *recorder) string {
+			wid := r.start(r.input())
+			r.throughDecision(wid, pathInterview, pathPursue)
+			r.waitFor(wid, func(st workflows.CampaignStatus) bool {
+				return hasMessage(st, "revisit-email", workflows.ChannelEmail, "sent")
+			})
+			st, _ := r.status(wid)
+			id := message(st, "revisit-email", workflows.ChannelEmail).MessageID
+			r.signal(wid, workflows.SignalMessageEvent, workflows.MessageEventSignal{Channel: workflows.ChannelEmail, MessageID: id, Event: "bounce"})
+			r.waitTask(wid, "fix-contact-email", isOpen)
+			r.call(wid, workflows.CallWonBack)
+			st = r.closed(wid, workflows.OutcomeWonBack)
+			r.check(hasMessage(st, "revisit-email", workflows.ChannelEmail, "failed_late") && hasMessage(st, "revisit-email", workflows.ChannelSMS, "sent"),
+				"messages %+v", st.Messages)
+			return wid
+		})
+	add("customer-reply", "the customer texts back (not a keyword): the reply is kept and the rep answers it in a reply task; won back on the call",
+		func(r *recorder) string {
+			wid := r.start(r.input())
+			r.throughDecision(wid, pathInterview, pathPursue)
+			r.signal(wid, workflows.SignalCustomerReplied, workflows.CustomerRepliedSignal{Channel: workflows.ChannelSMS, Text: "yes, call me tomorrow", MessageID: "SM1"})
+			r.waitTask(wid, "reply-1", isOpen)
+			r.complete(wid, "reply-1", "alice", workflows.TaskAnswers{Notes: "called back"})
 			r.call(wid, workflows.CallWonBack)
 			st := r.closed(wid, workflows.OutcomeWonBack)
-			r.check(st.Decision.By == "policy" && st.Decision.Pursue && st.Decision.Offer == workflows.OfferIncentive, "decision %+v", st.Decision)
-			r.check(hasMessage(st, "revisit-email", workflows.ChannelEmail, "sent"), "messages %+v", st.Messages)
+			r.check(len(st.Replies) == 1 && taskIn(st, "reply-1").Status == workflows.TaskDone, "replies %+v", st.Replies)
+			return wid
+		})
+	add("standing-stop", "the customer replied STOP to an earlier campaign: this one learns it at launch, sends no SMS (the SMS check-in by email), and expires",
+		func(r *recorder) string {
+			in := r.input()
+			in.Customer.Phone = stoppedPhone
+			wid := r.start(in)
+			r.considering(wid)
+			st := r.closed(wid, workflows.OutcomeExpired)
+			r.check(len(st.Consent) == 1 && st.Consent[0].Channel == workflows.ChannelSMS, "consent %+v", st.Consent)
+			r.check(r.sender.sentTo(wid, "check-in-2", workflows.ChannelSMS) == "" && hasMessage(st, "check-in-2", workflows.ChannelEmail, "sent"),
+				"messages %+v", st.Messages)
 			return wid
 		})
 
@@ -626,7 +671,7 @@ func recordedPaths() []recordedPath {
 		r.check(hasMessage(st, "check-in-1", workflows.ChannelEmail, "sent") && hasMessage(st, "check-in-2", workflows.ChannelSMS, "sent"), "messages %+v", st.Messages)
 		return wid
 	})
-	add("nobody-answers", "nobody answers any task: reminders (email to alice, marker to maria), escalations reassigning to maria, every task expires; the stated reason and the policy decide; three unanswered calls; a check-in skipped as late; expiry",
+	add("nobody-answers", "nobody answers any task: reminders (email to alice, marker to maria), escalations reassigning to maria, every task expires; the stated reason (scope unknown) and the policy decide: stay in touch, nothing promised; expiry",
 		func(r *recorder) string {
 			wid := r.withPlaybook(func(pb *workflows.Playbook) {
 				pb.BackstoryDue, pb.ExitInterviewDue, pb.DecisionDue, pb.CallDue = 1*sec, 1*sec, 1*sec, 1*sec
@@ -634,13 +679,11 @@ func recordedPaths() []recordedPath {
 				pb.Expiry = 45 * sec
 			})
 			st := r.closed(wid, workflows.OutcomeExpired)
-			for _, id := range []string{"backstory", "exit-interview", "decision", "thank-you-call", "thank-you-call-2", "thank-you-call-3"} {
+			for _, id := range []string{"backstory", "exit-interview", "decision"} {
 				r.check(taskIn(st, id) != nil && taskIn(st, id).Status == workflows.TaskExpired, "task %s: %+v", id, taskIn(st, id))
 			}
-			r.check(st.Reason == workflows.ReasonCompetitorPrice && st.Decision.By == "policy" && st.Decision.Offer == workflows.OfferIncentive,
-				"reason %s, decision %+v", st.Reason, st.Decision)
-			r.check(hasMessage(st, "check-in-1", workflows.ChannelEmail, "skipped_late") && hasMessage(st, "check-in-2", workflows.ChannelSMS, "sent"),
-				"messages %+v", st.Messages)
+			r.check(st.Reason == workflows.ReasonCompetitorPrice && st.Scope == workflows.ScopeUnknown && st.Decision.By == "policy" &&
+				st.Decision.Offer == workflows.OfferStayInTouch, "reason %s, scope %s, decision %+v", st.Reason, st.Scope, st.Decision)
 			r.check(hasEscalation(st, "backstory", "escalation", "maria") && r.sender.staffNotices(wid) > 0, "escalations %+v", st.Escalations)
 			return wid
 		})

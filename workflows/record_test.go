@@ -189,6 +189,18 @@ func writeRecorded(t *testing.T, rec recording) {
 	}
 }
 
+// stoppedPhone replied STOP to an earlier campaign: the fake store says so (IndexContacts).
+const stoppedPhone = "+12125550177"
+
+// IndexContacts finds the standing STOP of stoppedPhone, as the store would.
+func (f *fakeSender) IndexContacts(_ context.Context, r activities.ContactsRequest) (activities.ContactsResult, error) {
+	if r.Phone != stoppedPhone {
+		return activities.ContactsResult{}, nil
+	}
+	return activities.ContactsResult{OptOuts: []activities.OptOut{{Channel: "sms", Source: "stop", Detail: "STOP",
+		At: time.Date(2026, 9, 2, 18, 0, 0, 0, time.UTC), Why: "opted out of sms by stop (STOP) on 2026-09-02"}}}, nil
+}
+
 // fakeSender stands in for the providers while recording: the histories depend on what the
 // workflow asks for, not on who delivers it. It refuses the addresses in refuse as a provider
 // would, and remembers what went where, per campaign.
