@@ -21,7 +21,8 @@ import (
 // and the tally of what the sandbox received against that.
 
 // chaosPlaybook carries a campaign to its end with nobody at the keyboard: every task expires and
-// its default applies. The first check-in comes after the longest delay the outages below can
+// its default applies (the manager never decides, so the policy keeps in touch, promising
+// nothing: the stay-in-touch cadence, an email, an SMS and an email). The first check-in comes after the longest delay the outages below can
 // cause (sends retry with backoff up to 5 minutes apart; a storm of 6s costs up to ~30s), and the
 // check-ins are spaced wider than any outage, so none is skipped as late.
 const chaosPlaybook = `version: chaos
@@ -42,7 +43,10 @@ checkIns:
   - {after: 90s, channel: email}
   - {after: 110s, channel: sms}
   - {after: 130s, channel: email}
-stayInTouch: [{after: 90s, channel: email}]
+stayInTouch:
+  - {after: 90s, channel: email}
+  - {after: 110s, channel: sms}
+  - {after: 130s, channel: email}
 expiry: 145s
 `
 
@@ -77,8 +81,8 @@ func chaosPlaybookFile(t *testing.T) string {
 	return pb
 }
 
-// chaosCampaigns are campaigns of three kinds, with outcomes known in advance: pursued to
-// expiry (four customer messages: the revisit email and three check-ins, the second by SMS),
+// chaosCampaigns are campaigns of three kinds, with outcomes known in advance: kept in touch to
+// expiry (three customer messages, the second by SMS),
 // won back at once (none), walked away by policy for a low account value (none).
 type chaosCampaigns struct {
 	plans   map[string]chaosPlan // by customer ID
@@ -102,7 +106,7 @@ func newChaosCampaigns(prefix string, n int) chaosCampaigns {
 		value := "50000"
 		switch i % 4 {
 		case 0, 1:
-			c.plans[id] = chaosPlan{workflows.OutcomeExpired, []string{"revisit-email", "check-in-1", "check-in-2", "check-in-3"}}
+			c.plans[id] = chaosPlan{workflows.OutcomeExpired, []string{"check-in-1", "check-in-2", "check-in-3"}}
 		case 2:
 			c.plans[id] = chaosPlan{workflows.OutcomeWonBack, nil}
 			c.wonBack = append(c.wonBack, id)

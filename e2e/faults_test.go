@@ -14,7 +14,8 @@ import (
 )
 
 // impatientPlaybook lets every task expire within seconds, so the playbook's defaults carry
-// campaigns to their revisit email with nobody at the keyboard.
+// campaigns to their first message with nobody at the keyboard: the manager never decides, so
+// the policy keeps in touch (no promise made), and the first stay-in-touch email goes at 15s.
 const impatientPlaybook = `version: impatient
 backstoryDue: 1s
 businessHours: false
@@ -28,7 +29,7 @@ waitFixed: 60s
 quietHours: {start: 0, end: 0}
 frequencyCap: {max: 100, per: 1m}
 checkIns: [{after: 5m, channel: email}]
-stayInTouch: [{after: 5m, channel: email}]
+stayInTouch: [{after: 15s, channel: email}]
 expiry: 10m
 `
 
@@ -40,7 +41,7 @@ func TestRateLimitStormDelaysSendsAndLosesNone(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := startStackWith(t, "WINBACK_PLAYBOOK="+pb)
-	const storm = 12 * time.Second
+	const storm = 20 * time.Second
 	fault := fmt.Sprintf(`{"provider":"sendgrid","mode":"429","seconds":%d,"resetSeconds":2}`, int(storm.Seconds()))
 	resp, err := http.Post("http://"+s.http+"/sandbox/faults", "application/json", bytes.NewBufferString(fault))
 	if err != nil || resp.StatusCode >= 300 {
@@ -54,12 +55,14 @@ func TestRateLimitStormDelaysSendsAndLosesNone(t *testing.T) {
 		s.winback(0, "launch", "--customer-id", c, "--name", "Customer "+c, "--email", c+"@example.com",
 			"--timezone", "UTC", "--account-value", "50000", "--rep", "alice", "--manager", "maria", "--reason", "let_down")
 	}
-	// Backstory, exit interview and decision expire in about 9s: the revisit emails fall in the storm.
+	// Backstory, exit interview and decision expire in about 9s, and the first stay-in-touch
+	// email is due at 15s: the emails fall in the storm.
+	const first = "check-in-1"
 	for _, c := range customers {
 		wid := workflows.WorkflowID(c)
-		s.eventually("the revisit email of "+c, 90*time.Second, func() bool {
+		s.eventually("the first email of "+c, 90*time.Second, func() bool {
 			for _, m := range s.outbox(wid) {
-				if m.Step == "revisit-email" {
+				if m.Step == first {
 					return true
 				}
 			}
@@ -70,7 +73,7 @@ func TestRateLimitStormDelaysSendsAndLosesNone(t *testing.T) {
 	for _, c := range customers {
 		for _, m := range s.outbox(workflows.WorkflowID(c)) {
 			perKey[m.Key]++
-			if m.Step == "revisit-email" && m.At.Before(stormEnds.Add(-time.Second)) {
+			if m.Step == first && m.At.Before(stormEnds.Add(-time.Second)) {
 				t.Errorf("%s went out at %s, inside the storm that ended %s", m.Key, m.At, stormEnds)
 			}
 		}
@@ -82,14 +85,14 @@ func TestRateLimitStormDelaysSendsAndLosesNone(t *testing.T) {
 	}
 	for _, c := range customers {
 		st := s.status(c)
-		var revisit *workflows.Message
+		var sent *workflows.Message
 		for i, m := range st.Messages {
-			if m.Step == "revisit-email" {
-				revisit = &st.Messages[i]
+			if m.Step == first {
+				sent = &st.Messages[i]
 			}
 		}
-		if revisit == nil || !strings.HasPrefix(revisit.Status, "sent") {
-			t.Errorf("%s: revisit email %+v, want sent", c, revisit)
+		if sent == nil || !strings.HasPrefix(sent.Status, "sent") {
+			t.Errorf("%s: first email %+v, want sent", c, sent)
 		}
 	}
 	t.Logf("storm of %s: %d customer and staff messages, each delivered once", storm, len(perKey))
