@@ -635,13 +635,17 @@ func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
 				if err := src.IntendToSend(ctx, "k/sms", store.Intent{Channel: "sms", To: "+12125550142", At: time.Now()}); err != nil {
 					t.Fatal(err)
 				}
+				if _, err := src.SyncCampaign(ctx, record("acme", 1, task("backstory", "backstory", "alice", time.Hour))); err != nil {
+					t.Fatal(err)
+				}
 				link, _ := src.Secret(ctx, store.LinkSecret)
 				dst := open(t, to.url(t))
 				report, err := src.CopyTo(ctx, dst)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if report["suppressions"] != 1 || report["contacts"] != 1 || report["send_ledger"] != 1 {
+				if report["suppressions"] != 1 || report["contacts"] != 1 || report["send_ledger"] != 1 ||
+					report["campaign_records"] != 1 || report["campaign_tasks"] != 1 {
 					t.Errorf("report %v", report)
 				}
 				if _, ok, _ := dst.Suppressed(ctx, "+12125550142", "sms"); !ok {
@@ -652,6 +656,9 @@ func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
 				}
 				if i, ok, err := dst.PendingIntent(ctx, "k/sms"); err != nil || !ok || i.To != "+12125550142" {
 					t.Errorf("the send in flight: %+v %v %v", i, ok, err)
+				}
+				if p, err := dst.Tasks(ctx, store.TaskQuery{Assignees: []string{"alice"}}); err != nil || ids(p) != "acme/backstory" {
+					t.Errorf("alice's tasks in the copy: %s %v", ids(p), err)
 				}
 				if _, err := src.CopyTo(ctx, dst); err == nil || !strings.Contains(err.Error(), "already holds data") {
 					t.Errorf("a second copy into a store with data: %v", err)

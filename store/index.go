@@ -1,0 +1,288 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The task index and the campaign records: each campaign writes its record (SyncCampaign) every
+// time its tasks, stage, outcome or decision change, so a task list (Tasks) and the win-back
+// report (ReportFacts) read the store and never ask each campaign. A list may lag a campaign by
+// the time the record takes to arrive (about a second); it never shows a task twice or misses
+// one the campaign reported.
+
+// CampaignRecord is what a campaign tells the store about itself (activities.CampaignRecord,
+// converted by the SyncCampaign activity).
+type CampaignRecord struct {
+	WorkflowID string
+	// CampaignID is the campaign's first run ID: one campaign across continue-as-new, another
+	// for a relaunch of the same customer.
+	CampaignID string
+	// Seq grows with every record of the campaign: a record whose Seq is not above the stored
+	// one changes nothing.
+	Seq          int64
+	CustomerID   string
+	Segment      string
+	AccountValue float64
+	Launched     time.Time
+	Departed     time.Time
+	Stage        string
+	Outcome      string // "" while the campaign runs
+	Closed       time.Time
+	Reason       string
+	Scope        string
+	Rep          string // who owns the account now
+	Manager      string
+	LostBy       string // the rep who owned the account when the customer left
+	Pursue       *bool  // the decision, once made
+	DecidedBy    string
+	Offer        string
+	Rationale    string
+	OptedOut     []string // channels closed to the campaign
+	Tasks        []TaskRecord
+}
+
+// TaskRecord is one task of a campaign, as a task list shows it.
+type TaskRecord struct {
+	ID          string
+	Kind        string
+	Title       string
+	Assignee    string
+	Created     time.Time
+	Due         time.Time
+	Status      string // TaskOpen, or done, expired, cancelled
+	Escalated   bool   // escalated to the manager
+	CompletedBy string
+	Completed   time.Time
+}
+
+// TaskOpen is the status of a task that is waiting for someone.
+const TaskOpen = "open"
+
+// Outcome the store gives a campaign that ended without sending its last record (terminated,
+// or reset away by ops), once a relaunch of the same customer shows it has ended.
+const OutcomeEndedUnrecorded = "ended_unrecorded"
+
+// ErrInvalidRecord is returned for a record the store cannot file: it lacks a WorkflowID or a
+// CampaignID. Retrying it does not help.
+var ErrInvalidRecord = errors.New("invalid campaign record")
+
+// SyncCampaign files a campaign's record, in one transaction: the campaign's row is written
+// unless the store holds a record of it with the same or a higher Seq, and then its task rows
+// are replaced by rec.Tasks. It reports whether rec was applied (false: a newer record was
+// there first, and nothing changed). The tasks of a closed campaign stay, with their final
+// status, for the lists of recent tasks and the report. The first record of a relaunched
+// campaign cancels the tasks an earlier campaign of the same customer still shows open: that
+// one ended without saying so (terminated), as only a closed campaign can be relaunched.
+func (s *Store) SyncCampaign(ctx context.Context, rec CampaignRecord) (applied bool, err error) {
+	n, err := s.SyncCampaigns(ctx, []CampaignRecord{rec})
+	return n == 1, err
+}
+
+// SyncCampaigns files several records in one transaction, each as SyncCampaign would (a
+// rebuild of the index, a benchmark's seeding), and reports how many were applied.
+func (s *Store) SyncCampaigns(ctx context.Context, recs []CampaignRecord) (applied int, err error) {
+	for _, rec := range recs {
+		if err := checkRecord(rec); err != nil {
+			return 0, err
+		}
+	}
+	now := ms(s.now())
+	err = s.inTx(ctx, "file campaign records", func(tx *sql.Tx) error {
+		applied = 0
+		for _, rec := range recs {
+			ok, err := syncCampaign(ctx, tx, rec, now)
+			if err != nil {
+				return fmt.Errorf("%s: %w", rec.WorkflowID, err)
+			}
+			if ok {
+				applied++
+			}
+		}
+		return nil
+	})
+	return applied, err
+}
+
+// checkRecord refuses a record the store cannot file.
+func checkRecord(rec CampaignRecord) error {
+	if strings.TrimSpace(rec.WorkflowID) == "" || strings.TrimSpace(rec.CampaignID) == "" {
+		return fmt.Errorf("%w: WorkflowID and CampaignID are required (got %q, %q)", ErrInvalidRecord, rec.WorkflowID, rec.CampaignID)
+	}
+	seen := map[string]bool{}
+	for _, t := range rec.Tasks {
+		if strings.TrimSpace(t.ID) == "" || seen[t.ID] {
+			return fmt.Errorf("%w: %s lists a task with no ID, or task %q twice", ErrInvalidRecord, rec.WorkflowID, t.ID)
+		}
+		seen[t.ID] = true
+	}
+	return nil
+}
+
+// syncCampaign files one record in tx; see SyncCampaign.
+func syncCampaign(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64) (bool, error) {
+	var seq int64
+	var stages string
+	err := tx.QueryRowContext(ctx, `SELECT seq, stages FROM campaign_records WHERE campaign_id = $1`, rec.CampaignID).Scan(&seq, &stages)
+	known := err == nil
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return false, err
+	case seq >= rec.Seq:
+		return false, nil // a newer (or the same) record is filed: this one is late
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO campaign_records (campaign_id, workflow_id, seq, customer_id, segment,
+		account_value, launched_ms, launch_month, departed_ms, stage, stages, outcome, closed_ms, reason, scope, rep, manager,
+		lost_by, decision, decided_by, offer, rationale, opted_out, updated_ms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+		ON CONFLICT (campaign_id) DO UPDATE SET workflow_id = excluded.workflow_id, seq = excluded.seq,
+			customer_id = excluded.customer_id, segment = excluded.segment, account_value = excluded.account_value,
+			launched_ms = excluded.launched_ms, launch_month = excluded.launch_month, departed_ms = excluded.departed_ms,
+			stage = excluded.stage, stages = excluded.stages, outcome = excluded.outcome, closed_ms = excluded.closed_ms,
+			reason = excluded.reason, scope = excluded.scope, rep = excluded.rep, manager = excluded.manager,
+			lost_by = excluded.lost_by, decision = excluded.decision, decided_by = excluded.decided_by,
+			offer = excluded.offer, rationale = excluded.rationale, opted_out = excluded.opted_out,
+			updated_ms = excluded.updated_ms
+		WHERE campaign_records.seq < excluded.seq`,
+		rec.CampaignID, rec.WorkflowID, rec.Seq, rec.CustomerID, rec.Segment, rec.AccountValue, msz(rec.Launched),
+		month(rec.Launched), msz(rec.Departed), rec.Stage, mergeStages(stages, rec.Stage), rec.Outcome, msz(rec.Closed),
+		rec.Reason, rec.Scope, rec.Rep, rec.Manager, rec.LostBy, decision(rec.Pursue), rec.DecidedBy, rec.Offer,
+		rec.Rationale, strings.Join(rec.OptedOut, ","), now)
+	if err != nil {
+		return false, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil // a newer record landed between the read and the write
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM campaign_tasks WHERE campaign_id = $1`, rec.CampaignID); err != nil {
+		return false, err
+	}
+	if err := insertTasks(ctx, tx, rec); err != nil {
+		return false, err
+	}
+	if !known {
+		if err := endEarlierCampaigns(ctx, tx, rec, now); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// taskColumns are the columns insertTasks writes, in order.
+const taskColumns = 14
+
+// insertTasks writes rec's task rows in one statement.
+func insertTasks(ctx context.Context, tx *sql.Tx, rec CampaignRecord) error {
+	if len(rec.Tasks) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(`INSERT INTO campaign_tasks (campaign_id, task_id, workflow_id, customer_id, kind, title, assignee, rep, manager,
+		status, escalated, created_ms, due_ms, completed_ms, completed_by) VALUES `)
+	args := make([]any, 0, len(rec.Tasks)*(taskColumns+1)+1)
+	args = append(args, rec.CampaignID)
+	for n, t := range rec.Tasks {
+		if n > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("($1")
+		for range taskColumns {
+			args = append(args, nil)
+			fmt.Fprintf(&b, ", $%d", len(args))
+		}
+		b.WriteString(")")
+		escalated := 0
+		if t.Escalated {
+			escalated = 1
+		}
+		copy(args[len(args)-taskColumns:], []any{t.ID, rec.WorkflowID, rec.CustomerID, t.Kind, t.Title, t.Assignee,
+			rec.Rep, rec.Manager, t.Status, escalated, msz(t.Created), msz(t.Due), msz(t.Completed), t.CompletedBy})
+	}
+	_, err := tx.ExecContext(ctx, b.String(), args...)
+	return err
+}
+
+// endEarlierCampaigns closes what earlier campaigns of rec's customer still show open: a
+// campaign is relaunched only after it closed, so whatever it left open has ended.
+func endEarlierCampaigns(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64) error {
+	rows, err := tx.QueryContext(ctx, `SELECT campaign_id FROM campaign_records WHERE workflow_id = $1 AND campaign_id <> $2 AND launched_ms <= $3`,
+		rec.WorkflowID, rec.CampaignID, msz(rec.Launched))
+	if err != nil {
+		return err
+	}
+	var earlier []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		earlier = append(earlier, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range earlier {
+		if _, err := tx.ExecContext(ctx, `UPDATE campaign_tasks SET status = 'cancelled' WHERE campaign_id = $1 AND status = 'open'`, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE campaign_records SET stage = 'closed', outcome = $2, updated_ms = $3
+			WHERE campaign_id = $1 AND outcome = ''`, id, OutcomeEndedUnrecorded, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// msz is ms, with the zero time as 0 (so an unset time sorts first and reads back as zero).
+func msz(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return ms(t)
+}
+
+// month is the calendar month of t in UTC, "2026-03"; "" for the zero time.
+func month(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01")
+}
+
+// decision is how the campaign_records row keeps the decision: "", "pursue" or "walk_away".
+func decision(pursue *bool) string {
+	switch {
+	case pursue == nil:
+		return ""
+	case *pursue:
+		return "pursue"
+	}
+	return "walk_away"
+}
+
+// mergeStages adds stage to the set ",a,b," of the stages a campaign was seen in, kept sorted
+// so that campaigns that went the same way group together.
+func mergeStages(set, stage string) string {
+	var list []string
+	for _, s := range strings.Split(set, ",") {
+		if s != "" {
+			list = append(list, s)
+		}
+	}
+	if stage != "" && !slices.Contains(list, stage) {
+		list = append(list, stage)
+	}
+	if len(list) == 0 {
+		return ""
+	}
+	slices.Sort(list)
+	return "," + strings.Join(list, ",") + ","
+}
