@@ -21,6 +21,8 @@ type Store interface {
 	Suppressed(ctx context.Context, contact, channel string) (store.Suppression, bool, error)
 	Suppress(ctx context.Context, contact string, p store.Suppression) error
 	IndexContact(ctx context.Context, contact, channel, customerID, workflowID string) error
+
+	IndexStore // the task index and the report's campaign records
 }
 
 // Intent is what an attempt writes to the ledger before it calls the provider (store.Intent).

@@ -172,4 +172,7 @@ type TaskRecord struct {
 	Status      string    `json:"status"` // open, done, expired, cancelled
 	CompletedBy string    `json:"completedBy,omitempty"`
 	Completed   time.Time `json:"completed,omitempty"`
+
+	// Escalated is set once the task was escalated to the manager: the inbox marks it so.
+	Escalated bool `json:"escalated,omitempty"`
 }

@@ -241,3 +241,5 @@ func (fileLedgerStore) Suppress(context.Context, string, store.Suppression) erro
 func (fileLedgerStore) IndexContact(context.Context, string, string, string, string) error {
 	return nil
 }
+
+func (fileLedgerStore) SyncCampaign(context.Context, store.CampaignRecord) (bool, error) { return true, nil }

@@ -1,6 +1,6 @@
 // Package activitiestest holds stand-ins for the campaign's store activities, for tests whose
 // fake senders replace the providers but that have no store: embed NoStore in the fake, and a
-// campaign's IndexContacts and RecordOptOut find nothing and record nothing.
+// campaign's IndexContacts, RecordOptOut and SyncCampaign find nothing and record nothing.
 package activitiestest
 
 import (
@@ -19,3 +19,6 @@ func (NoStore) IndexContacts(context.Context, activities.ContactsRequest) (activ
 
 // RecordOptOut records nothing.
 func (NoStore) RecordOptOut(context.Context, activities.OptOutRequest) error { return nil }
+
+// SyncCampaign files nothing: the test has no task index.
+func (NoStore) SyncCampaign(context.Context, activities.CampaignRecord) error { return nil }
