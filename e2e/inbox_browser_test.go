@@ -26,6 +26,7 @@ const chromiumPath = "/usr/bin/chromium"
 // of the main pages for the README.
 func TestInboxInABrowser(t *testing.T) {
 	requireChromium(t)
+	testenv.RequireIndexWrites(t) // My tasks reads the task index the campaigns write
 	s := startInboxStack(t, testenv.DevServerOptions{})
 	pb := s.playbook()
 	s.launch("acme", "Acme Corp", "alice", pb)

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/inbox"
 	"github.com/winback/winback/internal/testenv"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
@@ -32,6 +34,7 @@ type inboxStack struct {
 	server *testenv.DevServer
 	client client.Client
 	api    *campaigns.Client // the inbox's way in, and the tests'
+	store  *store.Store      // the task index the campaigns write and the inbox reads
 	sender *inboxSender
 	team   config.Team
 	url    string // the inbox server's base URL
@@ -42,7 +45,13 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 	t.Helper()
 	server := testenv.StartDevServer(t, o)
 	c := server.Client(t)
-	s := &inboxStack{t: t, server: server, client: c, sender: &inboxSender{}, queue: "inbox-e2e"}
+	st, err := store.Open(context.Background(), store.Options{URL: "sqlite:" + filepath.Join(t.TempDir(), "winback.db"),
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s := &inboxStack{t: t, server: server, client: c, store: st, sender: &inboxSender{index: activities.Indexer{Store: st}}, queue: "inbox-e2e"}
 
 	w := worker.New(c, s.queue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})
@@ -62,7 +71,7 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 		t.Fatal(err)
 	}
 	s.team = cfg.Team
-	s.api = campaigns.New(c, campaigns.Options{Namespace: "default", TaskQueue: s.queue, CallTimeout: 10 * time.Second})
+	s.api = campaigns.New(c, campaigns.Options{Namespace: "default", TaskQueue: s.queue, CallTimeout: 10 * time.Second, Store: st})
 	ib, err := inbox.New(inbox.Options{Client: s.api, Namespace: "default", Team: cfg.Team, Secret: cfg.InboxSecret,
 		Outbox: s.sender.outbox, TemporalUIURL: "http://127.0.0.1:8233"})
 	if err != nil {
@@ -134,10 +143,17 @@ func (s *inboxStack) result(customer string, timeout time.Duration) workflows.Ca
 }
 
 // inboxSender stands in for SendGrid and Twilio, and keeps what it sent for the outbox page.
+// The campaigns' records go to the stack's real task index.
 type inboxSender struct {
-	activitiestest.NoStore // no store: no standing opt-outs
+	activitiestest.NoStore // no standing opt-outs
+	index                  activities.Indexer
 	mu                     sync.Mutex
 	sent                   []inbox.OutboxMessage
+}
+
+// SyncCampaign files the campaign's record in the stack's task index.
+func (f *inboxSender) SyncCampaign(ctx context.Context, r activities.CampaignRecord) error {
+	return f.index.SyncCampaign(ctx, r)
 }
 
 // SendEmail records an email.
