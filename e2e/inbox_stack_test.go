@@ -45,21 +45,7 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 	t.Helper()
 	server := testenv.StartDevServer(t, o)
 	c := server.Client(t)
-	st, err := store.Open(context.Background(), store.Options{URL: "sqlite:" + filepath.Join(t.TempDir(), "winback.db"),
-		Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	s := &inboxStack{t: t, server: server, client: c, store: st, sender: &inboxSender{index: activities.Indexer{Store: st}}, queue: "inbox-e2e"}
-
-	w := worker.New(c, s.queue, worker.Options{})
-	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})
-	w.RegisterActivity(s.sender)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
+	s := &inboxStack{t: t, server: server, client: c, sender: &inboxSender{}, queue: "inbox-e2e"}
 
 	// The example team file, with its documented demo passwords.
 	env := map[string]string{
@@ -70,6 +56,22 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The store in the data folder, as the worker opens it: the inbox secret and the task index.
+	st, err := cfg.OpenStore(context.Background(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	s.store, s.sender.index = st, activities.Indexer{Store: st}
+
+	w := worker.New(c, s.queue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})
+	w.RegisterActivity(s.sender)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+
 	s.team = cfg.Team
 	s.api = campaigns.New(c, campaigns.Options{Namespace: "default", TaskQueue: s.queue, CallTimeout: 10 * time.Second, Store: st})
 	ib, err := inbox.New(inbox.Options{Client: s.api, Namespace: "default", Team: cfg.Team, Secret: cfg.InboxSecret,

@@ -34,6 +34,7 @@ type chartRow struct {
 	BarY, BarW float64
 	ValueX     float64
 	ValueY     float64
+	Inside     bool // the value is written inside the bar's end: it would not fit after it
 }
 
 // chartItem is what a chart shows of one item: its label, how long its bar is (0 to 1 of the
@@ -55,6 +56,7 @@ const (
 	chartLabelDy = 13 // the label's baseline below the row's top
 	chartBarDy   = 18 // the bar's top below the row's top
 	chartPad     = 4
+	chartCharW   = 7.5 // about the width of a character of a bar's value (12px, bold)
 )
 
 // barChart lays out items as a horizontal bar chart.
@@ -66,8 +68,12 @@ func barChart(id, title, desc, class, empty string, items []chartItem) chart {
 		if it.Fraction > 0 {
 			w = max(w, 2) // a value above zero always shows
 		}
-		c.Rows = append(c.Rows, chartRow{Label: it.Label, Value: it.Value, Tip: it.Tip, Class: it.Class,
-			LabelY: top + chartLabelDy, BarY: top + chartBarDy, BarW: w, ValueX: w + 6, ValueY: top + chartBarDy + chartBarH - 3})
+		row := chartRow{Label: it.Label, Value: it.Value, Tip: it.Tip, Class: it.Class,
+			LabelY: top + chartLabelDy, BarY: top + chartBarDy, BarW: w, ValueX: w + 6, ValueY: top + chartBarDy + chartBarH - 3}
+		if w+6+chartCharW*float64(len(it.Value)) > chartWidth {
+			row.Inside, row.ValueX = true, w-6
+		}
+		c.Rows = append(c.Rows, row)
 	}
 	return c
 }

@@ -99,13 +99,13 @@ func (i *Inbox) handleReport(w http.ResponseWriter, r *http.Request, s session) 
 func period(f campaigns.ReportFilter, from, to string) string {
 	switch {
 	case f.From.IsZero() && f.To.IsZero():
-		return "every campaign"
+		return "Every campaign"
 	case f.From.IsZero():
-		return "campaigns launched up to " + to
+		return "Campaigns launched up to " + to
 	case f.To.IsZero():
-		return "campaigns launched since " + from
+		return "Campaigns launched since " + from
 	}
-	return fmt.Sprintf("campaigns launched from %s to %s", from, to)
+	return fmt.Sprintf("Campaigns launched from %s to %s", from, to)
 }
 
 // reportCharts are the page's charts: win-back rate by reason, value won back by month, and

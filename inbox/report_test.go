@@ -38,7 +38,7 @@ func TestAManagerReadsTheReportInMoneyWithCharts(t *testing.T) {
 	if p.status != http.StatusOK {
 		t.Fatalf("report: %d\n%s", p.status, p.body)
 	}
-	mustContain(t, p, `aria-current="page">Report`, "every campaign",
+	mustContain(t, p, `aria-current="page">Report`, "Every campaign",
 		"<dt>Win-back rate</dt><dd>50.0%", "<dt>Account value won back</dt><dd>48,000 <small>of 79,200 lost</small>",
 		"4.0 days", "By the rep who lost the customer", "Alice Archer", "an “is it me?” move does not shift the loss",
 		"We let them down", "(none)", "account value below &lt;5000&gt;", "decided by the playbook's policy")
@@ -67,7 +67,7 @@ func TestTheReportsDatesAreTheManagersDays(t *testing.T) {
 	h := newHarness(t)
 	maria := h.signedIn("maria")
 	p := maria.get("/inbox/report?from=2025-01-01&to=2025-03-31")
-	mustContain(t, p, "campaigns launched from 2025-01-01 to 2025-03-31", `value="2025-01-01"`, "No customer won back yet.")
+	mustContain(t, p, "Campaigns launched from 2025-01-01 to 2025-03-31", `value="2025-01-01"`, "No customer won back yet.")
 	f := h.fake.ReportFilters()
 	if !f[0].From.Equal(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)) || !f[0].To.Equal(time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("range %+v: want the whole last day", f[0])

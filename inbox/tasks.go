@@ -18,7 +18,7 @@ import (
 // filters.
 type tasksView struct {
 	base
-	Heading   string
+	Whose     string // whose tasks a manager is looking at: "my team's", "Bob Baker's"
 	Tasks     []taskRow
 	Total     int
 	Overdue   int
@@ -86,11 +86,11 @@ func (i *Inbox) handleTasks(w http.ResponseWriter, r *http.Request, s session) {
 		return
 	}
 	asked := fl // the links keep the filters as the address gave them
-	heading, ok := i.whose(w, r, s, &fl, &f)
+	whose, ok := i.whose(w, r, s, &fl, &f)
 	if !ok {
 		return
 	}
-	v := &tasksView{Heading: heading, Filters: fl, Kinds: kindOptions(fl.Kind), AsOf: now,
+	v := &tasksView{Whose: whose, Filters: fl, Kinds: kindOptions(fl.Kind), AsOf: now,
 		Filtered: fl.Kind != "" || fl.Customer != "" || fl.Overdue || fl.DueToday || fl.Rep != ""}
 	v.Nav = "tasks"
 	if isManager(s.Person) {
@@ -100,7 +100,7 @@ func (i *Inbox) handleTasks(w http.ResponseWriter, r *http.Request, s session) {
 	if err != nil {
 		i.log.Warn("Inbox: reading the task index failed", "error", err)
 		v.Problem = "The task list could not be read from the store just now. Reload the page in a moment."
-		i.render(w, &s, http.StatusServiceUnavailable, "tasks", heading, v)
+		i.render(w, &s, http.StatusServiceUnavailable, "tasks", "My tasks", v)
 		return
 	}
 	v.Total, v.Overdue, v.Page, v.Pages, v.FirstTask = l.Total, l.Overdue, page, l.Pages(), l.Offset+1
@@ -115,11 +115,11 @@ func (i *Inbox) handleTasks(w http.ResponseWriter, r *http.Request, s session) {
 	for _, o := range l.Tasks {
 		v.Tasks = append(v.Tasks, i.taskRow(s.Person, o.CustomerID, o.Task, now))
 	}
-	i.render(w, &s, http.StatusOK, "tasks", heading, v)
+	i.render(w, &s, http.StatusOK, "tasks", "My tasks", v)
 }
 
 // whose narrows the filter to the tasks the person may see, by the view they asked for, and
-// returns the page's heading. A rep sees the tasks assigned to them. A manager sees their
+// says whose they are under the page's heading ("" for a rep's own). A rep sees the tasks assigned to them. A manager sees their
 // team's (their own, their reps', every task of the campaigns they manage), one rep's of the
 // team, or their own. A view that is not theirs is a 400 page naming it.
 func (i *Inbox) whose(w http.ResponseWriter, r *http.Request, s session, fl *taskFilters, f *campaigns.TaskFilter) (string, bool) {
@@ -134,7 +134,7 @@ func (i *Inbox) whose(w http.ResponseWriter, r *http.Request, s session, fl *tas
 			return "", false
 		}
 		fl.View, f.Assignees = viewMine, []string{p.ID}
-		return "My tasks", true
+		return "", true
 	}
 	switch fl.View {
 	case "":
@@ -150,14 +150,14 @@ func (i *Inbox) whose(w http.ResponseWriter, r *http.Request, s session, fl *tas
 		return "", false
 	case fl.Rep != "":
 		f.Assignees = []string{fl.Rep}
-		return "Tasks of " + i.name(fl.Rep), true
+		return i.name(fl.Rep) + "'s", true
 	case fl.View == viewMine:
 		f.Assignees = []string{p.ID}
-		return "My tasks", true
+		return "only mine", true
 	}
 	t := campaigns.TeamFilter(i.o.Team, p.ID)
 	f.Assignees, f.Manager = t.Assignees, t.Manager
-	return "My team's tasks", true
+	return "my team's", true
 }
 
 // badFilter is the 400 page of a filter or page that makes no sense.

@@ -301,8 +301,8 @@ func TestTheFiltersNarrowTheListAndKeepThePaging(t *testing.T) {
 	}{
 		{"/inbox/tasks?kind=exit_interview", []string{"acme/tasks/exit-interview", "globex/tasks/exit-interview", "of 2 tasks matching the filters"}, []string{"initech"}},
 		{"/inbox/tasks?customer=initech", []string{"initech/tasks/backstory", "of 1 task matching"}, []string{"acme/"}},
-		{"/inbox/tasks?rep=bob", []string{"Tasks of Bob Baker", "globex/tasks/exit-interview", "<strong>1 overdue</strong> of 1 task"}, []string{"acme/"}},
-		{"/inbox/tasks?view=mine", []string{"My tasks", "<strong>0 overdue</strong> of 0 tasks"}, []string{"globex"}},
+		{"/inbox/tasks?rep=bob", []string{"<small>· Bob Baker&#39;s</small>", "globex/tasks/exit-interview", "<strong>1 overdue</strong> of 1 task"}, []string{"acme/"}},
+		{"/inbox/tasks?view=mine", []string{"<small>· only mine</small>", "<strong>0 overdue</strong> of 0 tasks"}, []string{"globex"}},
 		{"/inbox/tasks?overdue=1&kind=backstory&page=2", []string{"of 61 tasks", "page 2 of 2", `href="/inbox/tasks?kind=backstory&amp;overdue=1" rel="prev"`}, []string{"umbrella"}},
 		{"/inbox/tasks?due=today&customer=acme", []string{"acme/tasks/exit-interview"}, nil},
 	} {
