@@ -61,6 +61,8 @@ type API interface {
 	Tasks(ctx context.Context, f TaskFilter, p Page) (TaskList, error)
 	// Report reads the win-back report from the store's campaign records.
 	Report(ctx context.Context, f ReportFilter) (report.Report, error)
+	// RebuildIndex files a record for every campaign the task index lacks (an ops command).
+	RebuildIndex(ctx context.Context, o RebuildOptions) (RebuildReport, error)
 
 	// SetUpSearchAttributes registers the WinBack* search attributes the namespace lacks.
 	SetUpSearchAttributes(ctx context.Context) (AttributePlan, error)

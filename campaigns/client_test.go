@@ -197,3 +197,50 @@ func TestClientAgainstTheDevServer(t *testing.T) {
 		t.Errorf("setup: %+v, %v", plan, err)
 	}
 }
+
+// A campaign asleep when the task index began is missing from the lists until it wakes:
+// RebuildIndex files its record once, read from the campaign, and a second run files nothing.
+func TestRebuildIndexFilesTheCampaignsTheIndexLacks(t *testing.T) {
+	c := startClient(t)
+	ctx := context.Background()
+	for _, id := range []string{"rb-1", "rb-2", "rb-3"} {
+		if _, err := c.Start(ctx, input(id), campaigns.Relaunch); err != nil {
+			t.Fatal(err)
+		}
+		campaignstest.Eventually(t, 20*time.Second, id+"'s backstory", func() error {
+			st, err := c.Status(ctx, id)
+			if err == nil && len(st.Tasks) == 0 {
+				err = errors.New("no task yet")
+			}
+			return err
+		})
+	}
+	if err := c.Cancel(ctx, "rb-3", workflows.CancelSignal{By: "ops", Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	campaignstest.Eventually(t, 20*time.Second, "rb-3 closed and listed", func() error {
+		page, err := c.Campaigns(ctx, campaigns.Filter{Status: campaigns.Closed}, campaigns.Page{})
+		if err != nil || len(page.Campaigns) != 1 {
+			return fmt.Errorf("closed: %+v, %v", page.Campaigns, err)
+		}
+		return nil
+	})
+	var progress int
+	r, err := c.RebuildIndex(ctx, campaigns.RebuildOptions{Progress: func(done, of int) { progress = done }})
+	if err != nil || r.Campaigns != 2 || r.Filed != 2 || r.Current != 0 || len(r.Failures) != 0 || progress != 2 {
+		t.Fatalf("rebuild of the running: %+v, %v (progress %d)", r, err, progress)
+	}
+	l, err := c.Tasks(ctx, campaigns.TaskFilter{Assignees: []string{"alice"}}, campaigns.Page{})
+	if err != nil || l.Total != 2 || l.Tasks[0].Task.ID != "backstory" || l.Tasks[0].Manager != "maria" {
+		t.Errorf("alice's tasks after the rebuild: %+v, %v", l, err)
+	}
+	r, err = c.RebuildIndex(ctx, campaigns.RebuildOptions{Closed: true})
+	if err != nil || r.Campaigns != 3 || r.Filed != 1 || r.Current != 2 {
+		t.Errorf("a second rebuild, closed ones too: %+v, %v; want rb-3 filed, the others current", r, err)
+	}
+	rep, err := c.Report(ctx, campaigns.ReportFilter{})
+	if err != nil || rep.Totals.Campaigns != 3 || rep.ByOutcome["cancelled"] != 1 || rep.Totals.ValueLost != 3*48000 ||
+		len(rep.ByLostBy) != 1 || rep.ByLostBy[0].Key != "alice" {
+		t.Errorf("the report after the rebuild: %+v, %v", rep, err)
+	}
+}

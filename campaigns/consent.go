@@ -22,6 +22,7 @@ type Store interface {
 	SuppressCampaign(ctx context.Context, workflowID string, p store.Suppression) (int, error)
 	LiftCampaign(ctx context.Context, workflowID, channel, source, by, why string) (int, error)
 	Tasks(ctx context.Context, q store.TaskQuery) (store.TaskPage, error)
+	SyncCampaigns(ctx context.Context, recs []store.CampaignRecord) (int, error)
 	ReportFacts(ctx context.Context, q store.ReportQuery) (store.ReportFacts, error)
 }
 

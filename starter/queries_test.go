@@ -200,3 +200,21 @@ func TestSetupCommand(t *testing.T) {
 		t.Errorf("conflict: exit %d, added %v: %s", code, c.fake.Added(), errOut)
 	}
 }
+
+func TestIndexRebuildCommand(t *testing.T) {
+	c := newCLI()
+	c.fake.Put(campaignstest.Campaign{Running: true, Status: workflows.CampaignStatus{CustomerID: "C-1"}})
+	c.fake.Put(campaignstest.Campaign{Running: true, Silent: true, Status: workflows.CampaignStatus{CustomerID: "C-2"}})
+	c.fake.Put(campaignstest.Campaign{Status: workflows.CampaignStatus{CustomerID: "C-3", Stage: workflows.StageClosed}})
+	code, out, errOut := c.run("", "index", "rebuild")
+	if code != exitFailed || !strings.Contains(out, "Read 2 campaigns") || !strings.Contains(out, "1 filed") ||
+		!strings.Contains(errOut, "C-2") || !strings.Contains(errOut, "1 campaign did not answer and was not filed: run it again") {
+		t.Errorf("rebuild: exit %d\n%s%s", code, out, errOut)
+	}
+	c.fake.Edit("C-2", func(cp *campaignstest.Campaign) { cp.Silent = false })
+	var r struct{ Campaigns, Filed, Failed int }
+	code, out, _ = c.run("", "index", "rebuild", "--closed", "-o", "json")
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != exitOK || r.Campaigns != 3 || r.Filed != 3 || r.Failed != 0 {
+		t.Errorf("rebuild --closed: exit %d, %v %+v", code, err, r)
+	}
+}

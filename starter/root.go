@@ -108,6 +108,7 @@ Exit codes: 0 done, 1 failed (Temporal unreachable, campaign not found or alread
 		a.reportCommand(),
 		a.setupCommand(),
 		a.storeCommand(),
+		a.indexCommand(),
 	)
 	return root
 }

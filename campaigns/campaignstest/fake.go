@@ -439,6 +439,33 @@ func (f *Fake) Report(_ context.Context, filter campaigns.ReportFilter) (report.
 	return report.Build(facts, filter.From, filter.To), nil
 }
 
+// RebuildIndex counts the campaigns a rebuild would file: the running ones (every one with
+// o.Closed). The fake's task list reads the statuses, so there is nothing to file.
+func (f *Fake) RebuildIndex(_ context.Context, o campaigns.RebuildOptions) (campaigns.RebuildReport, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Down {
+		return campaigns.RebuildReport{}, ErrDown
+	}
+	var r campaigns.RebuildReport
+	for _, id := range slices.Sorted(maps.Keys(f.campaigns)) {
+		c := f.campaigns[id]
+		switch {
+		case !c.Running && !o.Closed:
+			continue
+		case c.Silent:
+			r.Failures = append(r.Failures, campaigns.Failure{CustomerID: id, Err: fmt.Errorf("%w: the worker did not answer", campaigns.ErrTimeout)})
+		default:
+			r.Filed++
+		}
+		r.Campaigns++
+		if o.Progress != nil {
+			o.Progress(r.Campaigns, r.Campaigns)
+		}
+	}
+	return r, nil
+}
+
 // ReportFilters returns the filters Report was called with, in order.
 func (f *Fake) ReportFilters() []campaigns.ReportFilter {
 	f.mu.Lock()
