@@ -343,3 +343,37 @@ func TestAFilterThatMakesNoSenseIsA400NamingIt(t *testing.T) {
 		mustContain(t, p, "This list cannot be shown", tc.says)
 	}
 }
+
+// The list may lag the campaign: a task moved or done since it was listed gets the campaign's
+// own clear refusal, nothing is sent, and the next list shows the campaign as it is.
+func TestATaskFromAStaleListIsRefusedClearlyAndTheListCatchesUp(t *testing.T) {
+	h := newHarness(t)
+	alice := h.signedIn("alice")
+	path := "/inbox/customers/acme/tasks/exit-interview"
+	mustContain(t, alice.get("/inbox/tasks"), path)
+	csrf := alice.csrf(path)
+
+	// Maria moves it to bob before alice sends her answers.
+	st := fixtures()[0]
+	st.Tasks[1].Assignee = "bob"
+	h.fake.SetStatus(st)
+	form := url.Values{"csrf": {csrf}, "whyLeaving": {"price"}, "whatWouldKeepYou": {"cheaper"}, "reason": {"competitor_price"}, "scope": {"specific"}}
+	p := alice.post(path, form)
+	if p.status != http.StatusForbidden {
+		t.Fatalf("a moved task: %d, want 403", p.status)
+	}
+	mustContain(t, p, "This task is not yours", "assigned to Bob Baker", "Back to my tasks")
+	mustNotContain(t, alice.get("/inbox/tasks"), path)
+
+	// Bob finished it meanwhile: his stale list gets "already completed".
+	bob := h.signedIn("bob")
+	st.Tasks[1].Status, st.Tasks[1].CompletedBy, st.Tasks[1].Completed = workflows.TaskDone, "bob", testNow
+	h.fake.SetStatus(st)
+	form.Set("csrf", bob.csrf("/inbox/tasks"))
+	if p := bob.post(path, form); p.status != http.StatusConflict || !strings.Contains(p.body, "already completed by you") {
+		t.Errorf("a done task: %d\n%s", p.status, p.body)
+	}
+	if u := h.fake.Updates(); len(u) != 0 {
+		t.Errorf("%d updates sent from stale lists", len(u))
+	}
+}
