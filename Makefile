@@ -38,7 +38,7 @@ cluster-fault: temporal
 
 ## screenshots: the browser tests, saving the README's screenshots into docs/screenshots
 screenshots: temporal
-	WINBACK_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestInboxInABrowser|TestTemporalUIShowsCampaignsToOps' ./e2e
+	WINBACK_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestInboxInABrowser|TestInboxReportInABrowser|TestTemporalUIShowsCampaignsToOps' ./e2e
 
 ## bench: winback side by side with bare Temporal on one dev server, and against itself on
 ## other stores and a real cluster; prints the figures and writes BENCHMARKS.md (about 10 minutes)

@@ -17,6 +17,8 @@ import (
 // settings are the bench's knobs, from the environment.
 type settings struct {
 	Open, Updates, Campaigns, Bares, Sends int
+	Lists                                  []int // open campaigns of figure 8, growing
+	ListRuns, ListReal                     int   // timed runs per measure and size; real campaigns
 	Out                                    string
 }
 
@@ -39,6 +41,9 @@ func readSettings(t *testing.T) settings {
 		Campaigns: number("WINBACK_BENCH_CAMPAIGNS", 10, 1),
 		Bares:     number("WINBACK_BENCH_BARE", 200, 1),
 		Sends:     number("WINBACK_BENCH_SENDS", 2000, 2),
+		Lists:     listsSizes(t),
+		ListRuns:  number("WINBACK_BENCH_LISTS_RUNS", 50, 5),
+		ListReal:  number("WINBACK_BENCH_LISTS_REAL", 500, 0),
 		Out:       os.Getenv("WINBACK_BENCH_OUT"),
 	}
 	if s.Out == "" {
@@ -76,6 +81,7 @@ func TestBench(t *testing.T) {
 		rep.ClusterLaunch = measureClusterLaunch() // right after, so both see the same machine
 	})
 	group("sends", func(t *testing.T) { rep.Sends = measureSends(t, s.Sends) })
+	group("lists", func(t *testing.T) { rep.Lists = measureLists(t, s.Lists, s.ListRuns, s.ListReal) })
 
 	// The rest share one dev server.
 	group("server", func(t *testing.T) {

@@ -8,7 +8,7 @@
 //
 // What it measures, in this order (those that start their own processes come first, so
 // nothing else competes with them), each group a subtest of its own (suite, launch, sends,
-// server):
+// lists, server):
 //
 //  5. the wall time of the workflow tests under time skipping (`go test -run Test ./workflows`);
 //  1. the batch launch rate from a CSV against bare StartWorkflow at the same concurrency
@@ -17,6 +17,9 @@
 //     temporal-server on PostgreSQL), against the dev server's;
 //  6. sends per second through activities.SendEmail with the ledger in each store backend
 //     (SQLite, PostgreSQL) against the old JSON-lines file ledger, kept here as the baseline;
+//  8. the p50/p95 of alice's first My tasks page, `winback tasks --rep alice`, the report page
+//     and `winback report`, with 10,000 and then 50,000 open campaigns in the store's task
+//     index (half of them alice's), and the ratio between the two (lists);
 //
 // then, on one dev server started here:
 //
@@ -31,11 +34,14 @@
 // default 10), WINBACK_BENCH_BARE (bare workflows for 3, default 200), WINBACK_BENCH_SENDS
 // (timed sends per backend and concurrency level for 6, default 2000), WINBACK_BENCH_LAUNCH
 // (campaigns per side for 1 and 7, read by e2e's benchmarks, default 2000), WINBACK_BENCH_OUT
-// (the report's path, default BENCHMARKS.md at the repository root).
+// (the report's path, default BENCHMARKS.md at the repository root), WINBACK_BENCH_LISTS (open
+// campaigns for 8, default 10000,50000), WINBACK_BENCH_LISTS_RUNS (timed runs of each measure at
+// each size, default 50), WINBACK_BENCH_LISTS_REAL (real campaigns running meanwhile, default 500).
 //
 // One group alone, at a small size (prints its figures; BENCHMARKS.md is written only by a
 // run of every group):
 //
 //	WINBACK_BENCH=1 WINBACK_BENCH_SENDS=200 go test -count=1 -run 'TestBench/sends' -v ./bench
 //	WINBACK_BENCH=1 WINBACK_BENCH_LAUNCH=200 go test -count=1 -run 'TestBench/launch' -v ./bench
+//	WINBACK_BENCH=1 WINBACK_BENCH_LISTS=1000,5000 go test -count=1 -run 'TestBench/lists' -v ./bench
 package bench

@@ -242,4 +242,6 @@ func (fileLedgerStore) IndexContact(context.Context, string, string, string, str
 	return nil
 }
 
-func (fileLedgerStore) SyncCampaign(context.Context, store.CampaignRecord) (bool, error) { return true, nil }
+func (fileLedgerStore) SyncCampaign(context.Context, store.CampaignRecord) (bool, error) {
+	return true, nil
+}

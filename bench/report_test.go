@@ -33,10 +33,11 @@ type report struct {
 	Updates       updatesResult
 	History       historyResult
 	Open          openResult
+	Lists         listsResult
 }
 
 // benchGroups are TestBench's subtests, in the order they run.
-var benchGroups = []string{"suite", "launch", "sends", "server"}
+var benchGroups = []string{"suite", "launch", "sends", "lists", "server"}
 
 // notRan lists the groups that did not run to their end.
 func (r *report) notRan() []string {
@@ -136,7 +137,8 @@ func (r *report) markdown() string {
 	p("Written by `make bench`; do not edit by hand. Every figure below was measured in one run of\n\n")
 	p("    %s\n\n", benchCommand)
 	p("and a ratio in the figures table compares winback with bare Temporal measured on the same dev server in\n")
-	p("the same run; sections 6 and 7 compare winback with itself, on the old ledger and on the dev server.\n")
+	p("the same run; sections 6 and 7 compare winback with itself, on the old ledger and on the dev server, and\n")
+	p("section 8 its task lists and report at two numbers of open campaigns.\n")
 	p("Figures from one run on a shared machine: compare ratios, not absolute times, between runs.\n\n")
 	p("| | |\n|---|---|\n")
 	p("| Date | %s |\n", r.Began.UTC().Format("2006-01-02 15:04 MST"))
@@ -155,6 +157,7 @@ func (r *report) markdown() string {
 	p("\n")
 	r.sendsSection(p)
 	r.clusterLaunchSection(p)
+	r.listsSection(p)
 	p("## How figures 1 to 5 were taken\n\n")
 	l := r.Launch
 	if l.Missing == "" {

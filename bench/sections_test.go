@@ -115,6 +115,9 @@ func (r *report) partialMarkdown() string {
 	if r.Ran["launch"] {
 		r.clusterLaunchSection(p)
 	}
+	if r.Ran["lists"] {
+		r.listsSection(p)
+	}
 	if r.Ran["suite"] {
 		p("5. The workflow test binary ran %s.\n\n", r.Suite.Binary)
 	}

@@ -1,9 +1,10 @@
 // Package campaigns is the one way in to win-back campaigns from outside the workflow and its
 // worker: start one (with its ID policies), read its status and input, complete and reassign its
 // tasks (Updates whose refusals come back as typed field errors), send it the signals, and page
-// through campaigns and their open tasks with one filter. The CLI, the inbox, the webhooks and
-// the worker's metrics all go through it, as Temporal's reference app goes through its api.go;
-// their tests fake it once (campaignstest.Fake).
+// through campaigns with one filter. Task lists and the win-back report read the store's task
+// index and campaign records, which the campaigns keep current, never each campaign. The CLI,
+// the inbox, the webhooks and the worker's metrics all go through it, as Temporal's reference
+// app goes through its api.go; their tests fake it once (campaignstest.Fake).
 //
 // A customer's campaign is addressed by customer ID (its workflow ID is workflows.WorkflowID),
 // always on its current run: a run ID goes stale after continue-as-new.
@@ -16,6 +17,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 
+	"github.com/winback/winback/report"
 	"github.com/winback/winback/workflows"
 )
 
@@ -57,8 +59,12 @@ type API interface {
 	Campaigns(ctx context.Context, f Filter, p Page) (CampaignPage, error)
 	// Count counts the campaigns the filter finds.
 	Count(ctx context.Context, f Filter) (int64, error)
-	// Tasks reads one page of open tasks, soonest due first.
+	// Tasks reads one page of a task list from the store's task index, soonest due first.
 	Tasks(ctx context.Context, f TaskFilter, p Page) (TaskList, error)
+	// Report reads the win-back report from the store's campaign records.
+	Report(ctx context.Context, f ReportFilter) (report.Report, error)
+	// RebuildIndex files a record for every campaign the task index lacks (an ops command).
+	RebuildIndex(ctx context.Context, o RebuildOptions) (RebuildReport, error)
 
 	// SetUpSearchAttributes registers the WinBack* search attributes the namespace lacks.
 	SetUpSearchAttributes(ctx context.Context) (AttributePlan, error)
@@ -78,8 +84,8 @@ type Options struct {
 	// CallTimeout bounds each call to Temporal (a query or an update waits for the worker);
 	// none when zero, beyond the caller's context.
 	CallTimeout time.Duration
-	// Store keeps consent beside Temporal (store.Store); without it RecordOptOut and
-	// RecordOptIn return ErrNoStore.
+	// Store keeps consent beside Temporal, and the task index and campaign records
+	// (store.Store); without it RecordOptOut, RecordOptIn, Tasks and Report return ErrNoStore.
 	Store Store
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -17,13 +19,25 @@ import (
 	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/internal/testenv"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
 // sender stands in for SendGrid and Twilio: the client's behaviour does not depend on them.
+// It files the campaigns' records in a real task index.
 type sender struct {
-	activitiestest.NoStore // no store: no standing opt-outs
+	activitiestest.NoStore // no standing opt-outs
+	index                  activities.Indexer
+	files                  bool // false: the campaigns file nothing, like those started before the index
 	n                      atomic.Int64
+}
+
+// SyncCampaign files the campaign's record in the test's store.
+func (s *sender) SyncCampaign(ctx context.Context, r activities.CampaignRecord) error {
+	if !s.files {
+		return nil
+	}
+	return s.index.SyncCampaign(ctx, r)
 }
 
 func (s *sender) SendEmail(context.Context, activities.EmailRequest) (activities.SendResult, error) {
@@ -35,7 +49,11 @@ func (s *sender) SendSMS(context.Context, activities.SMSRequest) (activities.Sen
 }
 
 // startClient runs a dev server and an in-process worker, and returns a Client of them.
-func startClient(t *testing.T) *campaigns.Client {
+func startClient(t *testing.T) *campaigns.Client { return startClientFiling(t, true) }
+
+// startClientFiling is startClient whose campaigns file their records in the task index or,
+// with files false, do not (as campaigns started before the index did).
+func startClientFiling(t *testing.T, files bool) *campaigns.Client {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a Temporal dev server")
@@ -45,12 +63,18 @@ func startClient(t *testing.T) *campaigns.Client {
 	const queue = "campaigns-test"
 	w := worker.New(tc, queue, worker.Options{})
 	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})
-	w.RegisterActivity(&sender{})
+	st, err := store.Open(context.Background(), store.Options{URL: "sqlite:" + filepath.Join(t.TempDir(), "winback.db"),
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	w.RegisterActivity(&sender{index: activities.Indexer{Store: st}, files: files})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	return campaigns.New(tc, campaigns.Options{Namespace: "default", TaskQueue: queue, CallTimeout: 10 * time.Second})
+	return campaigns.New(tc, campaigns.Options{Namespace: "default", TaskQueue: queue, CallTimeout: 10 * time.Second, Store: st})
 }
 
 func input(customer string) workflows.CampaignInput {
@@ -139,12 +163,14 @@ func TestClientAgainstTheDevServer(t *testing.T) {
 		}
 		return nil
 	})
-	campaignstest.Eventually(t, 20*time.Second, "bob's tasks", func() error {
-		l, err := c.Tasks(ctx, campaigns.TaskFilter{People: []string{"bob"}, Assignees: []string{"bob"}}, campaigns.Page{})
-		if err != nil || len(l.Tasks) != 1 || l.Tasks[0].Task.ID != "exit-interview" || l.Tasks[0].Manager != "maria" || len(l.Failures) != 0 {
-			return fmt.Errorf("tasks %+v, %v", l, err)
-		}
-		return nil
+	t.Run("the moved task is bob's in the task index", func(t *testing.T) {
+		campaignstest.Eventually(t, 20*time.Second, "bob's tasks", func() error {
+			l, err := c.Tasks(ctx, campaigns.TaskFilter{Assignees: []string{"bob"}}, campaigns.Page{})
+			if err != nil || len(l.Tasks) != 1 || l.Tasks[0].Task.ID != "exit-interview" || l.Tasks[0].Manager != "maria" || l.Total != 1 {
+				return fmt.Errorf("tasks %+v, %v", l, err)
+			}
+			return nil
+		})
 	})
 
 	// Signals, and a closed campaign.
@@ -176,5 +202,52 @@ func TestClientAgainstTheDevServer(t *testing.T) {
 	plan, err := c.SetUpSearchAttributes(ctx)
 	if err != nil || len(plan.Add) != 0 || len(plan.Present) != len(workflows.SearchAttributeTypes) {
 		t.Errorf("setup: %+v, %v", plan, err)
+	}
+}
+
+// A campaign asleep when the task index began is missing from the lists until it wakes:
+// RebuildIndex files its record once, read from the campaign, and a second run files nothing.
+func TestRebuildIndexFilesTheCampaignsTheIndexLacks(t *testing.T) {
+	c := startClientFiling(t, false) // campaigns started before the index: they file nothing themselves
+	ctx := context.Background()
+	for _, id := range []string{"rb-1", "rb-2", "rb-3"} {
+		if _, err := c.Start(ctx, input(id), campaigns.Relaunch); err != nil {
+			t.Fatal(err)
+		}
+		campaignstest.Eventually(t, 20*time.Second, id+"'s backstory", func() error {
+			st, err := c.Status(ctx, id)
+			if err == nil && len(st.Tasks) == 0 {
+				err = errors.New("no task yet")
+			}
+			return err
+		})
+	}
+	if err := c.Cancel(ctx, "rb-3", workflows.CancelSignal{By: "ops", Reason: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	campaignstest.Eventually(t, 20*time.Second, "rb-3 closed and listed", func() error {
+		page, err := c.Campaigns(ctx, campaigns.Filter{Status: campaigns.Closed}, campaigns.Page{})
+		if err != nil || len(page.Campaigns) != 1 {
+			return fmt.Errorf("closed: %+v, %v", page.Campaigns, err)
+		}
+		return nil
+	})
+	var progress int
+	r, err := c.RebuildIndex(ctx, campaigns.RebuildOptions{Progress: func(done, of int) { progress = done }})
+	if err != nil || r.Campaigns != 2 || r.Filed != 2 || r.Current != 0 || len(r.Failures) != 0 || progress != 2 {
+		t.Fatalf("rebuild of the running: %+v, %v (progress %d)", r, err, progress)
+	}
+	l, err := c.Tasks(ctx, campaigns.TaskFilter{Assignees: []string{"alice"}}, campaigns.Page{})
+	if err != nil || l.Total != 2 || l.Tasks[0].Task.ID != "backstory" || l.Tasks[0].Manager != "maria" {
+		t.Errorf("alice's tasks after the rebuild: %+v, %v", l, err)
+	}
+	r, err = c.RebuildIndex(ctx, campaigns.RebuildOptions{Closed: true})
+	if err != nil || r.Campaigns != 3 || r.Filed != 1 || r.Current != 2 {
+		t.Errorf("a second rebuild, closed ones too: %+v, %v; want rb-3 filed, the others current", r, err)
+	}
+	rep, err := c.Report(ctx, campaigns.ReportFilter{})
+	if err != nil || rep.Totals.Campaigns != 3 || rep.ByOutcome["cancelled"] != 1 || rep.Totals.ValueLost != 3*48000 ||
+		len(rep.ByLostBy) != 1 || rep.ByLostBy[0].Key != "alice" {
+		t.Errorf("the report after the rebuild: %+v, %v", rep, err)
 	}
 }

@@ -16,10 +16,14 @@ import (
 // why. Opt-outs that arrive from providers (STOP, unsubscribe links, bounces) are recorded by
 // the webhooks against the contact itself.
 
-// Store is the part of the deployment's store the client keeps beside Temporal (store.Store).
+// Store is the part of the deployment's store the client keeps beside Temporal (store.Store):
+// consent, and the task index and campaign records that task lists and the report read.
 type Store interface {
 	SuppressCampaign(ctx context.Context, workflowID string, p store.Suppression) (int, error)
 	LiftCampaign(ctx context.Context, workflowID, channel, source, by, why string) (int, error)
+	Tasks(ctx context.Context, q store.TaskQuery) (store.TaskPage, error)
+	SyncCampaigns(ctx context.Context, recs []store.CampaignRecord) (int, error)
+	ReportFacts(ctx context.Context, q store.ReportQuery) (store.ReportFacts, error)
 }
 
 // ConsentRequest is a person recording a customer's opt-out or opt-in of one channel.
@@ -37,8 +41,9 @@ func (r ConsentRequest) source() string {
 	return "by hand: " + r.By
 }
 
-// ErrNoStore is returned when consent is recorded through a client without a store.
-var ErrNoStore = errors.New("this client has no store to keep consent in (WINBACK_DATABASE_URL)")
+// ErrNoStore is returned when consent is recorded, or tasks or the report are read, through a
+// client without a store.
+var ErrNoStore = errors.New("this client has no store (WINBACK_DATABASE_URL) to keep consent in or read the task index from")
 
 func (r ConsentRequest) check(optIn bool) error {
 	var errs []error

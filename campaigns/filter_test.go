@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/api/enums/v1"
 
 	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/config"
 	"github.com/winback/winback/workflows"
 )
 
@@ -60,7 +61,7 @@ func TestPlanAttributes(t *testing.T) {
 func TestTaskListIsSoonestDueFirstAndPaged(t *testing.T) {
 	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
 	task := func(id, assignee string, status workflows.TaskStatus, due time.Duration) workflows.Task {
-		return workflows.Task{ID: id, Assignee: assignee, Status: status, Due: now.Add(due)}
+		return workflows.Task{ID: id, Kind: workflows.TaskKind(strings.ReplaceAll(id, "-", "_")), Assignee: assignee, Status: status, Due: now.Add(due)}
 	}
 	sts := []workflows.CampaignStatus{
 		{CustomerID: "C-2", Rep: "alice", Manager: "maria", Tasks: []workflows.Task{
@@ -73,27 +74,50 @@ func TestTaskListIsSoonestDueFirstAndPaged(t *testing.T) {
 			task("backstory", "alice", workflows.TaskOpen, -2*time.Hour),
 		}},
 	}
-	failures := []campaigns.Failure{{CustomerID: "C-3", Err: errors.New("no answer")}}
 	ids := func(l campaigns.TaskList) (out []string) {
 		for _, o := range l.Tasks {
 			out = append(out, o.CustomerID+"/"+o.Task.ID)
 		}
 		return out
 	}
-	all := campaigns.BuildTaskList(sts, failures, campaigns.TaskFilter{}, campaigns.Page{})
+	all := campaigns.BuildTaskList(sts, campaigns.TaskFilter{Now: now}, campaigns.Page{})
 	if want := []string{"C-1/backstory", "C-2/fix-contact", "C-1/decision", "C-2/exit-interview"}; !slices.Equal(ids(all), want) {
 		t.Errorf("all: %q, want %q", ids(all), want)
 	}
-	if len(all.Campaigns) != 2 || all.Campaigns[0].CustomerID != "C-1" || all.Campaigns[1].OpenTasks != 2 || len(all.Failures) != 1 {
-		t.Errorf("campaigns %+v, failures %+v", all.Campaigns, all.Failures)
+	if all.Total != 4 || all.Overdue != 2 || all.Pages() != 1 || all.PageNumber() != 1 || all.Size != campaigns.TaskPageSize {
+		t.Errorf("counts: total %d, overdue %d, page %d of %d", all.Total, all.Overdue, all.PageNumber(), all.Pages())
 	}
-	alice := campaigns.BuildTaskList(sts, nil, campaigns.TaskFilter{Assignees: []string{"alice"}}, campaigns.Page{Size: 1})
-	if !slices.Equal(ids(alice), []string{"C-1/backstory"}) || string(alice.Next) == "" {
-		t.Fatalf("alice's first page: %q, next %q", ids(alice), alice.Next)
+	alice := campaigns.BuildTaskList(sts, campaigns.TaskFilter{Assignees: []string{"alice"}, Now: now}, campaigns.Page{Size: 1})
+	if !slices.Equal(ids(alice), []string{"C-1/backstory"}) || string(alice.Next) == "" || alice.Total != 2 || alice.Pages() != 2 {
+		t.Fatalf("alice's first page: %q, next %q, total %d", ids(alice), alice.Next, alice.Total)
 	}
-	next := campaigns.BuildTaskList(sts, nil, campaigns.TaskFilter{Assignees: []string{"alice"}}, campaigns.Page{Size: 1, Token: alice.Next})
-	if !slices.Equal(ids(next), []string{"C-2/exit-interview"}) || len(next.Next) != 0 {
+	next := campaigns.BuildTaskList(sts, campaigns.TaskFilter{Assignees: []string{"alice"}, Now: now}, campaigns.Page{Size: 1, Token: alice.Next})
+	if !slices.Equal(ids(next), []string{"C-2/exit-interview"}) || len(next.Next) != 0 || next.PageNumber() != 2 {
 		t.Errorf("alice's last page: %q, next %q", ids(next), next.Next)
+	}
+	if p2 := campaigns.BuildTaskList(sts, campaigns.TaskFilter{Assignees: []string{"alice"}, Now: now}, campaigns.TaskPage(2, 1)); !slices.Equal(ids(p2), ids(next)) {
+		t.Errorf("page 2 by number: %q", ids(p2))
+	}
+	team := campaigns.TeamFilter(config.Team{People: []config.Person{{ID: "alice", Manager: "maria"}, {ID: "dave", Manager: "nina"}}}, "maria")
+	if !slices.Equal(team.Assignees, []string{"maria", "alice"}) || team.Manager != "maria" {
+		t.Errorf("maria's team: %+v", team)
+	}
+	for name, tc := range map[string]struct {
+		f    campaigns.TaskFilter
+		want []string
+	}{
+		"overdue":       {campaigns.TaskFilter{Overdue: true}, []string{"C-1/backstory", "C-2/fix-contact"}},
+		"by kind":       {campaigns.TaskFilter{Kind: workflows.TaskDecision}, []string{"C-1/decision"}},
+		"by customer":   {campaigns.TaskFilter{CustomerID: "C-2"}, []string{"C-2/fix-contact", "C-2/exit-interview"}},
+		"due in a slot": {campaigns.TaskFilter{DueFrom: now, DueBefore: now.Add(2 * time.Hour)}, []string{"C-1/decision"}},
+		"closed":        {campaigns.TaskFilter{Status: campaigns.TaskStatusClosed}, []string{"C-2/backstory"}},
+		"manager's":     {campaigns.TaskFilter{Manager: "maria"}, ids(all)},
+		"bob or nina's": {campaigns.TaskFilter{Assignees: []string{"bob"}, Manager: "nina"}, []string{"C-2/fix-contact"}},
+	} {
+		tc.f.Now = now
+		if got := campaigns.BuildTaskList(sts, tc.f, campaigns.Page{}); !slices.Equal(ids(got), tc.want) {
+			t.Errorf("%s: %q, want %q", name, ids(got), tc.want)
+		}
 	}
 }
 

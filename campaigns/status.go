@@ -2,11 +2,8 @@ package campaigns
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
-
-	"go.temporal.io/api/enums/v1"
 
 	"github.com/winback/winback/workflows"
 )
@@ -72,23 +69,7 @@ func statuses(ctx context.Context, status func(context.Context, string) (workflo
 // details, the departure and the owners, which the status leaves out. It reads the run's
 // first history event, decoded with Options.DataConverter.
 func (c *Client) Input(ctx context.Context, customerID string) (workflows.CampaignInput, error) {
-	var in workflows.CampaignInput
 	callCtx, cancel := c.call(ctx)
 	defer cancel()
-	it := c.tc.GetWorkflowHistory(callCtx, workflows.WorkflowID(customerID), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	if !it.HasNext() {
-		return in, errors.New("the campaign has no history")
-	}
-	ev, err := it.Next()
-	if err != nil {
-		return in, classify(err)
-	}
-	started := ev.GetWorkflowExecutionStartedEventAttributes()
-	if started == nil {
-		return in, errors.New("the campaign's first event is not its start")
-	}
-	if err := c.o.DataConverter.FromPayloads(started.GetInput(), &in); err != nil {
-		return in, fmt.Errorf("decode the campaign's input: %w", err)
-	}
-	return in, nil
+	return c.inputOf(callCtx, workflows.WorkflowID(customerID), "")
 }

@@ -58,13 +58,22 @@ type (
 		Overdue    bool
 		Task       workflows.Task
 	}
+	cliTaskList struct {
+		Total, Overdue, Page, Pages int
+		Tasks                       []cliTask
+	}
 	cliReport struct {
-		Campaigns, Open, Closed, WonBack int
-		WinBackRate                      float64
-		ByOutcome                        map[string]int
-		ByReason, ByScope, ByRep         []cliReportGroup
-		BySegment                        []cliReportGroup
-		MedianDaysToWinBack              float64
+		Totals struct {
+			Campaigns, Open, Closed, WonBack, WalkedAway, OptedOut    int
+			WinBackRate, MedianDaysToWinBack, ValueLost, ValueWonBack float64
+		}
+		ByOutcome                             map[string]int
+		ByReason, ByScope, ByOffer, BySegment []cliReportGroup
+		ByLaunchMonth, ByLostBy               []cliReportGroup
+		Funnel                                []struct {
+			Stage     string
+			Campaigns int
+		}
 	}
 	cliReportGroup struct {
 		Key                        string

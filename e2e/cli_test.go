@@ -36,18 +36,21 @@ func TestCLI(t *testing.T) {
 		}
 
 		// Bob's open tasks: the backstory of his two campaigns, soonest due first, not overdue.
-		s.eventually("bob's two backstory tasks in winback tasks", 20*time.Second, func() bool {
-			var tasks []cliTask
-			s.runJSON(&tasks, 0, "tasks", "--rep", "bob")
-			var got []string
-			for _, o := range tasks {
-				if o.Task.Assignee != "bob" || o.Task.Status != workflows.TaskOpen || o.Overdue || o.Task.Due.Before(began) {
-					t.Errorf("tasks --rep bob: %+v, want bob's open task, not overdue", o)
+		t.Run("bob's tasks from the task index", func(t *testing.T) {
+			s := s.on(t)
+			s.eventually("bob's two backstory tasks in winback tasks", 20*time.Second, func() bool {
+				var l cliTaskList
+				s.runJSON(&l, 0, "tasks", "--rep", "bob")
+				var got []string
+				for _, o := range l.Tasks {
+					if o.Task.Assignee != "bob" || o.Task.Status != workflows.TaskOpen || o.Overdue || o.Task.Due.Before(began) {
+						t.Errorf("tasks --rep bob: %+v, want bob's open task, not overdue", o)
+					}
+					got = append(got, o.CustomerID+"/"+o.Task.ID)
 				}
-				got = append(got, o.CustomerID+"/"+o.Task.ID)
-			}
-			slices.Sort(got)
-			return slices.Equal(got, []string{"rpt-walk/backstory", "rpt-won-2/backstory"})
+				slices.Sort(got)
+				return slices.Equal(got, []string{"rpt-walk/backstory", "rpt-won-2/backstory"}) && l.Total == 2 && l.Overdue == 0
+			})
 		})
 		s.eventually("rpt-open's backstory", 20*time.Second, func() bool { return s.taskOpen("rpt-open", "backstory") })
 		st := s.status("rpt-open")
@@ -101,49 +104,60 @@ func TestCLI(t *testing.T) {
 			}
 		}
 
-		// The report counts exactly that, once visibility has caught up.
-		var r cliReport
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			s.runJSON(&r, 0, "report")
-			if r.Campaigns == 5 && r.Closed == 4 && maps.Equal(r.ByOutcome, map[string]int{"won_back": 2, "cancelled": 1, "walked_away": 1}) {
-				break
+		// The report counts exactly that, once the campaigns' last records are in the store.
+		t.Run("the report from the store", func(t *testing.T) {
+			s := s.on(t)
+			var r cliReport
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				s.runJSON(&r, 0, "report")
+				if r.Totals.Campaigns == 5 && r.Totals.Closed == 4 && maps.Equal(r.ByOutcome, map[string]int{"won_back": 2, "cancelled": 1, "walked_away": 1}) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("report: %+v\nwant 5 campaigns: 2 won back, 1 cancelled, 1 walked away, 1 open", r)
+				}
+				time.Sleep(250 * time.Millisecond)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("report: %+v\nwant 5 campaigns: 2 won back, 1 cancelled, 1 walked away, 1 open", r)
+			if tot := r.Totals; tot.Open != 1 || tot.WonBack != 2 || tot.WinBackRate != 0.5 || tot.WalkedAway != 1 {
+				t.Errorf("report: %+v; want 1 open, 2 won back, rate 0.5 (2 of 4 closed), 1 walked away", tot)
 			}
-			time.Sleep(250 * time.Millisecond)
-		}
-		if r.Open != 1 || r.WonBack != 2 || r.WinBackRate != 0.5 {
-			t.Errorf("report: open %d, won back %d, rate %v; want 1 open, 2 won back, rate 0.5 (2 of 4 closed)", r.Open, r.WonBack, r.WinBackRate)
-		}
-		if elapsed := time.Since(began).Hours() / 24; r.MedianDaysToWinBack <= 0 || r.MedianDaysToWinBack > elapsed {
-			t.Errorf("median days to win back = %v, want more than 0 and at most the %v days since launch", r.MedianDaysToWinBack, elapsed)
-		}
-		wantSegments := []cliReportGroup{
-			{Key: "enterprise", Campaigns: 2, Closed: 2, WonBack: 1, WinBackRate: 0.5},
-			{Key: "smb", Campaigns: 2, Closed: 2, WonBack: 1, WinBackRate: 0.5},
-			{Key: "mid-market", Campaigns: 1},
-		}
-		if !slices.Equal(r.BySegment, wantSegments) {
-			t.Errorf("by segment: %+v\nwant %+v", r.BySegment, wantSegments)
-		}
-		// Only the exit interview sets the reason and scope: rpt-walk's.
-		if g := reportGroupOf(r.ByReason, "bad_fit"); g != (cliReportGroup{Key: "bad_fit", Campaigns: 1, Closed: 1}) {
-			t.Errorf("by reason, bad_fit: %+v, want 1 campaign, closed, not won back", g)
-		}
-		if g := reportGroupOf(r.ByScope, "systemic"); g != (cliReportGroup{Key: "systemic", Campaigns: 1, Closed: 1}) {
-			t.Errorf("by scope, systemic: %+v, want 1 campaign, closed, not won back", g)
-		}
-		text := s.winback(0, "report")
-		for _, line := range []string{"Campaigns:      5 (open 1, closed 4)", "Win-back rate:  50.0% (2 won back of 4 closed)"} {
-			if !strings.Contains(text, line) {
-				t.Errorf("report text lacks %q:\n%s", line, text)
+			if elapsed := time.Since(began).Hours() / 24; r.Totals.MedianDaysToWinBack <= 0 || r.Totals.MedianDaysToWinBack > elapsed {
+				t.Errorf("median days to win back = %v, want more than 0 and at most the %v days since launch", r.Totals.MedianDaysToWinBack, elapsed)
 			}
-		}
+			// rpt-won-1 (48,000, alice's) came back; rpt-won-2 (bob's) at the CSV's default value.
+			if g := reportGroupOf(r.ByLostBy, "bob"); g.Campaigns != 2 || g.WonBack != 1 {
+				t.Errorf("lost by bob: %+v, want rpt-won-2 and rpt-walk, one won back", g)
+			}
+			if r.Totals.ValueWonBack < 48000 || r.Totals.ValueLost < r.Totals.ValueWonBack+75000 {
+				t.Errorf("value: %+v", r.Totals)
+			}
+			wantSegments := []cliReportGroup{
+				{Key: "enterprise", Campaigns: 2, Closed: 2, WonBack: 1, WinBackRate: 0.5},
+				{Key: "smb", Campaigns: 2, Closed: 2, WonBack: 1, WinBackRate: 0.5},
+				{Key: "mid-market", Campaigns: 1},
+			}
+			if !slices.Equal(r.BySegment, wantSegments) {
+				t.Errorf("by segment: %+v\nwant %+v", r.BySegment, wantSegments)
+			}
+			// Only the exit interview sets the reason and scope: rpt-walk's.
+			if g := reportGroupOf(r.ByReason, "bad_fit"); g != (cliReportGroup{Key: "bad_fit", Campaigns: 1, Closed: 1}) {
+				t.Errorf("by reason, bad_fit: %+v, want 1 campaign, closed, not won back", g)
+			}
+			if g := reportGroupOf(r.ByScope, "systemic"); g != (cliReportGroup{Key: "systemic", Campaigns: 1, Closed: 1}) {
+				t.Errorf("by scope, systemic: %+v, want 1 campaign, closed, not won back", g)
+			}
+			text := s.winback(0, "report")
+			for _, line := range []string{"Campaigns:      5 (open 1, closed 4)", "Win-back rate:  50.0% (2 won back of 4 closed)",
+				"not a fit for what we build"} {
+				if !strings.Contains(text, line) {
+					t.Errorf("report text lacks %q:\n%s", line, text)
+				}
+			}
+		})
 		var empty cliReport
 		s.runJSON(&empty, 0, "report", "--from", "2020-01-01", "--to", "2020-12-31")
-		if empty.Campaigns != 0 {
+		if empty.Totals.Campaigns != 0 {
 			t.Errorf("report over 2020: %+v, want no campaigns", empty)
 		}
 

@@ -23,6 +23,7 @@ import (
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/inbox"
 	"github.com/winback/winback/internal/testenv"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
@@ -33,6 +34,7 @@ type inboxStack struct {
 	server *testenv.DevServer
 	client client.Client
 	api    *campaigns.Client // the inbox's way in, and the tests'
+	store  *store.Store      // the task index the campaigns write and the inbox reads
 	sender *inboxSender
 	team   config.Team
 	url    string // the inbox server's base URL
@@ -45,14 +47,6 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 	c := server.Client(t)
 	s := &inboxStack{t: t, server: server, client: c, sender: &inboxSender{}, queue: "inbox-e2e"}
 
-	w := worker.New(c, s.queue, worker.Options{})
-	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})
-	w.RegisterActivity(s.sender)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-
 	// The example team file, with its documented demo passwords.
 	env := map[string]string{
 		"WINBACK_TEAM":     filepath.Join(testenv.RepoRoot(), "config", "team.example.yaml"),
@@ -62,11 +56,22 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := cfg.OpenStore(context.Background(), slog.New(slog.DiscardHandler)) // the inbox secret, consent
+	// The store in the data folder, as the worker opens it: the inbox secret and the task index.
+	st, err := cfg.OpenStore(context.Background(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	s.store, s.sender.index = st, activities.Indexer{Store: st}
+
+	w := worker.New(c, s.queue, worker.Options{})
+	w.RegisterWorkflowWithOptions(workflows.WinBackCampaign, workflow.RegisterOptions{Name: workflows.WorkflowType})
+	w.RegisterActivity(s.sender)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+
 	s.team = cfg.Team
 	s.api = campaigns.New(c, campaigns.Options{Namespace: "default", TaskQueue: s.queue, CallTimeout: 10 * time.Second, Store: st})
 	ib, err := inbox.New(inbox.Options{Client: s.api, Namespace: "default", Team: cfg.Team, Secret: cfg.InboxSecret,
@@ -140,10 +145,17 @@ func (s *inboxStack) result(customer string, timeout time.Duration) workflows.Ca
 }
 
 // inboxSender stands in for SendGrid and Twilio, and keeps what it sent for the outbox page.
+// The campaigns' records go to the stack's real task index.
 type inboxSender struct {
-	activitiestest.NoStore // no store: no standing opt-outs
+	activitiestest.NoStore // no standing opt-outs
+	index                  activities.Indexer
 	mu                     sync.Mutex
 	sent                   []inbox.OutboxMessage
+}
+
+// SyncCampaign files the campaign's record in the stack's task index.
+func (f *inboxSender) SyncCampaign(ctx context.Context, r activities.CampaignRecord) error {
+	return f.index.SyncCampaign(ctx, r)
 }
 
 // SendEmail records an email.

@@ -1,12 +1,15 @@
 // Package inbox is the web inbox where reps and managers do the tasks of win-back campaigns:
 // sign in, see their open tasks by due time, answer each with a form made for its kind, follow
-// a customer's campaign, and (managers) reassign work, mark a customer won back, opt them out
-// or cancel a campaign. It is served by the worker's HTTP server under /inbox.
+// a customer's campaign, and (managers) reassign work, mark a customer won back, opt them out,
+// cancel a campaign and read the win-back report. It is served by the worker's HTTP server
+// under /inbox.
 //
 // Every page is rendered on the server with html/template; there is no front-end build. The
 // campaign workflow stays the source of truth: the inbox reads it and changes it only through
 // the campaigns client, with its Updates (whose validators check the answers and who may
 // answer) and Signals. Its forms are made from the task kinds' definitions (workflows.Kinds).
+// Its task lists and its report read the store's task index and campaign records, through the
+// same client: a page's cost follows what it shows, never the number of open campaigns.
 package inbox
 
 import (
@@ -144,6 +147,7 @@ func (i *Inbox) Register(mux *http.ServeMux) {
 	h("POST /inbox/customers/{customer}/tasks/{task}", i.signedIn(i.handleCompleteTask))
 	h("POST /inbox/customers/{customer}/tasks/{task}/reassign", i.signedIn(i.handleReassignTask))
 	h("GET /inbox/outbox", i.signedIn(i.handleOutbox))
+	h("GET /inbox/report", i.signedIn(i.handleReport))
 	h("/inbox/", i.handleNotFound)
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/report"
 	"github.com/winback/winback/workflows"
 )
 
@@ -16,7 +17,7 @@ import (
 type pageTemplate = template.Template
 
 // pageNames are the files under templates/ that are pages (each defines "content").
-var pageNames = []string{"signin", "tasks", "task", "customer", "done", "message", "outbox"}
+var pageNames = []string{"signin", "tasks", "task", "customer", "done", "message", "outbox", "report"}
 
 func parsePages() (map[string]*pageTemplate, error) {
 	pages := map[string]*pageTemplate{}
@@ -39,6 +40,9 @@ var funcs = template.FuncMap{
 	"kindLabel":    workflows.TaskKind.Label,
 	"customerURL":  customerURL,
 	"taskURL":      taskURL,
+	"money":        report.Money,
+	"percent":      report.Percent,
+	"duration":     report.Duration,
 }
 
 // base is what every page's layout needs.

@@ -2,13 +2,16 @@ package inbox
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/workflows"
 )
 
@@ -23,7 +26,7 @@ func TestRepSeesOnlyTheirTasksSoonestDueFirstWithOverdueMarked(t *testing.T) {
 	if initech < 0 || acme < 0 || initech > acme {
 		t.Errorf("want initech's overdue backstory, then acme's exit interview; positions %d, %d", initech, acme)
 	}
-	mustContain(t, p, "Overdue", "may take a few seconds to appear")
+	mustContain(t, p, "Overdue", "may lag the campaigns by a second", "<strong>1 overdue</strong> of 2 tasks")
 	mustNotContain(t, p, "globex", "umbrella")
 	if strings.Count(p.body, "Overdue</strong>") != 1 {
 		t.Errorf("want exactly one task marked overdue")
@@ -231,9 +234,9 @@ func TestARefusalWithoutFieldsIsShownAboveTheForm(t *testing.T) {
 	mustContain(t, p, `id="error-summary"`, "the campaign is busy: try again", "late</textarea>")
 }
 
-// A person's task list asks visibility only for the campaigns that involve them or, for a
-// manager, their reps: the page's cost follows the person's work, not every open campaign.
-func TestTaskListAsksOnlyForThePersonsCampaigns(t *testing.T) {
+// A person's task list asks the task index only for the tasks they may see: a rep's own, a
+// manager's team's (and the campaigns they manage), never another team's.
+func TestTaskListAsksOnlyForThePersonsTasks(t *testing.T) {
 	team := testTeam(t)
 	h := newHarness(t)
 	for _, p := range team.People {
@@ -241,12 +244,136 @@ func TestTaskListAsksOnlyForThePersonsCampaigns(t *testing.T) {
 			t.Fatalf("%s: tasks %d", p.ID, page.status)
 		}
 		filters := h.fake.TaskFilters()
-		people := filters[len(filters)-1].People
+		f := filters[len(filters)-1]
 		for _, other := range team.People {
 			involved := other.ID == p.ID || (isManager(p) && other.Manager == p.ID)
-			if got := slices.Contains(people, other.ID); got != involved {
-				t.Errorf("%s's task list asks for %s's campaigns: %v, want %v (%q)", p.ID, other.ID, got, involved, people)
+			if got := slices.Contains(f.Assignees, other.ID); got != involved {
+				t.Errorf("%s's task list asks for %s's tasks: %v, want %v (%q)", p.ID, other.ID, got, involved, f.Assignees)
 			}
 		}
+		if want := map[bool]string{true: p.ID, false: ""}[isManager(p)]; f.Manager != want {
+			t.Errorf("%s's task list asks for the campaigns managed by %q, want %q", p.ID, f.Manager, want)
+		}
+	}
+}
+
+// sixty gives alice sixty more open tasks, due a minute apart from an hour ago.
+func sixty(h *harness) {
+	for n := range 60 {
+		h.fake.Put(campaignstest.Campaign{Running: true, Status: workflows.CampaignStatus{CustomerID: fmt.Sprintf("c-%02d", n),
+			Stage: workflows.StageBackstory, Rep: "alice", Manager: "maria", Tasks: []workflows.Task{{ID: "backstory",
+				Kind: workflows.TaskBackstory, Title: "Backstory", Assignee: "alice", Status: workflows.TaskOpen,
+				Due: testNow.Add(time.Duration(n-60) * time.Minute)}}}})
+	}
+}
+
+func TestTheListIsPagedFiftyAtATimeWithItsCounts(t *testing.T) {
+	h := newHarness(t)
+	sixty(h)
+	b := h.signedIn("alice")
+	p := b.get("/inbox/tasks")
+	if p.status != http.StatusOK || strings.Count(p.body, `<li class="task`) != 50 {
+		t.Fatalf("page 1: %d, %d tasks", p.status, strings.Count(p.body, `<li class="task`))
+	}
+	// acme's exit interview (due in an hour) is the 62nd task: on page 2.
+	mustContain(t, p, "<strong>61 overdue</strong> of 62 tasks", "page 1 of 2", `href="/inbox/tasks?page=2" rel="next"`)
+	mustNotContain(t, p, "acme/tasks/exit-interview", `rel="prev"`)
+	p = b.get("/inbox/tasks?page=2")
+	if n := strings.Count(p.body, `<li class="task`); n != 12 {
+		t.Errorf("page 2 holds %d tasks, want 12", n)
+	}
+	mustContain(t, p, "acme/tasks/exit-interview", `rel="prev"`, "Page 2 of 2")
+	p = b.get("/inbox/tasks?page=7")
+	if p.status != http.StatusOK {
+		t.Errorf("past the last page: %d", p.status)
+	}
+	mustContain(t, p, "There is no page 7: the list has 2 pages.", `href="/inbox/tasks?page=2">Go to the last page`)
+}
+
+func TestTheFiltersNarrowTheListAndKeepThePaging(t *testing.T) {
+	h := newHarness(t)
+	sixty(h)
+	maria := h.signedIn("maria")
+	for _, tc := range []struct {
+		path    string
+		want    []string
+		notWant []string
+	}{
+		{"/inbox/tasks?kind=exit_interview", []string{"acme/tasks/exit-interview", "globex/tasks/exit-interview", "of 2 tasks matching the filters"}, []string{"initech"}},
+		{"/inbox/tasks?customer=initech", []string{"initech/tasks/backstory", "of 1 task matching"}, []string{"acme/"}},
+		{"/inbox/tasks?rep=bob", []string{"<small>· Bob Baker&#39;s</small>", "globex/tasks/exit-interview", "<strong>1 overdue</strong> of 1 task"}, []string{"acme/"}},
+		{"/inbox/tasks?view=mine", []string{"<small>· only mine</small>", "<strong>0 overdue</strong> of 0 tasks"}, []string{"globex"}},
+		{"/inbox/tasks?overdue=1&kind=backstory&page=2", []string{"of 61 tasks", "page 2 of 2", `href="/inbox/tasks?kind=backstory&amp;overdue=1" rel="prev"`}, []string{"umbrella"}},
+		{"/inbox/tasks?due=today&customer=acme", []string{"acme/tasks/exit-interview"}, nil},
+	} {
+		p := maria.get(tc.path)
+		if p.status != http.StatusOK {
+			t.Errorf("%s: %d", tc.path, p.status)
+		}
+		mustContain(t, p, tc.want...)
+		mustNotContain(t, p, tc.notWant...)
+	}
+	if f := h.fake.TaskFilters(); !f[len(f)-1].DueFrom.Equal(time.Date(2025, 6, 3, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("due today for maria (UTC): %+v", f[len(f)-1])
+	}
+}
+
+func TestAFilterThatMakesNoSenseIsA400NamingIt(t *testing.T) {
+	h := newHarness(t)
+	alice, maria := h.signedIn("alice"), h.signedIn("maria")
+	for _, tc := range []struct {
+		b    *browser
+		path string
+		says string
+	}{
+		{alice, "/inbox/tasks?page=0", `The page &#34;0&#34;`},
+		{alice, "/inbox/tasks?page=two", `The page &#34;two&#34;`},
+		{alice, "/inbox/tasks?page=-3", `The page &#34;-3&#34;`},
+		{alice, "/inbox/tasks?kind=lunch", `The kind &#34;lunch&#34; in the address makes no sense: use one of backstory`},
+		{alice, "/inbox/tasks?due=tomorrow", `The due &#34;tomorrow&#34;`},
+		{alice, "/inbox/tasks?view=team", `The view &#34;team&#34;`},
+		{alice, "/inbox/tasks?rep=bob", `The rep &#34;bob&#34;`},
+		{maria, "/inbox/tasks?rep=dave", `The rep &#34;dave&#34;`},
+		{maria, "/inbox/tasks?view=all", `The view &#34;all&#34;`},
+	} {
+		p := tc.b.get(tc.path)
+		if p.status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", tc.path, p.status)
+		}
+		mustContain(t, p, "This list cannot be shown", tc.says)
+	}
+}
+
+// The list may lag the campaign: a task moved or done since it was listed gets the campaign's
+// own clear refusal, nothing is sent, and the next list shows the campaign as it is.
+func TestATaskFromAStaleListIsRefusedClearlyAndTheListCatchesUp(t *testing.T) {
+	h := newHarness(t)
+	alice := h.signedIn("alice")
+	path := "/inbox/customers/acme/tasks/exit-interview"
+	mustContain(t, alice.get("/inbox/tasks"), path)
+	csrf := alice.csrf(path)
+
+	// Maria moves it to bob before alice sends her answers.
+	st := fixtures()[0]
+	st.Tasks[1].Assignee = "bob"
+	h.fake.SetStatus(st)
+	form := url.Values{"csrf": {csrf}, "whyLeaving": {"price"}, "whatWouldKeepYou": {"cheaper"}, "reason": {"competitor_price"}, "scope": {"specific"}}
+	p := alice.post(path, form)
+	if p.status != http.StatusForbidden {
+		t.Fatalf("a moved task: %d, want 403", p.status)
+	}
+	mustContain(t, p, "This task is not yours", "assigned to Bob Baker", "Back to my tasks")
+	mustNotContain(t, alice.get("/inbox/tasks"), path)
+
+	// Bob finished it meanwhile: his stale list gets "already completed".
+	bob := h.signedIn("bob")
+	st.Tasks[1].Status, st.Tasks[1].CompletedBy, st.Tasks[1].Completed = workflows.TaskDone, "bob", testNow
+	h.fake.SetStatus(st)
+	form.Set("csrf", bob.csrf("/inbox/tasks"))
+	if p := bob.post(path, form); p.status != http.StatusConflict || !strings.Contains(p.body, "already completed by you") {
+		t.Errorf("a done task: %d\n%s", p.status, p.body)
+	}
+	if u := h.fake.Updates(); len(u) != 0 {
+		t.Errorf("%d updates sent from stale lists", len(u))
 	}
 }

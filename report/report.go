@@ -1,146 +1,221 @@
-// Package report is the win-back report: outcomes, the win-back rate, and counts by reason,
-// scope, rep and segment, over the campaigns started in a date range. It works on campaign runs
-// as visibility lists them (campaigns.Campaign); `winback report` prints it.
+// Package report is the win-back report in money and time: over the campaigns launched in a
+// date range, how many were won back, the win-back rate, the account value lost and won back,
+// the median days to win back, how many we walked away from (and why) and how many opted out,
+// by reason, scope, offer, segment, launch month and the rep who lost the customer; the value
+// won back by month and the funnel of stages. It does the arithmetic on the store's campaign
+// records (store.ReportFacts); `winback report` prints it and the inbox's report page draws it.
 package report
 
 import (
 	"cmp"
-	"maps"
 	"slices"
 	"time"
 
-	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
-// JoinRuns turns visibility runs into campaigns: each campaign has the state of its last run
-// and the start of its first. A campaign's runs share a workflow ID and follow each other by
-// continue-as-new; a workflow ID can also hold several campaigns, one after another (a
-// relaunch after a closed one), so a run that did not continue as new ends its campaign.
-func JoinRuns(runs []campaigns.Campaign) []campaigns.Campaign {
-	byID := map[string][]campaigns.Campaign{}
-	for _, r := range runs {
-		byID[r.WorkflowID] = append(byID[r.WorkflowID], r)
-	}
-	var joined []campaigns.Campaign
-	for _, id := range slices.Sorted(maps.Keys(byID)) {
-		rs := byID[id]
-		slices.SortStableFunc(rs, func(a, b campaigns.Campaign) int { return a.Start.Compare(b.Start) })
-		var start time.Time // of the first run of the campaign being joined; zero between campaigns
-		for i, r := range rs {
-			if start.IsZero() {
-				start = r.Start
-			}
-			// A run that did not continue as new ends its campaign; so does the last run
-			// listed, when its successor is not in the list.
-			if r.Status != campaigns.StatusContinuedAsNew || i == len(rs)-1 {
-				r.Start = start
-				joined = append(joined, r)
-				start = time.Time{}
-			}
-		}
-	}
-	return joined
-}
-
-// Report is the win-back report over the campaigns started in [From, To).
+// Report is the win-back report over the campaigns launched in [From, To).
 type Report struct {
-	From      time.Time `json:"from,omitzero"`
-	To        time.Time `json:"to"`
-	Campaigns int       `json:"campaigns"`
-	Open      int       `json:"open"`
-	Closed    int       `json:"closed"`
-	WonBack   int       `json:"wonBack"`
-	// WinBackRate is WonBack / Closed (0 when none closed).
-	WinBackRate float64        `json:"winBackRate"`
-	ByOutcome   map[string]int `json:"byOutcome"`
-	ByReason    []Group        `json:"byReason"`
-	ByScope     []Group        `json:"byScope"`
-	ByRep       []Group        `json:"byRep"` // the assignee of the campaign's last task
-	BySegment   []Group        `json:"bySegment"`
-	// MedianTimeToWinBack is the median of close minus start over the won-back campaigns.
-	MedianTimeToWinBack time.Duration `json:"-"`
-	MedianDaysToWinBack float64       `json:"medianDaysToWinBack"`
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
+	// Totals has every campaign of the range; Open and Closed split them.
+	Totals Group `json:"totals"`
+	// ByOutcome counts the closed campaigns by outcome.
+	ByOutcome map[string]int `json:"byOutcome"`
+	// The tables, by dimension. A campaign without a value (no offer made, no reason yet) is
+	// in the group NoValue.
+	ByReason      []Group `json:"byReason"`
+	ByScope       []Group `json:"byScope"`
+	ByOffer       []Group `json:"byOffer"`
+	BySegment     []Group `json:"bySegment"`
+	ByLaunchMonth []Group `json:"byLaunchMonth"` // oldest first
+	// ByLostBy credits each campaign to the rep who owned the account when the customer left,
+	// whoever owns the campaign when it closes ("is it me?" moves the account, not the loss).
+	ByLostBy []Group `json:"byLostBy"`
+	// WonBackByMonth is the account value won back in each month (of the win back), oldest
+	// first, months without any included between the first and the last.
+	WonBackByMonth []Month `json:"wonBackByMonth"`
+	// Funnel counts the campaigns that reached each stage, in playbook order, then won back.
+	Funnel []Step `json:"funnel"`
+	// Rationales are why we walked away, the most frequent first (at most store.MaxRationales).
+	Rationales []Rationale `json:"walkedAwayRationales"`
 }
 
-// Group counts the campaigns that share a reason, scope, rep or segment.
+// Group is the report's figures for the campaigns that share one value of a dimension (or
+// every campaign, for Totals).
 type Group struct {
-	Key         string  `json:"key"`
-	Campaigns   int     `json:"campaigns"`
-	Closed      int     `json:"closed"`
-	WonBack     int     `json:"wonBack"`
+	Key       string `json:"key,omitempty"`
+	Campaigns int    `json:"campaigns"`
+	Open      int    `json:"open"`
+	Closed    int    `json:"closed"`
+	WonBack   int    `json:"wonBack"`
+	// WinBackRate is WonBack / Closed: the share of the campaigns that ended that ended won
+	// back (0 when none closed).
 	WinBackRate float64 `json:"winBackRate"`
+	// ValueLost is the account value of every campaign of the group, ValueWonBack that of the
+	// campaigns won back.
+	ValueLost    float64 `json:"valueLost"`
+	ValueWonBack float64 `json:"valueWonBack"`
+	// MedianDaysToWinBack is the median, over the campaigns won back, of the time from launch
+	// to won back, in days (0 when none was); MedianTimeToWinBack the same as a duration.
+	MedianDaysToWinBack float64       `json:"medianDaysToWinBack"`
+	MedianTimeToWinBack time.Duration `json:"-"`
+	// WalkedAway counts the campaigns we decided not to pursue, OptedOut those whose customer
+	// opted out of a channel or of the campaign.
+	WalkedAway int `json:"walkedAway"`
+	OptedOut   int `json:"optedOut"`
 }
 
-// NoValue is the group of campaigns without a value (no reason recorded yet...).
+// Month is the account value won back in one month.
+type Month struct {
+	Month     string    `json:"month"` // "2026-03"
+	WonBack   int       `json:"wonBack"`
+	Value     float64   `json:"value"`
+	Beginning time.Time `json:"-"` // the month's first day, UTC
+}
+
+// Step is one stage of the funnel and the campaigns that reached it.
+type Step struct {
+	Stage     string  `json:"stage"` // a workflows.Stage, or "won_back"
+	Label     string  `json:"label"`
+	Campaigns int     `json:"campaigns"`
+	Share     float64 `json:"share"` // of every campaign launched
+}
+
+// Rationale is why we walked away from some customers, and who decided (a manager, or
+// "policy").
+type Rationale struct {
+	Text      string `json:"rationale"`
+	DecidedBy string `json:"decidedBy"`
+	Campaigns int    `json:"campaigns"`
+}
+
+// NoValue is the key of the campaigns without a value (no offer made, no reason yet...).
 const NoValue = "(none)"
 
-// Build aggregates the campaigns (JoinRuns) started in [from, to) (a zero from: since ever).
-func Build(joined []campaigns.Campaign, from, to time.Time) Report {
+// FunnelWonBack is the funnel's last step.
+const FunnelWonBack = "won_back"
+
+// funnelStages are the stages of the funnel, in playbook order.
+var funnelStages = []workflows.Stage{workflows.StageBackstory, workflows.StageExitInterview, workflows.StageDecision,
+	workflows.StageRevisitEmail, workflows.StageWait, workflows.StageThankYouCall, workflows.StageCheckIns}
+
+// Build makes the report of the facts of the campaigns launched in [from, to) (zero: open).
+func Build(f store.ReportFacts, from, to time.Time) Report {
 	r := Report{From: from, To: to, ByOutcome: map[string]int{}}
-	groups := map[string]map[string]*Group{}
-	count := func(dim, key string, closed, won bool) {
-		if groups[dim] == nil {
-			groups[dim] = map[string]*Group{}
+	won := map[string]map[string][]time.Duration{} // dimension, key: times to win back
+	var all []time.Duration
+	byMonth := map[string]*Month{}
+	for _, w := range f.WonBack {
+		d := w.Closed.Sub(w.Launched)
+		all = append(all, d)
+		for _, dim := range store.ReportDimensions {
+			if won[dim] == nil {
+				won[dim] = map[string][]time.Duration{}
+			}
+			k := cmp.Or(w.Key(dim), NoValue)
+			won[dim][k] = append(won[dim][k], d)
 		}
-		key = cmp.Or(key, NoValue)
-		g := groups[dim][key]
-		if g == nil {
-			g = &Group{Key: key}
-			groups[dim][key] = g
+		m := w.Closed.UTC().Format("2006-01")
+		if byMonth[m] == nil {
+			byMonth[m] = &Month{Month: m}
 		}
-		g.Campaigns++
-		if closed {
-			g.Closed++
-		}
-		if won {
-			g.WonBack++
+		byMonth[m].WonBack++
+		byMonth[m].Value += w.AccountValue
+	}
+	tables := map[string]*[]Group{
+		store.DimReason: &r.ByReason, store.DimScope: &r.ByScope, store.DimOffer: &r.ByOffer,
+		store.DimSegment: &r.BySegment, store.DimLaunchMonth: &r.ByLaunchMonth, store.DimLostBy: &r.ByLostBy,
+	}
+	for _, g := range f.Groups {
+		switch {
+		case g.Dimension == store.DimAll:
+			r.Totals = group(g, all)
+			r.Totals.Key = ""
+		case g.Dimension == store.DimOutcome:
+			if g.Key != "" {
+				r.ByOutcome[g.Key] += g.Campaigns
+			}
+		case tables[g.Dimension] != nil:
+			k := cmp.Or(g.Key, NoValue)
+			*tables[g.Dimension] = append(*tables[g.Dimension], group(g, won[g.Dimension][k]))
 		}
 	}
-	var toWin []time.Duration
-	for _, s := range joined {
-		if s.Start.Before(from) || !s.Start.Before(to) {
+	for dim, t := range tables {
+		if dim == store.DimLaunchMonth {
+			slices.SortFunc(*t, func(a, b Group) int { return cmp.Compare(a.Key, b.Key) })
 			continue
 		}
-		r.Campaigns++
-		closed := s.Status != campaigns.StatusRunning && s.Status != campaigns.StatusContinuedAsNew
-		won := closed && s.Outcome == string(workflows.OutcomeWonBack)
-		if closed {
-			r.Closed++
-			r.ByOutcome[cmp.Or(s.Outcome, s.Status)]++ // a terminated campaign has no outcome
-		} else {
-			r.Open++
-		}
-		if won {
-			r.WonBack++
-			toWin = append(toWin, s.Close.Sub(s.Start))
-		}
-		count("reason", s.Reason, closed, won)
-		count("scope", s.Scope, closed, won)
-		count("rep", s.Assignee, closed, won)
-		count("segment", s.Segment, closed, won)
+		slices.SortFunc(*t, func(a, b Group) int { return cmp.Or(cmp.Compare(b.Campaigns, a.Campaigns), cmp.Compare(a.Key, b.Key)) })
 	}
-	r.WinBackRate = rate(r.WonBack, r.Closed)
-	r.ByReason = sortedGroups(groups["reason"])
-	r.ByScope = sortedGroups(groups["scope"])
-	r.ByRep = sortedGroups(groups["rep"])
-	r.BySegment = sortedGroups(groups["segment"])
-	r.MedianTimeToWinBack = median(toWin)
-	r.MedianDaysToWinBack = r.MedianTimeToWinBack.Hours() / 24
+	r.WonBackByMonth = months(byMonth)
+	r.Funnel = funnel(f.Paths, r.Totals.Campaigns, r.Totals.WonBack)
+	for _, x := range f.Rationales {
+		r.Rationales = append(r.Rationales, Rationale{Text: x.Text, DecidedBy: x.DecidedBy, Campaigns: x.Campaigns})
+	}
 	return r
 }
 
-// sortedGroups lists groups, the most campaigns first, then by key.
-func sortedGroups(m map[string]*Group) []Group {
-	out := make([]Group, 0, len(m))
-	for _, g := range m {
-		g.WinBackRate = rate(g.WonBack, g.Closed)
-		out = append(out, *g)
-	}
-	slices.SortFunc(out, func(a, b Group) int {
-		return cmp.Or(cmp.Compare(b.Campaigns, a.Campaigns), cmp.Compare(a.Key, b.Key))
-	})
+// group is a store group with its rates and median.
+func group(g store.ReportGroup, toWin []time.Duration) Group {
+	out := Group{Key: cmp.Or(g.Key, NoValue), Campaigns: g.Campaigns, Open: g.Campaigns - g.Closed, Closed: g.Closed,
+		WonBack: g.WonBack, WinBackRate: rate(g.WonBack, g.Closed), ValueLost: g.ValueLost, ValueWonBack: g.ValueWonBack,
+		WalkedAway: g.WalkedAway, OptedOut: g.OptedOut}
+	out.MedianTimeToWinBack = median(toWin)
+	out.MedianDaysToWinBack = out.MedianTimeToWinBack.Hours() / 24
 	return out
+}
+
+// months lists the months from the first win back to the last, empty ones included.
+func months(byMonth map[string]*Month) []Month {
+	if len(byMonth) == 0 {
+		return nil
+	}
+	var first, last time.Time
+	for m := range byMonth {
+		t, _ := time.Parse("2006-01", m)
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	var out []Month
+	for t := first; !t.After(last); t = t.AddDate(0, 1, 0) {
+		m := Month{Month: t.Format("2006-01")}
+		if got := byMonth[m.Month]; got != nil {
+			m = *got
+		}
+		m.Beginning = t
+		out = append(out, m)
+	}
+	return out
+}
+
+// funnel counts the campaigns that reached each stage: a campaign seen in a stage passed every
+// stage before it.
+func funnel(paths []store.StagePath, campaigns, wonBack int) []Step {
+	reached := make([]int, len(funnelStages))
+	for _, p := range paths {
+		furthest := -1
+		for _, s := range p.Stages {
+			furthest = max(furthest, slices.Index(funnelStages, workflows.Stage(s)))
+		}
+		for i := 0; i <= furthest; i++ {
+			reached[i] += p.Campaigns
+		}
+	}
+	var steps []Step
+	for i, s := range funnelStages {
+		n := reached[i]
+		if i == 0 {
+			n = campaigns // every campaign starts with its backstory
+		}
+		steps = append(steps, Step{Stage: string(s), Label: s.Label(), Campaigns: n, Share: rate(n, campaigns)})
+	}
+	return append(steps, Step{Stage: FunnelWonBack, Label: workflows.OutcomeWonBack.Label(), Campaigns: wonBack, Share: rate(wonBack, campaigns)})
 }
 
 // rate is n/of, or 0 when of is 0.

@@ -1,117 +1,131 @@
 package report_test
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
-	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/report"
+	"github.com/winback/winback/store"
 )
 
-func day(d int) time.Time { return time.Date(2026, 1, d, 9, 0, 0, 0, time.UTC) }
+func day(m time.Month, d int) time.Time { return time.Date(2026, m, d, 9, 0, 0, 0, time.UTC) }
 
-// visRun is a visibility run for the report tests.
-func visRun(id, status string, start, close time.Time, outcome, reason, scope, rep, segment string) campaigns.Campaign {
-	return campaigns.Campaign{CustomerID: id, WorkflowID: "winback:" + id, Status: status, Start: start, Close: close,
-		Outcome: outcome, Reason: reason, Scope: scope, Assignee: rep, Segment: segment}
-}
-
-func TestJoinRunsFollowsContinueAsNew(t *testing.T) {
-	runs := []campaigns.Campaign{
-		// C-1: three runs joined by continue-as-new, listed out of order.
-		visRun("C-1", campaigns.StatusContinuedAsNew, day(5), day(9), "", "let_down", "specific", "alice", "smb"),
-		visRun("C-1", "completed", day(12), day(20), "won_back", "let_down", "specific", "alice", "smb"),
-		visRun("C-1", campaigns.StatusContinuedAsNew, day(2), day(5), "", "", "", "alice", "smb"),
-		// C-2: closed, then relaunched: two campaigns.
-		visRun("C-2", "completed", day(1), day(3), "declined", "", "", "bob", "smb"),
-		visRun("C-2", campaigns.StatusRunning, day(4), time.Time{}, "", "", "", "bob", "smb"),
-		// C-3: the last run listed continued as new; its next run is not in the list.
-		visRun("C-3", campaigns.StatusContinuedAsNew, day(6), day(8), "", "", "", "bob", "smb"),
-	}
-	got := report.JoinRuns(runs)
-	if len(got) != 4 {
-		t.Fatalf("got %d campaigns, want 4: %+v", len(got), got)
-	}
-	c1 := got[0]
-	if c1.CustomerID != "C-1" || !c1.Start.Equal(day(2)) || !c1.Close.Equal(day(20)) || c1.Outcome != "won_back" {
-		t.Errorf("C-1 = %+v: want start of the first run, close and outcome of the last", c1)
-	}
-	if got[1].Outcome != "declined" || got[2].Status != campaigns.StatusRunning || !got[2].Start.Equal(day(4)) {
-		t.Errorf("C-2 = %+v, %+v: want the closed campaign and the relaunch apart", got[1], got[2])
-	}
-	if got[3].CustomerID != "C-3" || !got[3].Start.Equal(day(6)) {
-		t.Errorf("C-3 = %+v", got[3])
+// facts are three campaigns: acme (lost by alice, moved to bob, won back in 4 days with an
+// apology), beta (alice's, walked away by policy, opted out of SMS), globex (bob's, open).
+func facts() store.ReportFacts {
+	return store.ReportFacts{
+		Groups: []store.ReportGroup{
+			{Dimension: store.DimAll, Campaigns: 3, Closed: 2, WonBack: 1, WalkedAway: 1, OptedOut: 1, ValueLost: 79200, ValueWonBack: 48000},
+			{Dimension: store.DimOutcome, Key: "", Campaigns: 1, ValueLost: 30000},
+			{Dimension: store.DimOutcome, Key: "won_back", Campaigns: 1, Closed: 1, WonBack: 1, ValueLost: 48000, ValueWonBack: 48000},
+			{Dimension: store.DimOutcome, Key: "walked_away", Campaigns: 1, Closed: 1, WalkedAway: 1, OptedOut: 1, ValueLost: 1200},
+			{Dimension: store.DimLostBy, Key: "alice", Campaigns: 2, Closed: 2, WonBack: 1, WalkedAway: 1, OptedOut: 1, ValueLost: 49200, ValueWonBack: 48000},
+			{Dimension: store.DimLostBy, Key: "bob", Campaigns: 1, ValueLost: 30000},
+			{Dimension: store.DimOffer, Key: "", Campaigns: 2, Closed: 1, WalkedAway: 1, OptedOut: 1, ValueLost: 31200},
+			{Dimension: store.DimOffer, Key: "apology", Campaigns: 1, Closed: 1, WonBack: 1, ValueLost: 48000, ValueWonBack: 48000},
+			{Dimension: store.DimLaunchMonth, Key: "2026-04", Campaigns: 1, ValueLost: 30000},
+			{Dimension: store.DimLaunchMonth, Key: "2026-03", Campaigns: 2, Closed: 2, WonBack: 1, ValueLost: 49200, ValueWonBack: 48000},
+		},
+		WonBack: []store.WonBackCampaign{{Reason: "let_down", Offer: "apology", LaunchMonth: "2026-03", LostBy: "alice",
+			Launched: day(3, 2), Closed: day(3, 6), AccountValue: 48000}},
+		Rationales: []store.Rationale{{Text: "account value below 5000", DecidedBy: "policy", Campaigns: 1}},
+		Paths: []store.StagePath{{Stages: []string{"backstory"}, Campaigns: 1}, {Stages: []string{"check_ins", "closed", "exit_interview"}, Campaigns: 1},
+			{Stages: []string{"closed", "decision"}, Campaigns: 1}},
 	}
 }
 
-func TestBuildReport(t *testing.T) {
-	runs := []campaigns.Campaign{
-		visRun("A", "completed", day(2), day(4), "won_back", "competitor_price", "specific", "alice", "smb"), // 2 days
-		visRun("B", "completed", day(3), day(9), "won_back", "let_down", "systemic", "alice", "enterprise"),  // 6 days
-		visRun("C", "completed", day(3), day(13), "won_back", "competitor_price", "specific", "bob", "smb"),  // 10 days
-		visRun("D", "completed", day(4), day(30), "won_back", "competitor_price", "specific", "bob", "smb"),  // 26 days
-		visRun("E", "completed", day(5), day(6), "walked_away", "bad_fit", "specific", "maria", "smb"),       // not won
-		visRun("F", "completed", day(5), day(25), "declined", "let_down", "systemic", "alice", "enterprise"), // not won
-		visRun("G", "terminated", day(6), day(7), "", "", "", "alice", "smb"),                                // no outcome
-		visRun("H", campaigns.StatusRunning, day(7), time.Time{}, "", "let_down", "", "bob", ""),             // open
-		visRun("I", "completed", day(1), day(2), "won_back", "let_down", "specific", "alice", "smb"),         // before from
-		visRun("J", "completed", day(20), day(21), "won_back", "let_down", "specific", "alice", "smb"),       // after to
-	}
-	r := report.Build(runs, day(2).Add(-time.Hour), day(19))
-	if r.Campaigns != 8 || r.Open != 1 || r.Closed != 7 || r.WonBack != 4 {
-		t.Fatalf("counts = %d campaigns, %d open, %d closed, %d won back; want 8, 1, 7, 4", r.Campaigns, r.Open, r.Closed, r.WonBack)
-	}
-	if want := 4.0 / 7; r.WinBackRate != want {
-		t.Errorf("win-back rate = %v, want %v", r.WinBackRate, want)
-	}
-	wantOutcomes := map[string]int{"won_back": 4, "walked_away": 1, "declined": 1, "terminated": 1}
-	if len(r.ByOutcome) != len(wantOutcomes) {
-		t.Errorf("by outcome = %v, want %v", r.ByOutcome, wantOutcomes)
-	}
-	for k, v := range wantOutcomes {
-		if r.ByOutcome[k] != v {
-			t.Errorf("by outcome = %v, want %v", r.ByOutcome, wantOutcomes)
+func find(gs []report.Group, key string) report.Group {
+	for _, g := range gs {
+		if g.Key == key {
+			return g
 		}
 	}
-	// Median of 2, 6, 10 and 26 days: 8 days.
-	if r.MedianTimeToWinBack != 8*24*time.Hour || r.MedianDaysToWinBack != 8 {
-		t.Errorf("median = %v (%v days), want 192h (8 days)", r.MedianTimeToWinBack, r.MedianDaysToWinBack)
+	return report.Group{Key: "missing " + key}
+}
+
+func TestTheReportIsInMoneyAndTime(t *testing.T) {
+	r := report.Build(facts(), time.Time{}, day(5, 1))
+	tot := r.Totals
+	if tot.Campaigns != 3 || tot.Open != 1 || tot.Closed != 2 || tot.WonBack != 1 || tot.WinBackRate != 0.5 ||
+		tot.ValueLost != 79200 || tot.ValueWonBack != 48000 || tot.MedianDaysToWinBack != 4 || tot.WalkedAway != 1 || tot.OptedOut != 1 {
+		t.Errorf("totals %+v", tot)
 	}
-	if got, want := r.ByReason, []report.Group{
-		{Key: "competitor_price", Campaigns: 3, Closed: 3, WonBack: 3, WinBackRate: 1},
-		{Key: "let_down", Campaigns: 3, Closed: 2, WonBack: 1, WinBackRate: 0.5},
-		{Key: report.NoValue, Campaigns: 1, Closed: 1},
-		{Key: "bad_fit", Campaigns: 1, Closed: 1},
-	}; !equalGroups(got, want) {
-		t.Errorf("by reason:\n got %+v\nwant %+v", got, want)
+	if alice := find(r.ByLostBy, "alice"); alice.Campaigns != 2 || alice.WonBack != 1 || alice.MedianDaysToWinBack != 4 || alice.ValueLost != 49200 {
+		t.Errorf("lost by alice: %+v (acme is hers though bob owns it now)", alice)
 	}
-	if got, want := r.ByRep, []report.Group{
-		{Key: "alice", Campaigns: 4, Closed: 4, WonBack: 2, WinBackRate: 0.5},
-		{Key: "bob", Campaigns: 3, Closed: 2, WonBack: 2, WinBackRate: 1},
-		{Key: "maria", Campaigns: 1, Closed: 1},
-	}; !equalGroups(got, want) {
-		t.Errorf("by rep:\n got %+v\nwant %+v", got, want)
+	if bob := find(r.ByLostBy, "bob"); bob.Campaigns != 1 || bob.MedianDaysToWinBack != 0 || bob.Open != 1 {
+		t.Errorf("lost by bob: %+v", bob)
 	}
-	if r.BySegment[0].Key != "smb" || r.BySegment[0].Campaigns != 5 || len(r.ByScope) != 3 {
-		t.Errorf("by segment %+v, by scope %+v", r.BySegment, r.ByScope)
+	if none := find(r.ByOffer, report.NoValue); none.Campaigns != 2 || r.ByOffer[0].Key != report.NoValue {
+		t.Errorf("no offer: %+v; the biggest group first: %+v", none, r.ByOffer)
+	}
+	if r.ByLaunchMonth[0].Key != "2026-03" || r.ByLaunchMonth[1].Key != "2026-04" {
+		t.Errorf("launch months are oldest first: %+v", r.ByLaunchMonth)
+	}
+	if len(r.ByOutcome) != 2 || r.ByOutcome["won_back"] != 1 || r.ByOutcome["walked_away"] != 1 {
+		t.Errorf("by outcome %v: closed campaigns only", r.ByOutcome)
+	}
+	if len(r.WonBackByMonth) != 1 || r.WonBackByMonth[0].Month != "2026-03" || r.WonBackByMonth[0].Value != 48000 {
+		t.Errorf("won back by month %+v", r.WonBackByMonth)
+	}
+	var funnel []string
+	for _, s := range r.Funnel {
+		funnel = append(funnel, s.Stage+"="+itoa(s.Campaigns))
+	}
+	if want := "backstory=3 exit_interview=2 decision=2 revisit_email=1 wait=1 thank_you_call=1 check_ins=1 won_back=1"; strings.Join(funnel, " ") != want {
+		t.Errorf("funnel %s, want %s", strings.Join(funnel, " "), want)
+	}
+	if len(r.Rationales) != 1 || r.Rationales[0].DecidedBy != "policy" {
+		t.Errorf("rationales %+v", r.Rationales)
+	}
+	b, err := json.Marshal(r)
+	if err != nil || !strings.Contains(string(b), `"valueWonBack":48000`) || !strings.Contains(string(b), `"walkedAwayRationales"`) ||
+		strings.Contains(string(b), "Beginning") {
+		t.Errorf("json: %v %s", err, b)
 	}
 }
 
-func equalGroups(a, b []report.Group) bool {
-	if len(a) != len(b) {
-		return false
+func TestMonthsWithoutAWinBackAreShown(t *testing.T) {
+	f := store.ReportFacts{Groups: []store.ReportGroup{{Dimension: store.DimAll, Campaigns: 2, Closed: 2, WonBack: 2}},
+		WonBack: []store.WonBackCampaign{{Launched: day(1, 2), Closed: day(1, 3), AccountValue: 10},
+			{Launched: day(1, 2), Closed: day(4, 3), AccountValue: 20}}}
+	r := report.Build(f, time.Time{}, time.Time{})
+	var got []string
+	for _, m := range r.WonBackByMonth {
+		got = append(got, m.Month)
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
+	if strings.Join(got, " ") != "2026-01 2026-02 2026-03 2026-04" || r.WonBackByMonth[1].Value != 0 || r.WonBackByMonth[3].Value != 20 {
+		t.Errorf("months %v: %+v", got, r.WonBackByMonth)
+	}
+	if r.Totals.MedianTimeToWinBack != 46*24*time.Hour {
+		t.Errorf("median of an even count: %s", r.Totals.MedianTimeToWinBack)
+	}
+}
+
+func TestAnEmptyReportSaysZero(t *testing.T) {
+	r := report.Build(store.ReportFacts{Groups: []store.ReportGroup{{Dimension: store.DimAll}}}, time.Time{}, time.Time{})
+	if r.Totals.Campaigns != 0 || r.Totals.WinBackRate != 0 || len(r.Funnel) != 8 || r.Funnel[0].Share != 0 {
+		t.Errorf("empty report %+v", r)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestFiguresReadForPeople(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 999.5: "1,000", 1234567.8: "1,234,568", -48000: "-48,000"} {
+		if got := report.Money(v); got != want {
+			t.Errorf("Money(%v) = %q, want %q", v, got, want)
 		}
 	}
-	return true
-}
-
-func TestBuildReportWithNothingClosed(t *testing.T) {
-	r := report.Build([]campaigns.Campaign{visRun("A", campaigns.StatusRunning, day(2), time.Time{}, "", "", "", "alice", "")}, time.Time{}, day(30))
-	if r.WinBackRate != 0 || r.MedianTimeToWinBack != 0 || r.Open != 1 {
-		t.Errorf("report = %+v", r)
+	if got := report.Percent(0.2175); got != "21.8%" {
+		t.Errorf("Percent: %q", got)
+	}
+	if got := report.Duration(90*time.Minute, 0.06); got != "1h30m0s" {
+		t.Errorf("Duration of a demo: %q", got)
+	}
+	if got := report.Duration(96*time.Hour, 4); got != "4.0 days" {
+		t.Errorf("Duration: %q", got)
 	}
 }

@@ -9,10 +9,14 @@ import (
 	"time"
 )
 
-// The --output formats.
+// The --output formats. Every command prints text and JSON; a command whose annotation
+// outputsAnnotation lists csv prints that too.
 const (
 	outputText = "text"
 	outputJSON = "json"
+	outputCSV  = "csv"
+
+	outputsAnnotation = "outputs"
 )
 
 // json reports whether the user asked for JSON output.

@@ -74,8 +74,11 @@ Exit codes: 0 done, 1 failed (Temporal unreachable, campaign not found or alread
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			switch a.output {
-			case outputText, outputJSON:
+			switch outputs := cmd.Annotations[outputsAnnotation]; {
+			case a.output == outputText, a.output == outputJSON:
+			case a.output == outputCSV && strings.Contains(outputs, outputCSV):
+			case outputs != "":
+				return fmt.Errorf("--output %q: use %s", a.output, strings.ReplaceAll(outputs, ",", ", "))
 			default:
 				return fmt.Errorf("--output %q: use text or json", a.output)
 			}
@@ -85,7 +88,7 @@ Exit codes: 0 done, 1 failed (Temporal unreachable, campaign not found or alread
 			return nil
 		},
 	}
-	root.PersistentFlags().StringVarP(&a.output, "output", "o", outputText, "output format: text or json")
+	root.PersistentFlags().StringVarP(&a.output, "output", "o", outputText, "output format: text or json (report: csv too)")
 	root.PersistentFlags().DurationVar(&a.timeout, "timeout", 30*time.Second,
 		"how long to wait for each call to Temporal (a query or update waits for the worker)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return err })
@@ -105,6 +108,7 @@ Exit codes: 0 done, 1 failed (Temporal unreachable, campaign not found or alread
 		a.reportCommand(),
 		a.setupCommand(),
 		a.storeCommand(),
+		a.indexCommand(),
 	)
 	return root
 }

@@ -25,7 +25,7 @@ var copied = []struct {
 	{"send_ledger", []string{"key", "state", "channel", "recipient", "body_sha256", "intended_ms", "provider", "message_id", "sent_ms", "updated_ms"}, "recipient"},
 	{"campaign_records", []string{"campaign_id", "workflow_id", "seq", "customer_id", "segment", "account_value", "launched_ms",
 		"launch_month", "departed_ms", "stage", "stages", "outcome", "closed_ms", "reason", "scope", "rep", "manager", "lost_by",
-		"decision", "decided_by", "offer", "rationale", "opted_out", "updated_ms"}, ""},
+		"decision", "decided_by", "offer", "rationale", "opted_out", "report_key", "updated_ms"}, ""},
 	{"campaign_tasks", []string{"campaign_id", "task_id", "workflow_id", "customer_id", "kind", "title", "assignee", "rep",
 		"manager", "status", "escalated", "created_ms", "due_ms", "completed_ms", "completed_by"}, ""},
 }

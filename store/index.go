@@ -137,10 +137,13 @@ func syncCampaign(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64
 	case seq >= rec.Seq:
 		return false, nil // a newer (or the same) record is filed: this one is late
 	}
+	stages = mergeStages(stages, rec.Stage)
+	key := reportKey{Reason: rec.Reason, Scope: rec.Scope, Offer: rec.Offer, Segment: rec.Segment, LaunchMonth: month(rec.Launched),
+		LostBy: rec.LostBy, Outcome: rec.Outcome, Stages: stages, OptedOut: len(rec.OptedOut) > 0}
 	res, err := tx.ExecContext(ctx, `INSERT INTO campaign_records (campaign_id, workflow_id, seq, customer_id, segment,
 		account_value, launched_ms, launch_month, departed_ms, stage, stages, outcome, closed_ms, reason, scope, rep, manager,
-		lost_by, decision, decided_by, offer, rationale, opted_out, updated_ms)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+		lost_by, decision, decided_by, offer, rationale, opted_out, report_key, updated_ms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
 		ON CONFLICT (campaign_id) DO UPDATE SET workflow_id = excluded.workflow_id, seq = excluded.seq,
 			customer_id = excluded.customer_id, segment = excluded.segment, account_value = excluded.account_value,
 			launched_ms = excluded.launched_ms, launch_month = excluded.launch_month, departed_ms = excluded.departed_ms,
@@ -148,12 +151,12 @@ func syncCampaign(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64
 			reason = excluded.reason, scope = excluded.scope, rep = excluded.rep, manager = excluded.manager,
 			lost_by = excluded.lost_by, decision = excluded.decision, decided_by = excluded.decided_by,
 			offer = excluded.offer, rationale = excluded.rationale, opted_out = excluded.opted_out,
-			updated_ms = excluded.updated_ms
+			report_key = excluded.report_key, updated_ms = excluded.updated_ms
 		WHERE campaign_records.seq < excluded.seq`,
 		rec.CampaignID, rec.WorkflowID, rec.Seq, rec.CustomerID, rec.Segment, rec.AccountValue, msz(rec.Launched),
-		month(rec.Launched), msz(rec.Departed), rec.Stage, mergeStages(stages, rec.Stage), rec.Outcome, msz(rec.Closed),
+		month(rec.Launched), msz(rec.Departed), rec.Stage, stages, rec.Outcome, msz(rec.Closed),
 		rec.Reason, rec.Scope, rec.Rep, rec.Manager, rec.LostBy, decision(rec.Pursue), rec.DecidedBy, rec.Offer,
-		rec.Rationale, strings.Join(rec.OptedOut, ","), now)
+		rec.Rationale, strings.Join(rec.OptedOut, ","), key.String(), now)
 	if err != nil {
 		return false, err
 	}
@@ -233,8 +236,20 @@ func endEarlierCampaigns(ctx context.Context, tx *sql.Tx, rec CampaignRecord, no
 		if _, err := tx.ExecContext(ctx, `UPDATE campaign_tasks SET status = 'cancelled' WHERE campaign_id = $1 AND status = 'open'`, id); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE campaign_records SET stage = 'closed', outcome = $2, updated_ms = $3
-			WHERE campaign_id = $1 AND outcome = ''`, id, OutcomeEndedUnrecorded, now); err != nil {
+		var k reportKey
+		var optedOut string
+		err := tx.QueryRowContext(ctx, `SELECT reason, scope, offer, segment, launch_month, lost_by, stages, opted_out
+			FROM campaign_records WHERE campaign_id = $1 AND outcome = ''`, id).Scan(&k.Reason, &k.Scope, &k.Offer, &k.Segment,
+			&k.LaunchMonth, &k.LostBy, &k.Stages, &optedOut)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // it closed, and said so
+		}
+		if err != nil {
+			return err
+		}
+		k.Outcome, k.Stages, k.OptedOut = OutcomeEndedUnrecorded, mergeStages(k.Stages, "closed"), optedOut != ""
+		if _, err := tx.ExecContext(ctx, `UPDATE campaign_records SET stage = 'closed', stages = $2, outcome = $3, report_key = $4,
+			updated_ms = $5 WHERE campaign_id = $1`, id, k.Stages, k.Outcome, k.String(), now); err != nil {
 			return err
 		}
 	}

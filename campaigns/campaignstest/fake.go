@@ -15,6 +15,8 @@ import (
 	"go.temporal.io/api/enums/v1"
 
 	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/report"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
 
@@ -68,15 +70,19 @@ type Fake struct {
 	// that many.
 	Down             bool
 	FailSignalsAfter int
-	// Now is the fake's clock (when a closed campaign closed); time.Now when nil.
+	// Now is the fake's clock (when a closed campaign closed, a task list's now); time.Now
+	// when nil.
 	Now func() time.Time
+	// Facts are the store's campaign records, added up, that Report reports on.
+	Facts store.ReportFacts
 
-	starts      []Start
-	updates     []Call
-	signals     []Call
-	filters     []campaigns.Filter
-	taskFilters []campaigns.TaskFilter
-	added       map[string]enums.IndexedValueType
+	starts        []Start
+	updates       []Call
+	signals       []Call
+	filters       []campaigns.Filter
+	taskFilters   []campaigns.TaskFilter
+	reportFilters []campaigns.ReportFilter
+	added         map[string]enums.IndexedValueType
 }
 
 var _ campaigns.API = (*Fake)(nil)
@@ -404,23 +410,72 @@ func (f *Fake) Count(ctx context.Context, filter campaigns.Filter) (int64, error
 	return int64(len(page.Campaigns)), err
 }
 
-// Tasks lists the open tasks of the running campaigns the filter keeps.
-func (f *Fake) Tasks(ctx context.Context, filter campaigns.TaskFilter, p campaigns.Page) (campaigns.TaskList, error) {
+// Tasks lists the tasks of every campaign the filter keeps, as the store's task index would:
+// from their statuses, with no call to any campaign (a Silent one is listed too).
+func (f *Fake) Tasks(_ context.Context, filter campaigns.TaskFilter, p campaigns.Page) (campaigns.TaskList, error) {
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.Down {
-		f.mu.Unlock()
 		return campaigns.TaskList{}, ErrDown
 	}
 	f.taskFilters = append(f.taskFilters, filter)
-	var ids []string
+	if filter.Now.IsZero() {
+		filter.Now = f.now()
+	}
+	var sts []workflows.CampaignStatus
 	for _, id := range slices.Sorted(maps.Keys(f.campaigns)) {
-		if matches(f.campaigns[id], campaigns.Filter{Status: campaigns.Running, People: filter.People}) {
-			ids = append(ids, id)
+		sts = append(sts, f.campaigns[id].Status)
+	}
+	return campaigns.BuildTaskList(sts, filter, p), nil
+}
+
+// Report is the report of the fake's Facts.
+func (f *Fake) Report(_ context.Context, filter campaigns.ReportFilter) (report.Report, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Down {
+		return report.Report{}, ErrDown
+	}
+	f.reportFilters = append(f.reportFilters, filter)
+	facts := f.Facts
+	if len(facts.Groups) == 0 {
+		facts.Groups = []store.ReportGroup{{Dimension: store.DimAll}}
+	}
+	return report.Build(facts, filter.From, filter.To), nil
+}
+
+// RebuildIndex counts the campaigns a rebuild would file: the running ones (every one with
+// o.Closed). The fake's task list reads the statuses, so there is nothing to file.
+func (f *Fake) RebuildIndex(_ context.Context, o campaigns.RebuildOptions) (campaigns.RebuildReport, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.Down {
+		return campaigns.RebuildReport{}, ErrDown
+	}
+	var r campaigns.RebuildReport
+	for _, id := range slices.Sorted(maps.Keys(f.campaigns)) {
+		c := f.campaigns[id]
+		switch {
+		case !c.Running && !o.Closed:
+			continue
+		case c.Silent:
+			r.Failures = append(r.Failures, campaigns.Failure{CustomerID: id, Err: fmt.Errorf("%w: the worker did not answer", campaigns.ErrTimeout)})
+		default:
+			r.Filed++
+		}
+		r.Campaigns++
+		if o.Progress != nil {
+			o.Progress(r.Campaigns, r.Campaigns)
 		}
 	}
-	f.mu.Unlock()
-	sts, failures := f.Statuses(ctx, ids)
-	return campaigns.BuildTaskList(sts, failures, filter, p), nil
+	return r, nil
+}
+
+// ReportFilters returns the filters Report was called with, in order.
+func (f *Fake) ReportFilters() []campaigns.ReportFilter {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.reportFilters)
 }
 
 // SetUpSearchAttributes adds what Attributes lacks, as the Client does on a namespace.

@@ -1,0 +1,96 @@
+package inbox
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/winback/winback/store"
+)
+
+// reportFacts: acme (lost by alice, won back in 4 days with an apology, 48,000), beta (alice's,
+// walked away by policy), globex (bob's, open).
+func reportFacts() store.ReportFacts {
+	return store.ReportFacts{
+		Groups: []store.ReportGroup{
+			{Dimension: store.DimAll, Campaigns: 3, Closed: 2, WonBack: 1, WalkedAway: 1, OptedOut: 1, ValueLost: 79200, ValueWonBack: 48000},
+			{Dimension: store.DimOutcome, Key: "won_back", Campaigns: 1, Closed: 1, WonBack: 1, ValueLost: 48000, ValueWonBack: 48000},
+			{Dimension: store.DimOutcome, Key: "walked_away", Campaigns: 1, Closed: 1, WalkedAway: 1, OptedOut: 1, ValueLost: 1200},
+			{Dimension: store.DimReason, Key: "let_down", Campaigns: 1, Closed: 1, WonBack: 1, ValueLost: 48000, ValueWonBack: 48000},
+			{Dimension: store.DimReason, Key: "bad_fit", Campaigns: 1, Closed: 1, WalkedAway: 1, OptedOut: 1, ValueLost: 1200},
+			{Dimension: store.DimReason, Key: "", Campaigns: 1, ValueLost: 30000},
+			{Dimension: store.DimLostBy, Key: "alice", Campaigns: 2, Closed: 2, WonBack: 1, WalkedAway: 1, OptedOut: 1, ValueLost: 49200, ValueWonBack: 48000},
+			{Dimension: store.DimLostBy, Key: "bob", Campaigns: 1, ValueLost: 30000},
+		},
+		WonBack:    []store.WonBackCampaign{{Reason: "let_down", LostBy: "alice", Launched: testNow.AddDate(0, 0, -4), Closed: testNow, AccountValue: 48000}},
+		Rationales: []store.Rationale{{Text: "account value below <5000>", DecidedBy: "policy", Campaigns: 1}},
+		Paths: []store.StagePath{{Stages: []string{"backstory"}, Campaigns: 1}, {Stages: []string{"check_ins", "closed"}, Campaigns: 1},
+			{Stages: []string{"closed", "decision"}, Campaigns: 1}},
+	}
+}
+
+func TestAManagerReadsTheReportInMoneyWithCharts(t *testing.T) {
+	h := newHarness(t)
+	h.fake.Facts = reportFacts()
+	p := h.signedIn("maria").get("/inbox/report")
+	if p.status != http.StatusOK {
+		t.Fatalf("report: %d\n%s", p.status, p.body)
+	}
+	mustContain(t, p, `aria-current="page">Report`, "Every campaign",
+		"<dt>Win-back rate</dt><dd>50.0%", "<dt>Account value won back</dt><dd>48,000 <small>of 79,200 lost</small>",
+		"4.0 days", "By the rep who lost the customer", "Alice Archer", "an “is it me?” move does not shift the loss",
+		"We let them down", "(none)", "account value below &lt;5000&gt;", "decided by the playbook's policy")
+	// Three charts, each an image with its title and description, a bar per item.
+	if n := strings.Count(p.body, `role="img"`); n != 3 {
+		t.Errorf("%d charts, want 3", n)
+	}
+	for _, id := range []string{"chart-rate", "chart-value", "chart-funnel"} {
+		mustContain(t, p, `aria-labelledby="`+id+`-title `+id+`-desc"`, `<desc id="`+id+`-desc">`)
+	}
+	mustContain(t, p, "<title>We let them down: 100.0% won back (1 of 1 closed; 0 still open)</title>",
+		"<title>June 2025: 48,000 won back from 1 customer</title>",
+		"<title>Decision: 2 of 3 campaigns got this far (66.7%)</title>")
+	// The funnel's won-back bar is a third of the longest possible.
+	if !regexp.MustCompile(`<g class="row won">\s*<title>Won back: 1 of 3`).MatchString(p.body) ||
+		!strings.Contains(p.body, `width="89.33333333333333"`) {
+		t.Errorf("the funnel's last bar is not drawn as a third")
+	}
+	mustNotContain(t, p, "style=", "<script")
+	if f := h.fake.ReportFilters(); len(f) != 1 || !f[0].From.IsZero() || !f[0].To.IsZero() {
+		t.Errorf("report filters %+v, want every campaign", f)
+	}
+}
+
+func TestTheReportsDatesAreTheManagersDays(t *testing.T) {
+	h := newHarness(t)
+	maria := h.signedIn("maria")
+	p := maria.get("/inbox/report?from=2025-01-01&to=2025-03-31")
+	mustContain(t, p, "Campaigns launched from 2025-01-01 to 2025-03-31", `value="2025-01-01"`, "No customer won back yet.")
+	f := h.fake.ReportFilters()
+	if !f[0].From.Equal(time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)) || !f[0].To.Equal(time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("range %+v: want the whole last day", f[0])
+	}
+	for path, says := range map[string]string{
+		"/inbox/report?from=January":                  `The date from &#34;January&#34;`,
+		"/inbox/report?to=2025-02-30":                 `The date to &#34;2025-02-30&#34;`,
+		"/inbox/report?from=2025-03-01&to=2025-01-01": "the first day comes after the last",
+	} {
+		p := maria.get(path)
+		if p.status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", path, p.status)
+		}
+		mustContain(t, p, "This report cannot be shown", says)
+	}
+}
+
+func TestARepCannotReadTheReport(t *testing.T) {
+	h := newHarness(t)
+	h.fake.Facts = reportFacts()
+	b := h.signedIn("alice")
+	if p := b.get("/inbox/report"); p.status != http.StatusForbidden || strings.Contains(p.body, "48,000") {
+		t.Errorf("alice's report: %d", p.status)
+	}
+	mustNotContain(t, b.get("/inbox/tasks"), `href="/inbox/report"`)
+}
