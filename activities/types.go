@@ -47,6 +47,17 @@ type MessageData struct {
 	TaskTitle     string `json:"taskTitle,omitempty"`
 	TaskDue       string `json:"taskDue,omitempty"`
 	Note          string `json:"note,omitempty"`
+	// The offer, in its terms (the decision's): CompetitorOffer names what the competitor
+	// offered (beat_offer); Figures are the numbers that show our value (value_numbers);
+	// OfferValue is an incentive's amount or a foot in the door's project value; OfferUntil
+	// (YYYY-MM-DD) is when an incentive ends.
+	CompetitorOffer string   `json:"competitorOffer,omitempty"`
+	Figures         []string `json:"figures,omitempty"`
+	OfferValue      float64  `json:"offerValue,omitempty"`
+	OfferUntil      string   `json:"offerUntil,omitempty"`
+	// OfferID, when set, is the open offer the message carries: the send activities add its
+	// signed one-click link (accept or decline) for the customer, expiring with the offer.
+	OfferID string `json:"offerId,omitempty"`
 	// OurCompany signs the message; the send activities fill it from Options.FromName when empty.
 	OurCompany string `json:"ourCompany,omitempty"`
 }
@@ -157,6 +168,13 @@ type CampaignRecord struct {
 	Rationale string `json:"rationale,omitempty"`
 	// OptedOut lists the channels closed to the campaign.
 	OptedOut []string `json:"optedOut,omitempty"`
+	// Offers are the offers the campaign made and what became of them, for the report.
+	Offers []OfferRecord `json:"offers,omitempty"`
+	// Holdout: the customer was held out of the campaign (no message, no task), to measure the
+	// lift the campaigns cause.
+	Holdout bool `json:"holdout,omitempty"`
+	// FootInDoorValue is the value of the smaller project the customer took (outcome foot_in_door).
+	FootInDoorValue float64 `json:"footInDoorValue,omitempty"`
 	// Tasks are every task the campaign opened, open or not.
 	Tasks []TaskRecord `json:"tasks"`
 }
@@ -175,4 +193,33 @@ type TaskRecord struct {
 
 	// Escalated is set once the task was escalated to the manager: the inbox marks it so.
 	Escalated bool `json:"escalated,omitempty"`
+}
+
+// OfferRecord is one offer of a CampaignRecord.
+type OfferRecord struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"`
+	Status    string    `json:"status"` // open, accepted, fulfilled, declined, expired, withdrawn
+	Value     float64   `json:"value,omitempty"`
+	Made      time.Time `json:"made"`
+	Answered  time.Time `json:"answered,omitempty"`
+	Fulfilled time.Time `json:"fulfilled,omitempty"`
+}
+
+// HistoryRequest asks for a customer's earlier campaigns, for the decision's guardrails.
+type HistoryRequest struct {
+	CustomerID string `json:"customerId"`
+	// CampaignID is the asking campaign's, left out of the answer.
+	CampaignID string `json:"campaignId"`
+	// Since bounds how far back "bought back" counts.
+	Since time.Time `json:"since"`
+}
+
+// HistoryResult is what the store knows of a customer's earlier campaigns.
+type HistoryResult struct {
+	// Campaigns counts the customer's earlier campaigns, any time.
+	Campaigns int `json:"campaigns"`
+	// WonBackWithIncentive counts those since Since that won the customer back with an
+	// incentive offer accepted: "bought back twice in 12 months" (seed 002).
+	WonBackWithIncentive int `json:"wonBackWithIncentive"`
 }

@@ -50,6 +50,15 @@ type Playbook struct {
 	// FrequencyCap: at most Max messages to the customer in any Per window.
 	FrequencyCap FrequencyCap `json:"frequencyCap"`
 
+	// HoldoutPercent is the share of launched customers held out (0 to 50): no message, no
+	// task, to measure what the campaigns cause. The launch may override it.
+	HoldoutPercent float64 `json:"holdoutPercent,omitempty"`
+	// RepeatIncentiveWindow: a customer won back with an incentive within it is flagged to the
+	// manager at decision time ("bought back twice in 12 months"). 365 days by default.
+	RepeatIncentiveWindow time.Duration `json:"repeatIncentiveWindow,omitempty"`
+	// Grow is the cadence after a foot in the door: touches that aim to turn the smaller yes
+	// into the whole account, offsets from the fulfilment.
+	Grow []CheckIn `json:"grow,omitempty"`
 	// Expiry: the campaign closes as expired this long after its launch.
 	Expiry time.Duration `json:"expiry"`
 	// MaxEventsPerRun: the check-in loop continues-as-new past this many history events.

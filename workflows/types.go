@@ -30,6 +30,9 @@ const (
 	// SignalCustomerReplied brings a message the customer wrote to us (a text that is not a
 	// keyword) to the campaign, and gives the rep a task to answer it.
 	SignalCustomerReplied = "CustomerReplied"
+	// SignalOfferResponse is the customer accepting or declining the campaign's offer (the
+	// one-click page of the offer link).
+	SignalOfferResponse = "OfferResponse"
 	// QueryStatus returns the CampaignStatus.
 	QueryStatus = "status"
 )
@@ -73,6 +76,11 @@ const (
 	OutcomeOptedOut   Outcome = "opted_out"
 	OutcomeExpired    Outcome = "expired"
 	OutcomeCancelled  Outcome = "cancelled"
+	// OutcomeFootInDoor: the customer took a smaller project, not the whole account back (yet).
+	OutcomeFootInDoor Outcome = "foot_in_door"
+	// OutcomeHoldout: a customer held out of the campaign (no message, no task) who did not
+	// come back by the horizon; one who came back on their own closes as won_back.
+	OutcomeHoldout Outcome = "holdout"
 )
 
 // Reason is why the customer left (seeds: competitor, we let them down, no longer need it...).
@@ -117,11 +125,13 @@ const (
 	OfferValueNumbers Offer = "value_numbers"
 	OfferIncentive    Offer = "incentive"
 	OfferFootInDoor   Offer = "foot_in_door"
-	OfferStayInTouch  Offer = "stay_in_touch"
+	// OfferDifferentProduct: a product or service they did not buy from us before (seed 000 §3).
+	OfferDifferentProduct Offer = "different_product"
+	OfferStayInTouch      Offer = "stay_in_touch"
 )
 
 // Offers lists every valid Offer.
-var Offers = []Offer{OfferApology, OfferBeatOffer, OfferValueNumbers, OfferIncentive, OfferFootInDoor, OfferStayInTouch}
+var Offers = []Offer{OfferApology, OfferBeatOffer, OfferValueNumbers, OfferIncentive, OfferFootInDoor, OfferDifferentProduct, OfferStayInTouch}
 
 // Channel is a way of reaching the customer.
 type Channel string
@@ -196,6 +206,10 @@ type CampaignInput struct {
 	Playbook  Playbook  `json:"playbook"`
 	// ContactKeys are keyed hashes of the customer's phone (see AttrContact), set by the launcher.
 	ContactKeys []string `json:"contactKeys,omitempty"`
+	// Holdout holds the customer out of the campaign: no customer message and no rep task; it
+	// closes at the playbook's expiry as holdout, or as won_back if they return on their own.
+	// The launcher decides it (a stable share of customers, by a keyed hash of the customer ID).
+	Holdout bool `json:"holdout,omitempty"`
 	// Carried is set only by continue-as-new: the state of the previous run.
 	Carried *CarriedState `json:"carried,omitempty"`
 }
@@ -306,6 +320,48 @@ type CustomerRepliedSignal struct {
 	At        time.Time `json:"at"`
 }
 
+// OfferResponseSignal is the customer's answer to an offer, from its link's page.
+type OfferResponseSignal struct {
+	OfferID string    `json:"offerId"`
+	Accept  bool      `json:"accept"` // false: declined
+	At      time.Time `json:"at"`
+	Source  string    `json:"source"` // "offer-link"
+}
+
+// OfferStatus is where an offer is in its life.
+type OfferStatus string
+
+// The offer statuses.
+const (
+	OfferOpen      OfferStatus = "open"      // made; the customer may accept or decline
+	OfferAccepted  OfferStatus = "accepted"  // the customer accepted; a rep fulfils it
+	OfferFulfilled OfferStatus = "fulfilled" // the rep did what it promised
+	OfferDeclined  OfferStatus = "declined"  // the customer said no (not an opt-out)
+	OfferExpired   OfferStatus = "expired"   // its Until passed, or the campaign closed first
+	OfferWithdrawn OfferStatus = "withdrawn" // replaced by a newer offer (a manager's override)
+)
+
+// OfferState is an offer the campaign made, with its terms and what became of it.
+type OfferState struct {
+	ID      string      `json:"id"` // "offer-1", "offer-2"
+	Kind    Offer       `json:"kind"`
+	Status  OfferStatus `json:"status"`
+	Details string      `json:"details,omitempty"` // the terms in words: "25% off for two years", the project, the product
+	// Value is how much it is worth: an incentive's amount, a foot in the door's project value.
+	Value float64 `json:"value,omitempty"`
+	// Until is when an incentive ends (YYYY-MM-DD); the link refuses an acceptance after it.
+	Until string `json:"until,omitempty"`
+	// Figures are the numbers that show our value, as the rep wrote them.
+	Figures    []string  `json:"figures,omitempty"`
+	MadeBy     string    `json:"madeBy"`
+	Made       time.Time `json:"made"`
+	Answered   time.Time `json:"answered,omitempty"` // accepted or declined
+	Fulfilled  time.Time `json:"fulfilled,omitempty"`
+	FulfilTask string    `json:"fulfilTask,omitempty"`
+	// Override is the manager's reason for making it while another offer was open.
+	Override string `json:"override,omitempty"`
+}
+
 // Reply is a message the customer wrote to us, and the task that answers it.
 type Reply struct {
 	Channel Channel   `json:"channel"`
@@ -365,6 +421,12 @@ type CampaignStatus struct {
 	// RecordSeq counts the records the campaign filed in the store (its task index row and
 	// report facts), across runs: the store keeps the newest.
 	RecordSeq int64 `json:"recordSeq,omitempty"`
+	// Offers are the offers the campaign made, oldest first; at most one is open or accepted.
+	Offers []OfferState `json:"offers,omitempty"`
+	// Holdout: the customer is held out of the campaign (no message, no task) to measure the lift.
+	Holdout bool `json:"holdout,omitempty"`
+	// FootInDoorValue is the value of the smaller project the customer took (outcome foot_in_door).
+	FootInDoorValue float64 `json:"footInDoorValue,omitempty"`
 	// Contact is how the campaign reaches the customer now: the launch's email and phone, or
 	// what a rep corrected them to.
 	Contact Contact `json:"contact"`
@@ -445,8 +507,9 @@ func (o Offer) Label() string {
 	return labelOf(o, map[Offer]string{
 		OfferApology: "An apology with a conciliatory offer", OfferBeatOffer: "Beat the competitor's offer",
 		OfferValueNumbers: "The numbers that show our value", OfferIncentive: "An incentive worth their while",
-		OfferFootInDoor:  `A smaller "foot in the door" project`,
-		OfferStayInTouch: "No offer: stay in touch (for customers who outgrew us)",
+		OfferFootInDoor:       `A smaller "foot in the door" project`,
+		OfferDifferentProduct: "A different product or service",
+		OfferStayInTouch:      "No offer: stay in touch (for customers who outgrew us)",
 	})
 }
 
