@@ -17,6 +17,9 @@ const (
 	UpdateCompleteTask = "CompleteTask"
 	// UpdateReassignTask moves one task, or the whole account, to another person.
 	UpdateReassignTask = "ReassignTask"
+	// UpdateMakeOffer makes a new offer after the decision (a manager, after a decline, say);
+	// its validator refuses one while another is open, unless the manager says why (Override).
+	UpdateMakeOffer = "MakeOffer"
 	// SignalCustomerReturned ends the campaign as won back at once.
 	SignalCustomerReturned = "CustomerReturned"
 	// SignalOptOut stops one channel at once; SignalOptIn restores it.
@@ -262,6 +265,24 @@ type CompleteTaskRequest struct {
 type CompleteTaskResult struct {
 	TaskID string `json:"taskId"`
 	Next   string `json:"next"`
+}
+
+// MakeOfferRequest is the argument of the MakeOffer update: an offer and its terms, as the
+// decision gives them.
+type MakeOfferRequest struct {
+	By       string   `json:"by"` // the account's manager
+	Offer    Offer    `json:"offer"`
+	Details  string   `json:"details,omitempty"`
+	Value    float64  `json:"value,omitempty"`
+	Until    string   `json:"until,omitempty"` // YYYY-MM-DD
+	Figures  []string `json:"figures,omitempty"`
+	Override string   `json:"override,omitempty"` // why, when another offer is still open
+}
+
+// MakeOfferResult says which offer was made and what happens next.
+type MakeOfferResult struct {
+	OfferID string `json:"offerId"`
+	Next    string `json:"next"`
 }
 
 // ReassignRequest is the argument of the ReassignTask update. An empty TaskID moves the whole
