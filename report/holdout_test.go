@@ -110,6 +110,9 @@ func TestTheReportShowsTheLiftOfALaunchWithAHoldout(t *testing.T) {
 	if inc := offers["incentive"]; inc.Worked.Campaigns != 80 || inc.Worked.Returns != 32 || inc.HeldOut.Campaigns != 40 || !inc.Clear {
 		t.Errorf("the incentive against every customer held out: %+v", inc)
 	}
+	if _, ok := offers[report.NoValue]; ok || len(offers) != 2 {
+		t.Errorf("offers compared: %v; want the incentive and the apology, not the customers without an offer", r.Lift.ByOffer)
+	}
 	if apo := offers["apology"]; apo.Worked.Campaigns != 80 || apo.Worked.Returns != 16 || apo.HeldOut.Returns != 4 {
 		t.Errorf("the apology: %+v", apo)
 	}

@@ -98,6 +98,9 @@ func lifts(r Report, heldOut map[string]map[string]store.ReportGroup) Lifts {
 		return cmp.Or(cmp.Compare(b.Worked.Campaigns+b.HeldOut.Campaigns, a.Worked.Campaigns+a.HeldOut.Campaigns), cmp.Compare(a.Key, b.Key))
 	})
 	for _, g := range r.ByOffer {
+		if g.Key == NoValue {
+			continue // no offer: walked away from, or not decided yet; not an offer's doing
+		}
 		out.ByOffer = append(out.ByOffer, NewLift(g.Key, g.Campaigns, g.WonBack, r.HeldOut.Campaigns, r.HeldOut.WonBack))
 	}
 	return out

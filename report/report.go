@@ -65,8 +65,9 @@ type Report struct {
 type Lifts struct {
 	All      Lift   `json:"all"`
 	ByReason []Lift `json:"byReason"`
-	// ByOffer compares the customers offered each kind (the decision's offer) with every
-	// customer held out (who got no offer): offers go to the customers a manager picked, not
+	// ByOffer compares the customers offered each kind (the decision's offer; those with none,
+	// walked away from or not decided yet, are left out) with every customer held out (who got
+	// no offer): offers go to the customers a manager picked, not
 	// to customers drawn by chance, so read it as a hint of which offers work, not a measure.
 	ByOffer []Lift `json:"byOffer"`
 }

@@ -72,6 +72,7 @@ func holdoutFacts() store.ReportFacts {
 			{Dimension: store.DimReason, Key: "other", Campaigns: 80, Closed: 80, WonBack: 24},
 			{Dimension: store.DimReason, Key: "other", Holdout: true, Campaigns: 5, Closed: 5, WonBack: 2},
 			{Dimension: store.DimOffer, Key: "incentive", Campaigns: 80, Closed: 80, WonBack: 32},
+			{Dimension: store.DimOffer, Key: "", Campaigns: 79, Closed: 79},
 		},
 		Offers: []store.OfferGroup{
 			{Kind: "incentive", Status: "fulfilled", Outcome: "won_back", Offers: 32, AccountValue: 320000},
@@ -99,6 +100,9 @@ func TestTheReportShowsTheLiftOverTheHoldoutAndWhatOffersDid(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("report text lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "offer: (none)") {
+		t.Errorf("the customers without an offer are compared as if no offer were an offer:\n%s", text)
 	}
 	var csvOut strings.Builder
 	if err := writeReportCSV(&csvOut, r); err != nil {
