@@ -52,3 +52,44 @@ func TestSyncCampaignFilesTheRecordForTheTaskLists(t *testing.T) {
 	rec.Seq = 4
 	wantAppError(t, a.SyncCampaign(ctx, rec), activities.ErrProviderUnavailable, false)
 }
+
+// A decision asks the store for the customer's history: an earlier campaign won back with an
+// incentive (its offers filed through SyncCampaign, as the workflow files them) counts; the
+// asking campaign does not; a store that is down is retried; a request without the customer
+// is the caller's mistake.
+func TestCustomerHistoryFindsAnEarlierWinBoughtWithAnIncentive(t *testing.T) {
+	st := testStore(t)
+	a := newTestActivities(t, "", "", func(o *activities.Options) { o.Store = st })
+	ctx := context.Background()
+	launched := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	earlier := activities.CampaignRecord{WorkflowID: "winback:acme", CampaignID: "run-1", Seq: 9, CustomerID: "acme",
+		AccountValue: 48000, Launched: launched, Stage: "closed", Outcome: "won_back", Closed: launched.AddDate(0, 2, 0),
+		Rep: "alice", Manager: "maria", LostBy: "alice",
+		Offers: []activities.OfferRecord{{ID: "offer-1", Kind: "incentive", Status: "fulfilled", Value: 5000, Made: launched,
+			Answered: launched.AddDate(0, 0, 20), Fulfilled: launched.AddDate(0, 1, 0)}}}
+	if err := a.SyncCampaign(ctx, earlier); err != nil {
+		t.Fatal(err)
+	}
+	now := launched.AddDate(0, 8, 0)
+	asking := activities.CampaignRecord{WorkflowID: "winback:acme", CampaignID: "run-2", Seq: 1, CustomerID: "acme",
+		Launched: now, Stage: "decision", Rep: "alice", Manager: "maria", LostBy: "alice", Holdout: false}
+	if err := a.SyncCampaign(ctx, asking); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.CustomerHistory(ctx, activities.HistoryRequest{CustomerID: "acme", CampaignID: "run-2", Since: now.AddDate(-1, 0, 0)})
+	if err != nil || got != (activities.HistoryResult{Campaigns: 1, WonBackWithIncentive: 1}) {
+		t.Errorf("acme's history: %+v, %v; want one earlier campaign, bought back with an incentive", got, err)
+	}
+	if got, _ := a.CustomerHistory(ctx, activities.HistoryRequest{CustomerID: "acme", CampaignID: "run-2", Since: now}); got.WonBackWithIncentive != 0 {
+		t.Errorf("since now: %+v, want the old win back left out", got)
+	}
+	if f, _ := st.ReportFacts(ctx, store.ReportQuery{}); len(f.Offers) != 1 || f.Offers[0].Kind != "incentive" || f.Offers[0].Status != "fulfilled" {
+		t.Errorf("the offer as filed: %+v", f.Offers)
+	}
+
+	_, err = a.CustomerHistory(ctx, activities.HistoryRequest{CampaignID: "run-2"})
+	wantAppError(t, err, activities.ErrInvalidRequest, true)
+	st.Close() // the database goes away: the workflow retries
+	_, err = a.CustomerHistory(ctx, activities.HistoryRequest{CustomerID: "acme", CampaignID: "run-2"})
+	wantAppError(t, err, activities.ErrProviderUnavailable, false)
+}

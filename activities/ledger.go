@@ -22,7 +22,8 @@ type Store interface {
 	Suppress(ctx context.Context, contact string, p store.Suppression) error
 	IndexContact(ctx context.Context, contact, channel, customerID, workflowID string) error
 
-	IndexStore // the task index and the report's campaign records
+	IndexStore   // the task index and the report's campaign records
+	HistoryStore // a customer's earlier campaigns, for the decision
 }
 
 // Intent is what an attempt writes to the ledger before it calls the provider (store.Intent).

@@ -245,3 +245,8 @@ func (fileLedgerStore) IndexContact(context.Context, string, string, string, str
 func (fileLedgerStore) SyncCampaign(context.Context, store.CampaignRecord) (bool, error) {
 	return true, nil
 }
+
+// CustomerHistory knows no earlier campaign: the old send path had no history.
+func (fileLedgerStore) CustomerHistory(context.Context, string, string, time.Time) (store.CustomerHistory, error) {
+	return store.CustomerHistory{}, nil
+}

@@ -17,7 +17,8 @@ type ReportFilter struct {
 
 // Report reads the win-back report from the store's campaign records (Options.Store): money,
 // time and counts by reason, scope, offer, segment, launch month and the rep who lost the
-// customer. It reads each record of the range once, and no campaign.
+// customer; what each kind of offer did; and the lift over the customers held out, with its
+// 95% interval. It reads each record of the range once, and no campaign.
 func (c *Client) Report(ctx context.Context, f ReportFilter) (report.Report, error) {
 	if c.o.Store == nil {
 		return report.Report{}, ErrNoStore

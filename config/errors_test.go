@@ -80,6 +80,7 @@ func badValues(t *testing.T) []badValue {
 		{name: "codec origin no scheme", env: []string{"WINBACK_CODEC_CORS_ORIGINS", "localhost:8233"}, mention: []string{"WINBACK_CODEC_CORS_ORIGINS", "scheme://host[:port]"}},
 		{name: "playbook missing", env: []string{"WINBACK_PLAYBOOK", missing}, mention: []string{"WINBACK_PLAYBOOK", "no such file"}},
 		{name: "playbook invalid", env: []string{"WINBACK_PLAYBOOK", writeFile(t, "pb.yaml", "maxCallAttempts: 0\n")}, mention: []string{"WINBACK_PLAYBOOK", "maxCallAttempts: 0 is less than 1"}},
+		{name: "holdout too large", env: []string{"WINBACK_PLAYBOOK", writeFile(t, "pb.yaml", "holdoutPercent: 60\n")}, mention: []string{"WINBACK_PLAYBOOK", "holdoutPercent: 60 is not from 0 to 50"}},
 		{name: "phone region", env: []string{"WINBACK_PHONE_REGION", "XX"}, mention: []string{"WINBACK_PHONE_REGION", `"XX" is not a region code`}},
 		{name: "team missing", env: []string{"WINBACK_TEAM", missing}, mention: []string{"WINBACK_TEAM", "no such file"}},
 		{name: "team invalid", env: []string{"WINBACK_TEAM", writeFile(t, "team.yaml", "people: [{id: al, role: boss}]\n")}, mention: []string{"WINBACK_TEAM", `role "boss"`}},

@@ -43,6 +43,8 @@ var funcs = template.FuncMap{
 	"money":        report.Money,
 	"percent":      report.Percent,
 	"duration":     report.Duration,
+	"points":       report.Points,
+	"interval":     report.Interval,
 }
 
 // base is what every page's layout needs.

@@ -19,6 +19,9 @@ type reportView struct {
 	R          report.Report
 	Charts     []chart
 	Tables     []reportTable
+	Lift       liftView
+	Outcomes   []outcomeRow
+	Offers     []offerRow
 	Problem    string
 	MonthsLeft int // months of the value chart left out (the oldest)
 	AsOf       time.Time
@@ -30,6 +33,12 @@ type reportView struct {
 type reportTable struct {
 	ID, Title, Note, Column string
 	Groups                  []reportRow
+}
+
+// offerRow is what one kind of offer did, as the page shows it.
+type offerRow struct {
+	Label string
+	report.OfferFigures
 }
 
 // reportRow is a group as the page shows it.
@@ -92,6 +101,11 @@ func (i *Inbox) handleReport(w http.ResponseWriter, r *http.Request, s session) 
 	v.R = rep
 	v.Charts, v.MonthsLeft = reportCharts(rep)
 	v.Tables = reportTables(rep, i.name)
+	v.Lift = newLiftView(rep)
+	v.Outcomes = outcomeRows(rep)
+	for _, o := range rep.Offers {
+		v.Offers = append(v.Offers, offerRow{Label: workflows.Offer(o.Kind).Label(), OfferFigures: o})
+	}
 	i.render(w, &s, http.StatusOK, "report", "Win-back report", v)
 }
 

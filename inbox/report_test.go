@@ -94,3 +94,68 @@ func TestARepCannotReadTheReport(t *testing.T) {
 	}
 	mustNotContain(t, b.get("/inbox/tasks"), `href="/inbox/report"`)
 }
+
+// holdoutFacts: a launch of 200 with a 20% holdout; 160 worked, 48 back and one foot in the
+// door (5,000); 40 held out, 4 back on their own and 36 closed as holdout.
+func holdoutFacts() store.ReportFacts {
+	return store.ReportFacts{
+		Groups: []store.ReportGroup{
+			{Dimension: store.DimAll, Campaigns: 160, Closed: 160, WonBack: 48, ValueLost: 1600000, ValueWonBack: 485000},
+			{Dimension: store.DimAll, Holdout: true, Campaigns: 40, Closed: 40, WonBack: 4, ValueLost: 400000, ValueWonBack: 40000},
+			{Dimension: store.DimOutcome, Key: "won_back", Campaigns: 48, Closed: 48, WonBack: 48},
+			{Dimension: store.DimOutcome, Key: "won_back", Holdout: true, Campaigns: 4, Closed: 4, WonBack: 4},
+			{Dimension: store.DimOutcome, Key: "holdout", Holdout: true, Campaigns: 36, Closed: 36},
+			{Dimension: store.DimOutcome, Key: "foot_in_door", Campaigns: 1, Closed: 1, ValueWonBack: 5000},
+			{Dimension: store.DimOutcome, Key: "declined", Campaigns: 111, Closed: 111},
+			{Dimension: store.DimReason, Key: "let_down", Campaigns: 160, Closed: 160, WonBack: 48},
+			{Dimension: store.DimReason, Key: "let_down", Holdout: true, Campaigns: 40, Closed: 40, WonBack: 4},
+			{Dimension: store.DimOffer, Key: "incentive", Campaigns: 160, Closed: 160, WonBack: 48},
+		},
+		Offers: []store.OfferGroup{
+			{Kind: "incentive", Status: "fulfilled", Outcome: "won_back", Offers: 48, AccountValue: 480000},
+			{Kind: "incentive", Status: "declined", Outcome: "declined", Offers: 111},
+			{Kind: "foot_in_door", Status: "fulfilled", Outcome: "foot_in_door", Offers: 1, AccountValue: 10000, FootInDoorValue: 5000},
+		},
+	}
+}
+
+func TestTheReportPageShowsTheLiftOverTheHoldoutAndWhatOffersDid(t *testing.T) {
+	h := newHarness(t)
+	h.fake.Facts = holdoutFacts()
+	p := h.signedIn("maria").get("/inbox/report")
+	if p.status != http.StatusOK {
+		t.Fatalf("report: %d\n%s", p.status, p.body)
+	}
+	mustContain(t, p,
+		"<dt>Held out</dt><dd>40 <small>4 returned on their own",
+		// (html/template writes "+" as "&#43;", which reads the same.)
+		"<dt>Lift over the holdout</dt><dd>&#43;20.0 points <small>95% interval &#43;5.4 to &#43;29.6 points</small>",
+		`<p class="lift-says">The campaigns bring customers back: 30.0% of the customers worked returned, against 10.0% of those held out`,
+		// The chart: the two rates with their intervals, and the lift's, for screen readers too.
+		`aria-labelledby="chart-lift-title chart-lift-desc"`, "the lift is &#43;20.0 points, 95% interval &#43;5.4 to &#43;29.6 points.",
+		"<title>Customers worked: 30.0% returned, 95% interval 23.4% to 37.5%</title>",
+		"<title>Customers held out: 10.0% returned on their own, 95% interval 4.0% to 23.1%</title>",
+		`<circle class="point"`, `<line class="zero"`,
+		// The table, by reason and by offer.
+		"<th scope=\"row\">Every customer</th><td>48 of 160 (30.0%)</td><td>4 of 40 (10.0%)</td><td>&#43;20.0 points</td>",
+		"Reason: We let them down", "Offer: An incentive worth their while", "clear lift",
+		// What each offer did.
+		`<th scope="row">An incentive worth their while</th><td>159</td><td>48 <small>(30.2%)</small></td><td>48</td>`,
+		"<td>5,000</td>",
+		// Every outcome, the new ones included.
+		`<th scope="row">foot_in_door</th><td>1</td><td>0</td>`, `<th scope="row">holdout</th><td>36</td><td>36</td>`,
+		`<th scope="row">Won back</th><td>52</td><td>4</td>`)
+	if n := strings.Count(p.body, `role="img"`); n != 3 {
+		t.Errorf("%d charts, want the rate's, the funnel's and the lift's (no dated win back: no value chart)", n)
+	}
+	mustNotContain(t, p, "style=", "<script")
+}
+
+func TestWithoutAHoldoutTheReportPageSaysHowToMeasureTheLift(t *testing.T) {
+	h := newHarness(t)
+	h.fake.Facts = reportFacts()
+	p := h.signedIn("maria").get("/inbox/report")
+	mustContain(t, p, "No customer was held out, so the lift cannot be measured", "No offer made in this range yet.",
+		`<th scope="row">holdout</th><td>0</td><td>0</td>`)
+	mustNotContain(t, p, `id="chart-lift"`, "<dt>Held out</dt>")
+}

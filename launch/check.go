@@ -39,6 +39,10 @@ type Validator struct {
 	// SMS checks the length of the check-in text message of each customer with a phone; nil
 	// skips the check (the playbook sends no text message). NewSMSCheck makes it.
 	SMS *activities.SMSFit
+	// Holdout picks the customers held out of their campaign (NewHoldout), and its Percent
+	// replaces the playbook's in each input, so a campaign keeps the share it was drawn with.
+	// Nil holds out nobody and leaves the playbook as it is.
+	Holdout *Holdout
 }
 
 // Launch is a row that passed validation, with the input its campaign starts with.
@@ -106,6 +110,10 @@ func (v Validator) Check(r CustomerRow) (workflows.CampaignInput, []Problem) {
 		Departure: workflows.Departure{Competitor: r.Competitor, CompetitorOffer: r.CompetitorOffer,
 			Notes: r.Notes},
 		Playbook: v.Playbook,
+	}
+	if v.Holdout != nil {
+		in.Playbook.HoldoutPercent = v.Holdout.Percent
+		in.Holdout = v.Holdout.HeldOut(r.CustomerID)
 	}
 	if ok["customer_id"] {
 		if err := CheckCustomerID(r.CustomerID); err != nil {

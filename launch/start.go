@@ -31,6 +31,8 @@ type Result struct {
 	RunID      string `json:"runId,omitempty"`
 	Status     Status `json:"status"`
 	Detail     string `json:"detail,omitempty"`
+	// Holdout: the customer is held out of the campaign (no message, no task).
+	Holdout bool `json:"holdout,omitempty"`
 }
 
 // StartAll starts every launch, concurrency at a time, with the policy, and reports each
@@ -68,7 +70,7 @@ func StartAll(ctx context.Context, api campaigns.API, launches []Launch, concurr
 // campaigns.FirstOnly a closed one is "skipped closed".
 func Start(ctx context.Context, api campaigns.API, l Launch, policy campaigns.StartPolicy) Result {
 	id := l.Input.Customer.ID
-	res := Result{Row: l.Row, CustomerID: id, WorkflowID: workflows.WorkflowID(id)}
+	res := Result{Row: l.Row, CustomerID: id, WorkflowID: workflows.WorkflowID(id), Holdout: l.Input.Holdout}
 	if ctx.Err() != nil {
 		res.Status, res.Detail = NotAttempted, "interrupted before its turn; rerun to launch it"
 		return res
@@ -78,6 +80,9 @@ func Start(ctx context.Context, api campaigns.API, l Launch, policy campaigns.St
 	switch {
 	case err == nil:
 		res.Status, res.RunID = Launched, runID
+		if l.Input.Holdout {
+			res.Detail = "held out (no message, no task)"
+		}
 	case errors.Is(err, campaigns.ErrAlreadyRunning):
 		res.Status = AlreadyRunning
 	case errors.As(err, &closed):
@@ -92,8 +97,10 @@ func Start(ctx context.Context, api campaigns.API, l Launch, policy campaigns.St
 
 // Summary is the outcome of a launch, for people and for scripts (JSON).
 type Summary struct {
-	DryRun         bool      `json:"dryRun,omitempty"`
-	Launched       int       `json:"launched"`
+	DryRun   bool `json:"dryRun,omitempty"`
+	Launched int  `json:"launched"`
+	// HeldOut counts the customers launched (or, in a dry run, who would be) held out.
+	HeldOut        int       `json:"heldOut"`
 	AlreadyRunning int       `json:"alreadyRunning"`
 	Skipped        int       `json:"skipped"` // bad rows plus customers who had a campaign
 	Failed         int       `json:"failed"`
@@ -111,6 +118,9 @@ func Summarise(results []Result, problems []Problem) Summary {
 		switch r.Status {
 		case Launched:
 			s.Launched++
+			if r.Holdout {
+				s.HeldOut++
+			}
 		case AlreadyRunning:
 			s.AlreadyRunning++
 		case SkippedClosed:

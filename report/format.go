@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,4 +38,30 @@ func Duration(d time.Duration, days float64) string {
 		return d.Round(time.Second).String()
 	}
 	return fmt.Sprintf("%.1f days", days)
+}
+
+// Interval is a lift's confidence interval: "+5.4 to +29.6 points".
+func Interval(low, high float64) string {
+	return strings.TrimSuffix(Points(low), " points") + " to " + Points(high)
+}
+
+// Reading is a lift in a few words, for a table's cell: "clear lift", "clear loss", "no clear
+// difference", "too few to say", or "no holdout".
+func (l Lift) Reading() string {
+	switch {
+	case l.HeldOut.Campaigns == 0:
+		return "no holdout"
+	case !l.Enough:
+		return "too few to say"
+	case l.Low > 0:
+		return "clear lift"
+	case l.High < 0:
+		return "clear loss"
+	}
+	return "no clear difference"
+}
+
+// String is an arm's returns of its customers with its rate: "48 of 160 (30.0%)".
+func (a Arm) String() string {
+	return fmt.Sprintf("%d of %d (%s)", a.Returns, a.Campaigns, Percent(a.Rate))
 }

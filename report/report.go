@@ -2,8 +2,16 @@
 // date range, how many were won back, the win-back rate, the account value lost and won back,
 // the median days to win back, how many we walked away from (and why) and how many opted out,
 // by reason, scope, offer, segment, launch month and the rep who lost the customer; the value
-// won back by month and the funnel of stages. It does the arithmetic on the store's campaign
-// records (store.ReportFacts); `winback report` prints it and the inbox's report page draws it.
+// won back by month and the funnel of stages; what each kind of offer did (offered, accepted,
+// fulfilled, value won back); and, when some customers were held out of their campaign, the
+// lift the campaigns cause, with its 95% confidence interval. It does the arithmetic on the
+// store's campaign records (store.ReportFacts); `winback report` prints it and the inbox's
+// report page draws it.
+//
+// The customers held out are tracked like the rest but are not campaigns we ran: the totals,
+// the tables by dimension, the funnel, the medians and the value by month count the customers
+// worked; the held-out ones have their own figures (HeldOut) and the comparison (Lift); the
+// outcome breakdown counts both.
 package report
 
 import (
@@ -19,10 +27,16 @@ import (
 type Report struct {
 	From time.Time `json:"from,omitzero"`
 	To   time.Time `json:"to,omitzero"`
-	// Totals has every campaign of the range; Open and Closed split them.
+	// Totals has every campaign of the range worked (not held out); Open and Closed split them.
 	Totals Group `json:"totals"`
-	// ByOutcome counts the closed campaigns by outcome.
-	ByOutcome map[string]int `json:"byOutcome"`
+	// HeldOut has the customers of the range held out of their campaign (no message, no task):
+	// those who returned on their own are its WonBack.
+	HeldOut Group `json:"heldOut"`
+	// ByOutcome counts the closed campaigns by outcome, worked or held out; every outcome a
+	// campaign can close with is listed, 0 included. ByOutcomeHeldOut counts the held-out ones
+	// among them (won_back: returned on their own; holdout: still away at the horizon).
+	ByOutcome        map[string]int `json:"byOutcome"`
+	ByOutcomeHeldOut map[string]int `json:"byOutcomeHeldOut"`
 	// The tables, by dimension. A campaign without a value (no offer made, no reason yet) is
 	// in the group NoValue.
 	ByReason      []Group `json:"byReason"`
@@ -40,6 +54,22 @@ type Report struct {
 	Funnel []Step `json:"funnel"`
 	// Rationales are why we walked away, the most frequent first (at most store.MaxRationales).
 	Rationales []Rationale `json:"walkedAwayRationales"`
+	// Offers are what each kind of offer did, in the order of workflows.Offers.
+	Offers []OfferFigures `json:"offers"`
+	// Lift compares the customers worked with those held out: over every customer (All), by
+	// reason, and by offer (each offer's customers against every customer held out).
+	Lift Lifts `json:"lift"`
+}
+
+// Lifts are the report's comparisons of the customers worked with those held out.
+type Lifts struct {
+	All      Lift   `json:"all"`
+	ByReason []Lift `json:"byReason"`
+	// ByOffer compares the customers offered each kind (the decision's offer; those with none,
+	// walked away from or not decided yet, are left out) with every customer held out (who got
+	// no offer): offers go to the customers a manager picked, not
+	// to customers drawn by chance, so read it as a hint of which offers work, not a measure.
+	ByOffer []Lift `json:"byOffer"`
 }
 
 // Group is the report's figures for the campaigns that share one value of a dimension (or
@@ -54,7 +84,8 @@ type Group struct {
 	// back (0 when none closed).
 	WinBackRate float64 `json:"winBackRate"`
 	// ValueLost is the account value of every campaign of the group, ValueWonBack that of the
-	// campaigns won back.
+	// campaigns won back plus, for those that closed foot_in_door, the value of the smaller
+	// project the customer took (a foot in the door's value counts as won back).
 	ValueLost    float64 `json:"valueLost"`
 	ValueWonBack float64 `json:"valueWonBack"`
 	// MedianDaysToWinBack is the median, over the campaigns won back, of the time from launch
@@ -101,14 +132,26 @@ const FunnelWonBack = "won_back"
 var funnelStages = []workflows.Stage{workflows.StageBackstory, workflows.StageExitInterview, workflows.StageDecision,
 	workflows.StageRevisitEmail, workflows.StageWait, workflows.StageThankYouCall, workflows.StageCheckIns}
 
+// Outcomes are the outcomes a campaign closes with, in the order the report lists them.
+var Outcomes = []workflows.Outcome{workflows.OutcomeWonBack, workflows.OutcomeFootInDoor, workflows.OutcomeDeclined,
+	workflows.OutcomeWalkedAway, workflows.OutcomeOptedOut, workflows.OutcomeExpired, workflows.OutcomeCancelled,
+	workflows.OutcomeHoldout}
+
 // Build makes the report of the facts of the campaigns launched in [from, to) (zero: open).
 func Build(f store.ReportFacts, from, to time.Time) Report {
-	r := Report{From: from, To: to, ByOutcome: map[string]int{}}
+	r := Report{From: from, To: to, ByOutcome: map[string]int{}, ByOutcomeHeldOut: map[string]int{}}
+	for _, o := range Outcomes {
+		r.ByOutcome[string(o)], r.ByOutcomeHeldOut[string(o)] = 0, 0
+	}
 	won := map[string]map[string][]time.Duration{} // dimension, key: times to win back
-	var all []time.Duration
+	var all, allHeld []time.Duration
 	byMonth := map[string]*Month{}
 	for _, w := range f.WonBack {
 		d := w.Closed.Sub(w.Launched)
+		if w.Holdout {
+			allHeld = append(allHeld, d)
+			continue
+		}
 		all = append(all, d)
 		for _, dim := range store.ReportDimensions {
 			if won[dim] == nil {
@@ -128,15 +171,24 @@ func Build(f store.ReportFacts, from, to time.Time) Report {
 		store.DimReason: &r.ByReason, store.DimScope: &r.ByScope, store.DimOffer: &r.ByOffer,
 		store.DimSegment: &r.BySegment, store.DimLaunchMonth: &r.ByLaunchMonth, store.DimLostBy: &r.ByLostBy,
 	}
+	heldOut := map[string]map[string]store.ReportGroup{} // dimension, key: the held-out customers
 	for _, g := range f.Groups {
 		switch {
-		case g.Dimension == store.DimAll:
-			r.Totals = group(g, all)
-			r.Totals.Key = ""
 		case g.Dimension == store.DimOutcome:
 			if g.Key != "" {
 				r.ByOutcome[g.Key] += g.Campaigns
+				if g.Holdout {
+					r.ByOutcomeHeldOut[g.Key] += g.Campaigns
+				}
 			}
+		case g.Holdout:
+			if heldOut[g.Dimension] == nil {
+				heldOut[g.Dimension] = map[string]store.ReportGroup{}
+			}
+			heldOut[g.Dimension][cmp.Or(g.Key, NoValue)] = g
+		case g.Dimension == store.DimAll:
+			r.Totals = group(g, all)
+			r.Totals.Key = ""
 		case tables[g.Dimension] != nil:
 			k := cmp.Or(g.Key, NoValue)
 			*tables[g.Dimension] = append(*tables[g.Dimension], group(g, won[g.Dimension][k]))
@@ -149,11 +201,15 @@ func Build(f store.ReportFacts, from, to time.Time) Report {
 		}
 		slices.SortFunc(*t, func(a, b Group) int { return cmp.Or(cmp.Compare(b.Campaigns, a.Campaigns), cmp.Compare(a.Key, b.Key)) })
 	}
+	r.HeldOut = group(heldOut[store.DimAll][NoValue], allHeld)
+	r.HeldOut.Key = ""
 	r.WonBackByMonth = months(byMonth)
 	r.Funnel = funnel(f.Paths, r.Totals.Campaigns, r.Totals.WonBack)
 	for _, x := range f.Rationales {
 		r.Rationales = append(r.Rationales, Rationale{Text: x.Text, DecidedBy: x.DecidedBy, Campaigns: x.Campaigns})
 	}
+	r.Offers = offerFigures(f.Offers)
+	r.Lift = lifts(r, heldOut)
 	return r
 }
 

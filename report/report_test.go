@@ -64,8 +64,13 @@ func TestTheReportIsInMoneyAndTime(t *testing.T) {
 	if r.ByLaunchMonth[0].Key != "2026-03" || r.ByLaunchMonth[1].Key != "2026-04" {
 		t.Errorf("launch months are oldest first: %+v", r.ByLaunchMonth)
 	}
-	if len(r.ByOutcome) != 2 || r.ByOutcome["won_back"] != 1 || r.ByOutcome["walked_away"] != 1 {
-		t.Errorf("by outcome %v: closed campaigns only", r.ByOutcome)
+	if len(r.ByOutcome) != len(report.Outcomes) || r.ByOutcome["won_back"] != 1 || r.ByOutcome["walked_away"] != 1 {
+		t.Errorf("by outcome %v: closed campaigns only, every outcome listed", r.ByOutcome)
+	}
+	for _, o := range []string{"foot_in_door", "holdout"} {
+		if n, listed := r.ByOutcome[o]; !listed || n != 0 {
+			t.Errorf("outcome %s: %d, listed %v; want it shown with 0", o, n, listed)
+		}
 	}
 	if len(r.WonBackByMonth) != 1 || r.WonBackByMonth[0].Month != "2026-03" || r.WonBackByMonth[0].Value != 48000 {
 		t.Errorf("won back by month %+v", r.WonBackByMonth)

@@ -50,6 +50,8 @@ type cli struct {
 	dialed int
 	// database is the store's URL (WINBACK_DATABASE_URL) for the commands that open it.
 	database string
+	// holdoutPercent is the configured playbook's holdoutPercent.
+	holdoutPercent float64
 }
 
 func newCLI() *cli { return &cli{fake: campaignstest.New()} }
@@ -61,6 +63,7 @@ func (c *cli) run(stdin string, args ...string) (int, string, string) {
 	a.loadConfig = func() (*config.Config, error) {
 		cfg := testConfig()
 		cfg.Database = config.Database{URL: c.database, Origin: "WINBACK_DATABASE_URL"}
+		cfg.Playbook.HoldoutPercent = c.holdoutPercent
 		return cfg, nil
 	}
 	a.connect = func(context.Context, *config.Config, *slog.Logger, time.Duration) (campaigns.API, func(), error) {

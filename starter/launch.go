@@ -23,6 +23,11 @@ type launchOptions struct {
 	strict      bool
 	concurrency int
 	skipClosed  bool
+	holdout     float64 // --holdout, when given
+
+	// held picks the customers held out; heldBy says where its percent came from.
+	held   *launch.Holdout
+	heldBy string
 }
 
 // launchCommand starts campaigns: one customer from flags, or every customer of a CSV file.
@@ -61,7 +66,15 @@ explicit launch: it starts a new campaign after a closed one.
 
 Exit codes: 0 all valid rows launched (or already running, or skipped as closed); 1 a launch
 failed, or the one customer given by flags already has a campaign; 2 bad flags, a bad file or
-bad rows.`,
+bad rows.
+
+Holdout: a share of the launched customers (the playbook's holdoutPercent, or --holdout, 0 to
+50) is held out of their campaign: no customer message and no rep task. They are tracked like
+the rest and close at the playbook's expiry as holdout, unless they return on their own (won
+back from the CLI, the inbox or billing), so the report can show the lift the campaigns cause.
+Which customers is decided by a keyed hash of the customer ID (the key is kept in the store,
+WINBACK_DATABASE_URL), so a rerun, or a launch from another machine, holds out the same ones.
+The dry run says how many would be held out.`,
 		Example: `  # One customer
   winback launch --customer-id C-1042 --name "Dana Reyes" --company "Acme Corp" \
     --email dana@acme.example --phone "+1 415 555 0142" --timezone America/Los_Angeles \
@@ -74,7 +87,10 @@ bad rows.`,
   winback launch --csv customers.csv --concurrency 16
 
   # All or nothing, and a summary for scripts
-  winback launch --csv customers.csv --strict -o json`,
+  winback launch --csv customers.csv --strict -o json
+
+  # Hold out 20% of the file to measure the lift (the playbook's holdoutPercent otherwise)
+  winback launch --csv customers.csv --holdout 20 --dry-run`,
 		Args: cobra.NoArgs,
 		RunE: a.action(func(ctx context.Context, cmd *cobra.Command, _ []string) error {
 			if opts.csv != "" {
@@ -93,6 +109,10 @@ bad rows.`,
 			if opts.concurrency < 1 {
 				return badInputf("--concurrency %d: launch at least 1 at a time", opts.concurrency)
 			}
+			holdoutGiven := cmd.Flags().Changed("holdout")
+			if err := launch.CheckHoldoutPercent(opts.holdout); holdoutGiven && err != nil {
+				return badInputf("--holdout: %v", err)
+			}
 			if err := checkRegionFlag(&opts.region); err != nil {
 				return err
 			}
@@ -105,7 +125,11 @@ bad rows.`,
 			if err != nil {
 				return err
 			}
-			v := launch.Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook, SMS: sms}
+			if err := a.resolveHoldout(ctx, cfg, holdoutGiven, &opts); err != nil {
+				return err
+			}
+			v := launch.Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook, SMS: sms,
+				Holdout: opts.held}
 			if opts.csv == "" {
 				return a.launchSingle(ctx, cfg, v, row, opts)
 			}
@@ -122,7 +146,38 @@ bad rows.`,
 	f.BoolVar(&opts.strict, "strict", false, "launch nothing if any row is bad")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "how many campaigns to start at a time")
 	f.BoolVar(&opts.skipClosed, "skip-closed", true, "with --csv: skip customers who already had a campaign that has closed")
+	f.Float64Var(&opts.holdout, "holdout", 0, "hold out this percent of the customers, 0 to 50 (default: the playbook's holdoutPercent)")
 	return cmd
+}
+
+// resolveHoldout sets opts.held from --holdout, or else the playbook's holdoutPercent. A
+// holdout above 0 reads its key from the store (made on first use, shared by every process).
+func (a *app) resolveHoldout(ctx context.Context, cfg *config.Config, given bool, opts *launchOptions) error {
+	percent, by := cfg.Playbook.HoldoutPercent, "the playbook's holdoutPercent"
+	if given {
+		percent, by = opts.holdout, "--holdout"
+	}
+	opts.heldBy = by
+	if percent == 0 {
+		opts.held = &launch.Holdout{}
+		return nil
+	}
+	st, err := cfg.OpenStore(ctx, a.logger(cfg))
+	if err != nil {
+		return fmt.Errorf("the holdout's key is kept in the store: %w", err)
+	}
+	defer st.Close()
+	opts.held, err = launch.NewHoldout(ctx, st, percent)
+	return err
+}
+
+// holdoutNote says how many of n customers are held out, or "" when the launch holds out none.
+func holdoutNote(opts launchOptions, held, n int) string {
+	if opts.held == nil || opts.held.Percent == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Held out: %d of %d (%v%% by %s): no message and no task, tracked for the report's lift.",
+		held, n, opts.held.Percent, opts.heldBy)
 }
 
 // columnHelp lists the CSV columns for the launch help.
@@ -149,7 +204,7 @@ func (a *app) launchSingle(ctx context.Context, cfg *config.Config, v launch.Val
 	}
 	l := launch.Launch{Input: in}
 	if opts.dryRun {
-		return a.printDryRun(cfg, []launch.Launch{l}, nil)
+		return a.printDryRun(cfg, opts, []launch.Launch{l}, nil)
 	}
 	api, err := a.campaigns(ctx)
 	if err != nil {
@@ -165,8 +220,13 @@ func (a *app) launchSingle(ctx context.Context, cfg *config.Config, v launch.Val
 	switch res.Status {
 	case launch.Launched:
 		if !a.json() {
-			fmt.Fprintf(a.stdout, "Launched campaign %s for customer %s (rep %s, manager %s, playbook %s).\nFollow it with: winback status %s\n",
-				res.WorkflowID, res.CustomerID, in.Owners.Rep.ID, in.Owners.Manager.ID, dash(in.Playbook.Version), res.CustomerID)
+			fmt.Fprintf(a.stdout, "Launched campaign %s for customer %s (rep %s, manager %s, playbook %s).\n",
+				res.WorkflowID, res.CustomerID, in.Owners.Rep.ID, in.Owners.Manager.ID, dash(in.Playbook.Version))
+			if in.Holdout {
+				fmt.Fprintf(a.stdout, "The customer is held out (%v%% by %s): no message and no task; the campaign tracks them for the report's lift.\n",
+					opts.held.Percent, opts.heldBy)
+			}
+			fmt.Fprintf(a.stdout, "Follow it with: winback status %s\n", res.CustomerID)
 		}
 		return nil
 	case launch.AlreadyRunning:

@@ -42,7 +42,7 @@ func (a *app) launchFile(ctx context.Context, cfg *config.Config, v launch.Valid
 	}
 	switch {
 	case opts.dryRun:
-		return a.printDryRun(cfg, ready, problems)
+		return a.printDryRun(cfg, opts, ready, problems)
 	case opts.strict && len(problems) > 0:
 		if a.json() {
 			s := launch.Summarise(nil, problems)
@@ -76,6 +76,9 @@ func (a *app) launchFile(ctx context.Context, cfg *config.Config, v launch.Valid
 		}
 	} else {
 		a.printLaunchSummary(s)
+		if note := holdoutNote(opts, s.HeldOut, s.Launched); note != "" {
+			fmt.Fprintln(a.stdout, note)
+		}
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted: rerun the same file to launch the rest (nothing starts twice)")
@@ -123,11 +126,13 @@ func (a *app) printLaunchSummary(s launch.Summary) {
 	}
 }
 
-// printDryRun prints what would launch, and exits 2 if any row was bad.
-func (a *app) printDryRun(cfg *config.Config, ready []launch.Launch, problems []launch.Problem) error {
+// printDryRun prints what would launch, and how many would be held out, and exits 2 if any
+// row was bad.
+func (a *app) printDryRun(cfg *config.Config, opts launchOptions, ready []launch.Launch, problems []launch.Problem) error {
 	s := launch.Summarise(nil, problems)
 	s.DryRun = true
 	s.WouldLaunch = ready
+	s.HeldOut = launch.Count(ready)
 	if a.json() {
 		if err := writeJSON(a.stdout, s); err != nil {
 			return err
@@ -135,15 +140,31 @@ func (a *app) printDryRun(cfg *config.Config, ready []launch.Launch, problems []
 	} else {
 		fmt.Fprintf(a.stdout, "Dry run: would launch %s with playbook %s on task queue %s (%s skipped); nothing started.\n",
 			plural(len(ready), "campaign"), dash(cfg.Playbook.Version), cfg.Temporal.TaskQueue, plural(len(s.BadRows), "bad row"))
+		note := holdoutNote(opts, s.HeldOut, len(ready))
+		if note != "" {
+			fmt.Fprintln(a.stdout, note)
+		}
 		if len(ready) == 0 {
 			return exitWith(exitBadInput)
 		}
-		t := newTable(a.stdout, "ROW", "CUSTOMER", "WORKFLOW", "REP", "MANAGER", "VALUE", "SEGMENT", "DEPARTED", "REASON", "PHONE")
+		columns := []string{"ROW", "CUSTOMER", "WORKFLOW", "REP", "MANAGER", "VALUE", "SEGMENT", "DEPARTED", "REASON", "PHONE"}
+		if note != "" {
+			columns = append(columns, "HOLDOUT")
+		}
+		t := newTable(a.stdout, columns...)
 		for _, l := range ready {
 			in := l.Input
-			t.row(rowNumber(l.Row), in.Customer.ID, workflows.WorkflowID(in.Customer.ID), in.Owners.Rep.ID, in.Owners.Manager.ID,
+			cells := []string{rowNumber(l.Row), in.Customer.ID, workflows.WorkflowID(in.Customer.ID), in.Owners.Rep.ID, in.Owners.Manager.ID,
 				strconv.FormatFloat(in.Customer.AccountValue, 'f', -1, 64), in.Customer.Segment,
-				in.Departure.Date.Format(time.DateOnly), string(in.Departure.StatedReason), in.Customer.Phone)
+				in.Departure.Date.Format(time.DateOnly), string(in.Departure.StatedReason), in.Customer.Phone}
+			switch {
+			case note == "":
+			case in.Holdout:
+				cells = append(cells, "held out")
+			default:
+				cells = append(cells, "-")
+			}
+			t.row(cells...)
 		}
 		t.flush()
 	}

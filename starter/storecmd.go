@@ -33,7 +33,8 @@ func (a *app) storeCopyCommand() *cobra.Command {
 		Short: "Copy the store into a new, empty one (from SQLite to PostgreSQL, say)",
 		Long: `Copy everything the configured store holds (WINBACK_DATABASE_URL) into a new, empty store at
 --to: the suppression list and its consent log, the contact index with the key of its hashes,
-the secrets (links already sent stay good), inbound dedupe and the send ledger. Stop the workers
+the secrets (links already sent stay good, a launch holds out the same customers), inbound
+dedupe, the send ledger, and the task index with the campaign records and their offers. Stop the workers
 first, then point them and the CLI at the new store. Values sealed with codec keys are sealed
 again with the same keys (WINBACK_CODEC_KEYS).`,
 		Example: `  winback store copy --to postgres://winback:secret@db.internal:5432/winback`,

@@ -635,7 +635,10 @@ func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
 				if err := src.IntendToSend(ctx, "k/sms", store.Intent{Channel: "sms", To: "+12125550142", At: time.Now()}); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := src.SyncCampaign(ctx, record("acme", 1, task("backstory", "backstory", "alice", time.Hour))); err != nil {
+				won := record("acme", 1, task("backstory", "backstory", "alice", time.Hour))
+				won.Offers = []store.OfferRecord{{ID: "offer-1", Kind: "incentive", Status: "fulfilled", Value: 500, Made: day0}}
+				won.Outcome, won.Closed, won.Holdout = "won_back", day0.Add(time.Hour), true
+				if _, err := src.SyncCampaign(ctx, won); err != nil {
 					t.Fatal(err)
 				}
 				link, _ := src.Secret(ctx, store.LinkSecret)
@@ -645,7 +648,7 @@ func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
 					t.Fatal(err)
 				}
 				if report["suppressions"] != 1 || report["contacts"] != 1 || report["send_ledger"] != 1 ||
-					report["campaign_records"] != 1 || report["campaign_tasks"] != 1 {
+					report["campaign_records"] != 1 || report["campaign_tasks"] != 1 || report["campaign_offers"] != 1 {
 					t.Errorf("report %v", report)
 				}
 				if _, ok, _ := dst.Suppressed(ctx, "+12125550142", "sms"); !ok {
@@ -659,6 +662,12 @@ func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
 				}
 				if p, err := dst.Tasks(ctx, store.TaskQuery{Assignees: []string{"alice"}}); err != nil || ids(p) != "acme/backstory" {
 					t.Errorf("alice's tasks in the copy: %s %v", ids(p), err)
+				}
+				if h, err := dst.CustomerHistory(ctx, "acme", "", time.Time{}); err != nil || h.WonBackWithIncentive != 1 {
+					t.Errorf("acme's history in the copy: %+v %v; want the win back with its incentive", h, err)
+				}
+				if f, err := dst.ReportFacts(ctx, store.ReportQuery{}); err != nil || heldOutGroup(f, store.DimAll, "").Campaigns != 1 {
+					t.Errorf("the holdout in the copy: %+v %v", f.Groups, err)
 				}
 				if _, err := src.CopyTo(ctx, dst); err == nil || !strings.Contains(err.Error(), "already holds data") {
 					t.Errorf("a second copy into a store with data: %v", err)

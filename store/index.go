@@ -45,7 +45,34 @@ type CampaignRecord struct {
 	Rationale    string
 	OptedOut     []string // channels closed to the campaign
 	Tasks        []TaskRecord
+	// Offers are the offers the campaign made and what became of them.
+	Offers []OfferRecord
+	// Holdout: the customer is held out of the campaign (no message, no task), to measure the
+	// lift the campaigns cause.
+	Holdout bool
+	// FootInDoorValue is the value of the smaller project taken (outcome foot_in_door): the
+	// report counts it as the value won back of that campaign.
+	FootInDoorValue float64
 }
+
+// OfferRecord is one offer of a campaign.
+type OfferRecord struct {
+	ID        string // "offer-1"
+	Kind      string // a workflows.Offer: incentive, foot_in_door...
+	Status    string // open, accepted, fulfilled, declined, expired, withdrawn
+	Value     float64
+	Made      time.Time
+	Answered  time.Time
+	Fulfilled time.Time
+}
+
+// The offer kind and statuses the store's questions depend on (workflows.OfferIncentive,
+// OfferAccepted and OfferFulfilled).
+const (
+	offerIncentive = "incentive"
+	offerAccepted  = "accepted"
+	offerFulfilled = "fulfilled"
+)
 
 // TaskRecord is one task of a campaign, as a task list shows it.
 type TaskRecord struct {
@@ -121,6 +148,13 @@ func checkRecord(rec CampaignRecord) error {
 		}
 		seen[t.ID] = true
 	}
+	offers := map[string]bool{}
+	for _, o := range rec.Offers {
+		if strings.TrimSpace(o.ID) == "" || offers[o.ID] {
+			return fmt.Errorf("%w: %s lists an offer with no ID, or offer %q twice", ErrInvalidRecord, rec.WorkflowID, o.ID)
+		}
+		offers[o.ID] = true
+	}
 	return nil
 }
 
@@ -139,11 +173,16 @@ func syncCampaign(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64
 	}
 	stages = mergeStages(stages, rec.Stage)
 	key := reportKey{Reason: rec.Reason, Scope: rec.Scope, Offer: rec.Offer, Segment: rec.Segment, LaunchMonth: month(rec.Launched),
-		LostBy: rec.LostBy, Outcome: rec.Outcome, Stages: stages, OptedOut: len(rec.OptedOut) > 0}
+		LostBy: rec.LostBy, Outcome: rec.Outcome, Stages: stages, OptedOut: len(rec.OptedOut) > 0, Holdout: rec.Holdout}
+	holdout := 0
+	if rec.Holdout {
+		holdout = 1
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO campaign_records (campaign_id, workflow_id, seq, customer_id, segment,
 		account_value, launched_ms, launch_month, departed_ms, stage, stages, outcome, closed_ms, reason, scope, rep, manager,
-		lost_by, decision, decided_by, offer, rationale, opted_out, report_key, updated_ms)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+		lost_by, decision, decided_by, offer, rationale, opted_out, report_key, updated_ms, holdout, foot_in_door_value)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+			$26, $27)
 		ON CONFLICT (campaign_id) DO UPDATE SET workflow_id = excluded.workflow_id, seq = excluded.seq,
 			customer_id = excluded.customer_id, segment = excluded.segment, account_value = excluded.account_value,
 			launched_ms = excluded.launched_ms, launch_month = excluded.launch_month, departed_ms = excluded.departed_ms,
@@ -151,12 +190,13 @@ func syncCampaign(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64
 			reason = excluded.reason, scope = excluded.scope, rep = excluded.rep, manager = excluded.manager,
 			lost_by = excluded.lost_by, decision = excluded.decision, decided_by = excluded.decided_by,
 			offer = excluded.offer, rationale = excluded.rationale, opted_out = excluded.opted_out,
-			report_key = excluded.report_key, updated_ms = excluded.updated_ms
+			report_key = excluded.report_key, updated_ms = excluded.updated_ms, holdout = excluded.holdout,
+			foot_in_door_value = excluded.foot_in_door_value
 		WHERE campaign_records.seq < excluded.seq`,
 		rec.CampaignID, rec.WorkflowID, rec.Seq, rec.CustomerID, rec.Segment, rec.AccountValue, msz(rec.Launched),
 		month(rec.Launched), msz(rec.Departed), rec.Stage, stages, rec.Outcome, msz(rec.Closed),
 		rec.Reason, rec.Scope, rec.Rep, rec.Manager, rec.LostBy, decision(rec.Pursue), rec.DecidedBy, rec.Offer,
-		rec.Rationale, strings.Join(rec.OptedOut, ","), key.String(), now)
+		rec.Rationale, strings.Join(rec.OptedOut, ","), key.String(), now, holdout, rec.FootInDoorValue)
 	if err != nil {
 		return false, err
 	}
@@ -167,6 +207,14 @@ func syncCampaign(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64
 		return false, err
 	}
 	if err := insertTasks(ctx, tx, rec); err != nil {
+		return false, err
+	}
+	if known {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM campaign_offers WHERE campaign_id = $1`, rec.CampaignID); err != nil {
+			return false, err
+		}
+	}
+	if err := insertOffers(ctx, tx, rec); err != nil {
 		return false, err
 	}
 	if !known {
@@ -211,6 +259,18 @@ func insertTasks(ctx context.Context, tx *sql.Tx, rec CampaignRecord) error {
 	return err
 }
 
+// insertOffers writes rec's offer rows (a campaign makes a handful at most).
+func insertOffers(ctx context.Context, tx *sql.Tx, rec CampaignRecord) error {
+	for _, o := range rec.Offers {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_offers (campaign_id, offer_id, customer_id, kind, status, value,
+			made_ms, answered_ms, fulfilled_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			rec.CampaignID, o.ID, rec.CustomerID, o.Kind, o.Status, o.Value, msz(o.Made), msz(o.Answered), msz(o.Fulfilled)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // endEarlierCampaigns closes what earlier campaigns of rec's customer still show open: a
 // campaign is relaunched only after it closed, so whatever it left open has ended.
 func endEarlierCampaigns(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64) error {
@@ -238,16 +298,17 @@ func endEarlierCampaigns(ctx context.Context, tx *sql.Tx, rec CampaignRecord, no
 		}
 		var k reportKey
 		var optedOut string
-		err := tx.QueryRowContext(ctx, `SELECT reason, scope, offer, segment, launch_month, lost_by, stages, opted_out
+		var holdout int
+		err := tx.QueryRowContext(ctx, `SELECT reason, scope, offer, segment, launch_month, lost_by, stages, opted_out, holdout
 			FROM campaign_records WHERE campaign_id = $1 AND outcome = ''`, id).Scan(&k.Reason, &k.Scope, &k.Offer, &k.Segment,
-			&k.LaunchMonth, &k.LostBy, &k.Stages, &optedOut)
+			&k.LaunchMonth, &k.LostBy, &k.Stages, &optedOut, &holdout)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // it closed, and said so
 		}
 		if err != nil {
 			return err
 		}
-		k.Outcome, k.Stages, k.OptedOut = OutcomeEndedUnrecorded, mergeStages(k.Stages, "closed"), optedOut != ""
+		k.Outcome, k.Stages, k.OptedOut, k.Holdout = OutcomeEndedUnrecorded, mergeStages(k.Stages, "closed"), optedOut != "", holdout == 1
 		if _, err := tx.ExecContext(ctx, `UPDATE campaign_records SET stage = 'closed', stages = $2, outcome = $3, report_key = $4,
 			updated_ms = $5 WHERE campaign_id = $1`, id, k.Stages, k.Outcome, k.String(), now); err != nil {
 			return err

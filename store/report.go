@@ -31,10 +31,14 @@ const (
 // ReportDimensions are the dimensions of the report's tables, in the order it shows them.
 var ReportDimensions = []string{DimReason, DimScope, DimOffer, DimSegment, DimLaunchMonth, DimLostBy}
 
-// ReportGroup counts the campaigns that share one value of a dimension.
+// ReportGroup counts the campaigns that share one value of a dimension, and whether they were
+// held out: a dimension's value has a group of the campaigns worked and, when some customers
+// of it were held out, a group of those (Holdout).
 type ReportGroup struct {
 	Dimension string
 	Key       string
+	// Holdout: the group's customers were held out of the campaign (no message, no task).
+	Holdout   bool
 	Campaigns int
 	Closed    int // campaigns with an outcome
 	WonBack   int
@@ -43,7 +47,8 @@ type ReportGroup struct {
 	WalkedAway int
 	OptedOut   int
 	// ValueLost is the account value of every campaign in the group (what walked out of the
-	// door); ValueWonBack that of the campaigns won back.
+	// door); ValueWonBack that of the campaigns won back, plus the value of the smaller
+	// projects of those that closed foot_in_door (what came back through the door).
 	ValueLost    float64
 	ValueWonBack float64
 }
@@ -53,6 +58,8 @@ type WonBackCampaign struct {
 	Reason, Scope, Offer, Segment, LaunchMonth, LostBy string
 	Launched, Closed                                   time.Time
 	AccountValue                                       float64
+	// Holdout: a customer held out of the campaign who came back on their own.
+	Holdout bool
 }
 
 // Key is the campaign's value of a dimension.
@@ -89,12 +96,25 @@ type StagePath struct {
 	Campaigns int
 }
 
+// OfferGroup counts the offers of one kind and status made by campaigns that closed with one
+// outcome ("" while they run), with the account value and the foot-in-door value of those
+// campaigns (one campaign's values count once for each of its offers in the group).
+type OfferGroup struct {
+	Kind, Status, Outcome string
+	Offers                int
+	AccountValue          float64
+	FootInDoorValue       float64
+}
+
 // ReportFacts are what the win-back report is made of (the report package does the arithmetic).
 type ReportFacts struct {
-	Groups     []ReportGroup     // DimAll once, then every value of DimOutcome and each ReportDimensions
-	WonBack    []WonBackCampaign // every campaign won back
+	// Groups are DimAll once (the campaigns worked; and the held-out ones when there are any),
+	// then every value of DimOutcome and each ReportDimensions, worked then held out.
+	Groups     []ReportGroup
+	WonBack    []WonBackCampaign // every campaign won back, held out or not
 	Rationales []Rationale       // the most frequent rationales of walking away, at most MaxRationales
-	Paths      []StagePath
+	Paths      []StagePath       // the stages the campaigns worked were seen in (held-out ones have none)
+	Offers     []OfferGroup      // the offers made, by kind, status and their campaign's outcome
 }
 
 // MaxRationales bounds ReportFacts.Rationales.
@@ -122,6 +142,12 @@ func (s *Store) ReportFacts(ctx context.Context, q ReportQuery) (ReportFacts, er
 	t.start()
 	if err := s.reportGroups(ctx, where, args, &t); err != nil {
 		return ReportFacts{}, s.fail("read the report's counts", err)
+	}
+	if err := s.reportFootInDoor(ctx, where, args, &t); err != nil {
+		return ReportFacts{}, s.fail("read the value of the feet in the door", err)
+	}
+	if err := s.reportOffers(ctx, where, args, &t); err != nil {
+		return ReportFacts{}, s.fail("read the offers", err)
 	}
 	if err := s.reportWonBack(ctx, where, args, &t); err != nil {
 		return ReportFacts{}, s.fail("read the campaigns won back", err)
@@ -151,9 +177,49 @@ func (s *Store) reportGroups(ctx context.Context, where string, args []any, t *t
 	return rows.Err()
 }
 
+// reportFootInDoor adds the value of the smaller projects taken to the value won back of
+// their groups: few campaigns close foot_in_door, and the outcome's index finds them.
+func (s *Store) reportFootInDoor(ctx context.Context, where string, args []any, t *tally) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT report_key, COALESCE(SUM(foot_in_door_value), 0) FROM campaign_records
+		WHERE outcome = 'foot_in_door' AND `+where+` GROUP BY report_key`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var value float64
+		if err := rows.Scan(&key, &value); err != nil {
+			return err
+		}
+		t.addWonBackValue(parseReportKey(key), value)
+	}
+	return rows.Err()
+}
+
+// reportOffers counts the offers of the range's campaigns by kind, status and outcome.
+func (s *Store) reportOffers(ctx context.Context, where string, args []any, t *tally) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT o.kind, o.status, r.outcome, COUNT(*), COALESCE(SUM(r.account_value), 0),
+		COALESCE(SUM(r.foot_in_door_value), 0)
+		FROM campaign_offers o JOIN campaign_records r ON r.campaign_id = o.campaign_id
+		WHERE `+where+` GROUP BY o.kind, o.status, r.outcome`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g OfferGroup
+		if err := rows.Scan(&g.Kind, &g.Status, &g.Outcome, &g.Offers, &g.AccountValue, &g.FootInDoorValue); err != nil {
+			return err
+		}
+		t.offers = append(t.offers, g)
+	}
+	return rows.Err()
+}
+
 func (s *Store) reportWonBack(ctx context.Context, where string, args []any, t *tally) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT reason, scope, offer, segment, launch_month, lost_by, launched_ms, closed_ms, account_value
-		FROM campaign_records WHERE outcome = 'won_back' AND `+where, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT reason, scope, offer, segment, launch_month, lost_by, launched_ms, closed_ms, account_value,
+		holdout FROM campaign_records WHERE outcome = 'won_back' AND `+where, args...)
 	if err != nil {
 		return err
 	}
@@ -161,10 +227,12 @@ func (s *Store) reportWonBack(ctx context.Context, where string, args []any, t *
 	for rows.Next() {
 		var w WonBackCampaign
 		var launched, closed int64
-		if err := rows.Scan(&w.Reason, &w.Scope, &w.Offer, &w.Segment, &w.LaunchMonth, &w.LostBy, &launched, &closed, &w.AccountValue); err != nil {
+		var holdout int
+		if err := rows.Scan(&w.Reason, &w.Scope, &w.Offer, &w.Segment, &w.LaunchMonth, &w.LostBy, &launched, &closed, &w.AccountValue,
+			&holdout); err != nil {
 			return err
 		}
-		w.Launched, w.Closed = fromMS(launched), fromMS(closed)
+		w.Launched, w.Closed, w.Holdout = fromMS(launched), fromMS(closed), holdout == 1
 		t.wonBack = append(t.wonBack, w)
 	}
 	return rows.Err()
@@ -193,6 +261,7 @@ type reportKey struct {
 	Reason, Scope, Offer, Segment, LaunchMonth, LostBy, Outcome string
 	Stages                                                      string // ",a,b,"
 	OptedOut                                                    bool
+	Holdout                                                     bool // a field since version 3; absent reads false
 }
 
 // keySep separates the fields of a report key (the ASCII unit separator: no value has one).
@@ -200,11 +269,16 @@ const keySep = "\x1f"
 
 // String is the key as the report_key column holds it.
 func (k reportKey) String() string {
-	opted := ""
-	if k.OptedOut {
-		opted = "1"
+	flag := func(b bool) string {
+		if b {
+			return "1"
+		}
+		return ""
 	}
-	fields := []string{k.Reason, k.Scope, k.Offer, k.Segment, k.LaunchMonth, k.LostBy, k.Outcome, k.Stages, opted}
+	fields := []string{k.Reason, k.Scope, k.Offer, k.Segment, k.LaunchMonth, k.LostBy, k.Outcome, k.Stages, flag(k.OptedOut)}
+	if k.Holdout {
+		fields = append(fields, "1") // the key of a campaign worked stays what it was before version 3
+	}
 	for i, f := range fields {
 		fields[i] = strings.ReplaceAll(f, keySep, " ")
 	}
@@ -214,11 +288,11 @@ func (k reportKey) String() string {
 // parseReportKey reads a report_key column.
 func parseReportKey(s string) reportKey {
 	f := strings.Split(s, keySep)
-	for len(f) < 9 {
+	for len(f) < 10 {
 		f = append(f, "")
 	}
 	return reportKey{Reason: f[0], Scope: f[1], Offer: f[2], Segment: f[3], LaunchMonth: f[4], LostBy: f[5], Outcome: f[6],
-		Stages: f[7], OptedOut: f[8] == "1"}
+		Stages: f[7], OptedOut: f[8] == "1", Holdout: f[9] == "1"}
 }
 
 // key is the value of a dimension in the key.
@@ -244,16 +318,23 @@ func (k reportKey) key(dim string) string {
 
 // tally adds up the report's facts, one group of campaigns at a time.
 type tally struct {
-	groups     map[[2]string]*ReportGroup
-	order      [][2]string
+	groups     map[groupID]*ReportGroup
+	order      []groupID
 	wonBack    []WonBackCampaign
 	rationales []Rationale
 	paths      map[string]int
+	offers     []OfferGroup
+}
+
+// groupID names a group: a dimension's value, worked or held out.
+type groupID struct {
+	dim, key string
+	holdout  bool
 }
 
 func (t *tally) start() {
-	t.groups, t.paths = map[[2]string]*ReportGroup{}, map[string]int{}
-	t.group(DimAll, "") // every report has its total, even of no campaign
+	t.groups, t.paths = map[groupID]*ReportGroup{}, map[string]int{}
+	t.group(DimAll, "", false) // every report has its total, even of no campaign
 }
 
 // add counts n campaigns of key k, worth value together.
@@ -275,19 +356,32 @@ func (t *tally) add(k reportKey, n int, value float64) {
 			g.OptedOut += n
 		}
 	}
-	count(t.group(DimAll, ""))
-	count(t.group(DimOutcome, k.Outcome))
-	for _, dim := range ReportDimensions {
-		count(t.group(dim, k.key(dim)))
+	t.each(k, count)
+	if !k.Holdout {
+		t.paths[k.Stages] += n
 	}
-	t.paths[k.Stages] += n
 }
 
-func (t *tally) group(dim, key string) *ReportGroup {
-	k := [2]string{dim, key}
+// addWonBackValue adds the value of smaller projects taken, by campaigns of key k, to the
+// value won back of their groups.
+func (t *tally) addWonBackValue(k reportKey, value float64) {
+	t.each(k, func(g *ReportGroup) { g.ValueWonBack += value })
+}
+
+// each calls fn with every group a campaign of key k counts in.
+func (t *tally) each(k reportKey, fn func(*ReportGroup)) {
+	fn(t.group(DimAll, "", k.Holdout))
+	fn(t.group(DimOutcome, k.Outcome, k.Holdout))
+	for _, dim := range ReportDimensions {
+		fn(t.group(dim, k.key(dim), k.Holdout))
+	}
+}
+
+func (t *tally) group(dim, key string, holdout bool) *ReportGroup {
+	k := groupID{dim, key, holdout}
 	g := t.groups[k]
 	if g == nil {
-		g = &ReportGroup{Dimension: dim, Key: key}
+		g = &ReportGroup{Dimension: dim, Key: key, Holdout: holdout}
 		t.groups[k] = g
 		t.order = append(t.order, k)
 	}
@@ -298,8 +392,8 @@ func (t *tally) group(dim, key string) *ReportGroup {
 // first, paths by their stages.
 func (t *tally) facts() ReportFacts {
 	var f ReportFacts
-	slices.SortFunc(t.order, func(a, b [2]string) int {
-		return cmp.Or(cmp.Compare(dimOrder(a[0]), dimOrder(b[0])), cmp.Compare(a[1], b[1]))
+	slices.SortFunc(t.order, func(a, b groupID) int {
+		return cmp.Or(cmp.Compare(dimOrder(a.dim), dimOrder(b.dim)), cmp.Compare(a.key, b.key), cmpBool(a.holdout, b.holdout))
 	})
 	for _, k := range t.order {
 		f.Groups = append(f.Groups, *t.groups[k])
@@ -321,7 +415,22 @@ func (t *tally) facts() ReportFacts {
 		}
 		f.Paths = append(f.Paths, p)
 	}
+	f.Offers = t.offers
+	slices.SortFunc(f.Offers, func(a, b OfferGroup) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Status, b.Status), cmp.Compare(a.Outcome, b.Outcome))
+	})
 	return f
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }
 
 // dimOrder puts DimAll first, then DimOutcome, then ReportDimensions in their order.

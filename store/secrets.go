@@ -15,6 +15,9 @@ const (
 	LinkSecret = "link-secret"
 	// InboxSecret signs inbox sessions and CSRF tokens.
 	InboxSecret = "inbox-secret"
+	// HoldoutSecret keys the hash that picks the customers a launch holds out, so every
+	// process and every rerun of a launch picks the same ones.
+	HoldoutSecret = "holdout-key"
 	// contactKeySecret keys the contact hashes; it never leaves the store.
 	contactKeySecret = "contact-hash-key"
 )

@@ -8,6 +8,10 @@ import (
 	"time"
 )
 
+// MaxHoldoutPercent is the largest share of launched customers a playbook, or a launch, may
+// hold out.
+const MaxHoldoutPercent = 50
+
 // maxEventsPerRun is where Temporal starts warning about a history's size (10,240 events);
 // a run should continue-as-new well before.
 const maxEventsPerRun = 10240
@@ -18,7 +22,8 @@ const maxEventsPerRun = 10240
 // start == end means no quiet hours; a frequency cap of at least one message in a positive
 // window, or none at all (the zero cap); MaxCallAttempts at least 1; WaitBusinessDays 0 to 5
 // unless WaitFixed replaces it; holidays as YYYY-MM-DD; reasons and offers from Reasons and
-// Offers. config checks every playbook with it before a campaign can start with it.
+// Offers; holdoutPercent from 0 to 50; repeatIncentiveWindow not negative. config checks every
+// playbook with it before a campaign can start with it.
 func (pb Playbook) Validate() error { return pb.validate(true) }
 
 // validateToRun checks the rules a running campaign depends on: every rule of Validate but
@@ -107,6 +112,14 @@ func (pb Playbook) validate(forAuthors bool) error {
 		if fc.Per <= 0 {
 			p.addf("frequencyCap.per: %s is not a positive duration", formatDuration(fc.Per))
 		}
+	}
+	// Holding out more than half would leave fewer customers worked than watched: the lift
+	// is measured as well with a smaller share, at a smaller cost.
+	if !(pb.HoldoutPercent >= 0 && pb.HoldoutPercent <= MaxHoldoutPercent) { // NaN fails too
+		p.addf("holdoutPercent: %v is not from 0 to %d (the share of launched customers held out, in percent)", pb.HoldoutPercent, MaxHoldoutPercent)
+	}
+	if pb.RepeatIncentiveWindow < 0 {
+		p.addf("repeatIncentiveWindow: %s is negative (leave it out for 365 days)", formatDuration(pb.RepeatIncentiveWindow))
 	}
 	if pb.MaxEventsPerRun < 1 || pb.MaxEventsPerRun > maxEventsPerRun {
 		p.addf("maxEventsPerRun: %d is not from 1 to %d (Temporal warns about longer histories)", pb.MaxEventsPerRun, maxEventsPerRun)

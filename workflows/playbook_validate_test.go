@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -62,6 +63,10 @@ func TestValidatePlaybook(t *testing.T) {
 		{"frequency cap per", func(p *workflows.Playbook) { p.FrequencyCap.Per = 0 }, "frequencyCap.per: 0s is not a positive duration"},
 		{"maxEventsPerRun", func(p *workflows.Playbook) { p.MaxEventsPerRun = 0 }, "maxEventsPerRun: 0 is not from 1 to 10240"},
 		{"maxEventsPerRun high", func(p *workflows.Playbook) { p.MaxEventsPerRun = 50000 }, "maxEventsPerRun: 50000"},
+		{"holdoutPercent high", func(p *workflows.Playbook) { p.HoldoutPercent = 50.5 }, "holdoutPercent: 50.5 is not from 0 to 50"},
+		{"holdoutPercent negative", func(p *workflows.Playbook) { p.HoldoutPercent = -1 }, "holdoutPercent: -1 is not from 0 to 50"},
+		{"holdoutPercent NaN", func(p *workflows.Playbook) { p.HoldoutPercent = math.NaN() }, "holdoutPercent: NaN"},
+		{"repeatIncentiveWindow", func(p *workflows.Playbook) { p.RepeatIncentiveWindow = -day }, "repeatIncentiveWindow: -1d is negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pb := workflows.DefaultPlaybook()
@@ -86,6 +91,12 @@ func TestValidatePlaybookAcceptsEdgeCases(t *testing.T) {
 	pb.FrequencyCap = workflows.FrequencyCap{} // no cap, as the tests' fast playbooks use
 	if err := pb.Validate(); err != nil {
 		t.Errorf("the zero frequency cap means no cap: %v", err)
+	}
+	for _, percent := range []float64{0, 12.5, workflows.MaxHoldoutPercent} {
+		pb.HoldoutPercent = percent
+		if err := pb.Validate(); err != nil {
+			t.Errorf("a holdout of %v%%: %v", percent, err)
+		}
 	}
 }
 

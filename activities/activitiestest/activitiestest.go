@@ -1,6 +1,7 @@
 // Package activitiestest holds stand-ins for the campaign's store activities, for tests whose
 // fake senders replace the providers but that have no store: embed NoStore in the fake, and a
-// campaign's IndexContacts, RecordOptOut, LookupPerson and SyncCampaign find nothing and record nothing.
+// campaign's IndexContacts, RecordOptOut, LookupPerson, SyncCampaign and CustomerHistory find
+// nothing and record nothing.
 package activitiestest
 
 import (
@@ -27,3 +28,8 @@ func (NoStore) LookupPerson(_ context.Context, r activities.PersonRequest) (acti
 
 // SyncCampaign files nothing: the test has no task index.
 func (NoStore) SyncCampaign(context.Context, activities.CampaignRecord) error { return nil }
+
+// CustomerHistory knows no earlier campaign: every customer is new.
+func (NoStore) CustomerHistory(context.Context, activities.HistoryRequest) (activities.HistoryResult, error) {
+	return activities.HistoryResult{}, nil
+}

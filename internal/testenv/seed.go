@@ -26,6 +26,14 @@ type Seed struct {
 	Others  []string
 	Manager string
 	Now     time.Time
+	// HoldoutEvery, when above 0, holds out every HoldoutEvery-th of the Closed customers
+	// (no task, no decision, no offer): one in twenty came back on their own (won back); the
+	// others are still away, their campaign open until its horizon, over a year after launch.
+	HoldoutEvery int
+	// Offers files the decision's offer of each closed campaign that made one, with what became
+	// of it: fulfilled when the customer came back (a foot in the door as its own outcome,
+	// worth a quarter of the account), declined otherwise.
+	Offers bool
 }
 
 // seedBatch is how many records go in one transaction.
@@ -44,7 +52,7 @@ var (
 	seedWinShare  = []int{5, 6, 1, 2, 0, 3} // in tenths, by seedReasons
 	seedOffers    = []string{"apology", "beat_offer", "value_numbers", "incentive", "foot_in_door"}
 	seedLastStage = map[string]string{"won_back": "check_ins", "walked_away": "decision", "declined": "thank_you_call",
-		"expired": "check_ins", "opted_out": "wait", "cancelled": "exit_interview"}
+		"expired": "check_ins", "opted_out": "wait", "cancelled": "exit_interview", "foot_in_door": "check_ins"}
 )
 
 // SeedIndex files the seed's records into st, a few hundred per transaction, and returns how
@@ -112,13 +120,35 @@ func SeedIndex(ctx context.Context, st *store.Store, s Seed) (repTasks int, err 
 			case "opted_out":
 				rec.OptedOut = []string{"email", "sms"}
 			}
+			if s.Offers && rec.Offer != "" {
+				o := store.OfferRecord{ID: "offer-1", Kind: rec.Offer, Status: "declined", Made: rec.Launched.AddDate(0, 0, 1),
+					Answered: rec.Launched.AddDate(0, 0, 2)}
+				if rec.Outcome == "won_back" {
+					o.Status, o.Fulfilled = "fulfilled", rec.Closed
+					if o.Kind == "foot_in_door" {
+						rec.Outcome, rec.FootInDoorValue = "foot_in_door", rec.AccountValue/4
+					}
+				}
+				rec.Offers = []store.OfferRecord{o}
+			}
 			rec.Tasks = []store.TaskRecord{{ID: "backstory", Kind: "backstory", Title: seedKinds[0].title, Assignee: lost,
 				Created: rec.Launched, Due: rec.Launched.Add(24 * time.Hour), Status: "done", CompletedBy: lost, Completed: rec.Launched.Add(time.Hour)}}
-			// The stage it was in before it closed, for the funnel: a record of its own, as the
-			// campaign sends one at every stage.
-			before := rec
-			before.Seq, before.Stage, before.Outcome, before.Closed = 0, seedLastStage[rec.Outcome], "", time.Time{}
-			batch = append(batch, before)
+			if s.HoldoutEvery > 0 && j%s.HoldoutEvery == 0 {
+				// Held out: no task, no decision, no offer; back on their own one time in twenty,
+				// the others away until the horizon (a year and more after the launch).
+				rec.Holdout, rec.Tasks, rec.Offers, rec.FootInDoorValue = true, nil, nil, 0
+				rec.Pursue, rec.DecidedBy, rec.Offer, rec.Rationale, rec.OptedOut, rec.Scope = nil, "", "", "", nil, ""
+				rec.Stage, rec.Outcome, rec.Closed = "", "", time.Time{}
+				if (j/s.HoldoutEvery)%20 == 0 {
+					rec.Stage, rec.Outcome, rec.Closed = "closed", "won_back", rec.Launched.Add(time.Duration(20+j%60)*24*time.Hour)
+				}
+			} else {
+				// The stage it was in before it closed, for the funnel: a record of its own, as
+				// the campaign sends one at every stage.
+				before := rec
+				before.Seq, before.Stage, before.Outcome, before.Closed = 0, seedLastStage[rec.Outcome], "", time.Time{}
+				batch = append(batch, before)
+			}
 		}
 		batch = append(batch, rec)
 		if len(batch) >= seedBatch {
