@@ -143,7 +143,7 @@ func TestTheReportPageShowsTheLiftOverTheHoldoutAndWhatOffersDid(t *testing.T) {
 		`<th scope="row">An incentive worth their while</th><td>159</td><td>48 <small>(30.2%)</small></td><td>48</td>`,
 		"<td>5,000</td>",
 		// Every outcome, the new ones included.
-		`<th scope="row">foot_in_door</th><td>1</td><td>0</td>`, `<th scope="row">holdout</th><td>36</td><td>36</td>`,
+		`<th scope="row">A foot in the door</th><td>1</td><td>0</td>`, `<th scope="row">Held out</th><td>36</td><td>36</td>`,
 		`<th scope="row">Won back</th><td>52</td><td>4</td>`)
 	if n := strings.Count(p.body, `role="img"`); n != 3 {
 		t.Errorf("%d charts, want the rate's, the funnel's and the lift's (no dated win back: no value chart)", n)
@@ -156,6 +156,6 @@ func TestWithoutAHoldoutTheReportPageSaysHowToMeasureTheLift(t *testing.T) {
 	h.fake.Facts = reportFacts()
 	p := h.signedIn("maria").get("/inbox/report")
 	mustContain(t, p, "No customer was held out, so the lift cannot be measured", "No offer made in this range yet.",
-		`<th scope="row">holdout</th><td>0</td><td>0</td>`)
+		`<th scope="row">Held out</th><td>0</td><td>0</td>`)
 	mustNotContain(t, p, `id="chart-lift"`, "<dt>Held out</dt>")
 }

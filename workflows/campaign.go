@@ -33,9 +33,10 @@ type campaign struct {
 	repCal   *time.Location
 
 	st          CampaignStatus
-	version     workflow.Version           // versionV2: DefaultVersion for campaigns started before this release
+	version     workflow.Version           // the release the campaign started with (version.go)
 	taskVersion int                        // bumped on any task change; wakes the deadline clock
 	sending     int                        // messages sent beside the story (a late failure's fallback)
+	growing     bool                       // after a foot in the door, the grow cadence runs past the outcome
 	closedAt    time.Time                  // when close recorded the outcome
 	lastRecord  *activities.CampaignRecord // the record last filed in the store by this run
 	nextCheckIn int
@@ -106,6 +107,10 @@ func validateInput(in CampaignInput) error {
 // run is the playbook, top to bottom. Each stage returns early once the campaign has closed
 // (won back, opted out, cancelled), so the story reads straight through.
 func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
+	if c.holdout() {
+		c.holdOut(ctx)
+		return c.close(ctx)
+	}
 	if c.in.Carried == nil {
 		c.learnStandingOptOuts(ctx)
 		c.runBackstory(ctx)
@@ -120,19 +125,36 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	if err := c.runCheckIns(ctx); err != nil {
 		return CampaignResult{}, err // continue-as-new, or a real failure
 	}
+	c.runGrow(ctx)
 	return c.close(ctx)
 }
 
 // closed reports whether the campaign has an outcome, or is being cancelled through Temporal
 // (close records that outcome); every wait gives way to it.
-func (c *campaign) closed() bool { return c.st.Outcome != "" || c.root.Err() != nil }
+func (c *campaign) closed() bool {
+	return (c.st.Outcome != "" && !c.growing) || c.root.Err() != nil
+}
 
 // end gives the campaign its outcome (the first one wins) and cancels the open tasks.
 func (c *campaign) end(outcome Outcome, note string) {
+	if c.growing { // after a foot in the door: the whole account back, or the cadence stops
+		c.growing = false
+		if outcome != OutcomeWonBack {
+			c.logger.Info("The grow cadence stopped; the foot in the door stands", "Why", note)
+			c.cancelOpenTasks() // a decline, an opt-out or a cancel: they keep the smaller project
+			return
+		}
+		c.st.Outcome = ""
+	}
 	if c.st.Outcome != "" {
 		return
 	}
 	c.st.Outcome, c.note = outcome, note
+	c.cancelOpenTasks()
+}
+
+// cancelOpenTasks cancels every task still open: the campaign has no more use for them.
+func (c *campaign) cancelOpenTasks() {
 	for i := range c.st.Tasks {
 		if c.st.Tasks[i].Status == TaskOpen {
 			c.st.Tasks[i].Status = TaskCancelled
@@ -150,6 +172,7 @@ func (c *campaign) close(ctx workflow.Context) (CampaignResult, error) {
 	if !c.closed() {
 		c.end(OutcomeExpired, "the check-in schedule ended without a win")
 	}
+	c.closeOffers()
 	_ = workflow.Await(ctx, func() bool { return c.sending == 0 }) // a fallback in flight finishes first
 	c.enterStage(ctx, StageClosed)
 	c.count(ctx, "winback_campaigns_closed", "outcome", string(c.st.Outcome))

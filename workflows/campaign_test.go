@@ -53,11 +53,12 @@ func TestEachReasonGetsItsOwnRevisit(t *testing.T) {
 		reason  Reason
 		offer   Offer
 		apology bool
+		terms   TaskAnswers // what the offer needs on top of pursue
 	}{
-		{ReasonCompetitorPrice, OfferBeatOffer, false},
-		{ReasonLetDown, OfferApology, true},
-		{ReasonNoLongerNeeded, OfferValueNumbers, false},
-		{ReasonOther, OfferFootInDoor, false},
+		{ReasonCompetitorPrice, OfferBeatOffer, false, TaskAnswers{}},
+		{ReasonLetDown, OfferApology, true, TaskAnswers{OfferDetails: "a named engineer on your account"}},
+		{ReasonNoLongerNeeded, OfferValueNumbers, false, TaskAnswers{OfferDetails: "", Figures: []string{"you saved 12,000 in 2025"}}},
+		{ReasonOther, OfferFootInDoor, false, TaskAnswers{OfferDetails: "a three-month pilot for the EU team", OfferValue: "4000"}},
 	}
 	for _, tc := range cases {
 		t.Run(string(tc.reason), func(t *testing.T) {
@@ -66,6 +67,10 @@ func TestEachReasonGetsItsOwnRevisit(t *testing.T) {
 			a.Reason = tc.reason
 			d := pursue
 			d.Offer = tc.offer
+			if tc.terms.OfferDetails != "" || tc.terms.Figures != nil {
+				d.OfferDetails = tc.terms.OfferDetails
+			}
+			d.OfferValue, d.Figures = tc.terms.OfferValue, tc.terms.Figures
 			h.happyPath(a, d)
 			h.complete(26*hour, "thank-you-call", "alice", TaskAnswers{Outcome: CallDeclined})
 

@@ -63,6 +63,7 @@ type harness struct {
 	recorded []activities.OptOutRequest   // opt-outs the campaign wrote to the store
 	lookedUp []string                     // people the campaign looked up in the team file
 	records  []activities.CampaignRecord  // what the campaign filed in the store, in order
+	history  activities.HistoryResult     // the customer's earlier campaigns, as the store tells them
 	// suggestCAN makes the server "suggest" continue-as-new (the test env counts no events).
 	suggestCAN bool
 }
@@ -139,6 +140,10 @@ func (h *harness) newEnv() {
 			defer h.mu.Unlock()
 			h.records = append(h.records, r)
 			return nil
+		})
+	h.env.OnActivity("CustomerHistory", mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, r activities.HistoryRequest) (activities.HistoryResult, error) {
+			return h.history, nil
 		})
 	h.env.OnActivity("RecordOptOut", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.OptOutRequest) error {

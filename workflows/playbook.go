@@ -87,7 +87,8 @@ const day = 24 * time.Hour
 
 // DefaultPlaybook is the playbook of the seeds: tasks due within days, a decision within a
 // week, a wait of one business day before the call, check-ins at 7, 14, 30, 60, 90 days and
-// then quarterly up to a year.
+// then quarterly up to a year; after a foot in the door, touches at 30, 90 and 180 days to grow
+// it; a warning on a customer bought back with an incentive in the last year.
 func DefaultPlaybook() Playbook {
 	return Playbook{
 		Version:              "default-1",
@@ -121,9 +122,15 @@ func DefaultPlaybook() Playbook {
 			{After: 180 * day, Channel: ChannelEmail},
 			{After: 365 * day, Channel: ChannelEmail},
 		},
-		QuietHours:      QuietHours{Start: 21, End: 9},
-		FrequencyCap:    FrequencyCap{Max: 2, Per: 7 * day},
-		Expiry:          400 * day,
-		MaxEventsPerRun: 1000,
+		Grow: []CheckIn{ // after a foot in the door, aiming at the whole account
+			{After: 30 * day, Channel: ChannelEmail},
+			{After: 90 * day, Channel: ChannelCall},
+			{After: 180 * day, Channel: ChannelEmail},
+		},
+		RepeatIncentiveWindow: 365 * day,
+		QuietHours:            QuietHours{Start: 21, End: 9},
+		FrequencyCap:          FrequencyCap{Max: 2, Per: 7 * day},
+		Expiry:                400 * day,
+		MaxEventsPerRun:       1000,
 	}
 }

@@ -94,8 +94,9 @@ func (pb Playbook) validate(forAuthors bool) error {
 	if !forAuthors {
 		expiry = 0 // a touch after expiry is skipped, not an error
 	}
-	checkSchedule(&p, "checkIns", pb.CheckIns, expiry)
-	checkSchedule(&p, "stayInTouch", pb.StayInTouch, expiry)
+	checkSchedule(&p, "checkIns", pb.CheckIns, "the departure", expiry)
+	checkSchedule(&p, "stayInTouch", pb.StayInTouch, "the departure", expiry)
+	checkSchedule(&p, "grow", pb.Grow, "the foot in the door", 0)
 
 	for _, h := range []struct {
 		name string
@@ -127,15 +128,15 @@ func (pb Playbook) validate(forAuthors bool) error {
 	return p.err()
 }
 
-// checkSchedule checks a list of touches: in order, after departure, before expiry (when
-// expiry is set), on a known channel.
-func checkSchedule(p *problems, name string, touches []CheckIn, expiry time.Duration) {
+// checkSchedule checks a list of touches: in order, after what they count from, before expiry
+// (when expiry is set), on a known channel.
+func checkSchedule(p *problems, name string, touches []CheckIn, from string, expiry time.Duration) {
 	channels := []Channel{ChannelEmail, ChannelSMS, ChannelCall}
 	for i, c := range touches {
 		at := fmt.Sprintf("%s[%d]", name, i)
 		switch {
 		case c.After <= 0:
-			p.addf("%s.after: %s is not after the departure", at, formatDuration(c.After))
+			p.addf("%s.after: %s is not after %s", at, formatDuration(c.After), from)
 		case i > 0 && c.After <= touches[i-1].After:
 			p.addf("%s.after: %s is not after %s[%d] (%s): list touches in order", at, formatDuration(c.After), name, i-1, formatDuration(touches[i-1].After))
 		case expiry > 0 && c.After >= expiry:

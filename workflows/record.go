@@ -37,6 +37,11 @@ func (c *campaign) campaignRecord(ctx workflow.Context) activities.CampaignRecor
 	for _, ch := range c.st.OptedOut {
 		r.OptedOut = append(r.OptedOut, string(ch))
 	}
+	r.Holdout, r.FootInDoorValue = c.st.Holdout, c.st.FootInDoorValue
+	for _, o := range c.st.Offers {
+		r.Offers = append(r.Offers, activities.OfferRecord{ID: o.ID, Kind: string(o.Kind), Status: string(o.Status), Value: o.Value,
+			Made: o.Made, Answered: o.Answered, Fulfilled: o.Fulfilled})
+	}
 	for _, t := range c.st.Tasks {
 		r.Tasks = append(r.Tasks, activities.TaskRecord{ID: t.ID, Kind: string(t.Kind), Title: t.Title, Assignee: t.Assignee,
 			Created: t.Created, Due: t.Due, Status: string(t.Status), CompletedBy: t.CompletedBy, Completed: t.Completed,
@@ -79,7 +84,11 @@ func sameRecord(a, b activities.CampaignRecord) bool {
 	return a.Stage == b.Stage && a.Outcome == b.Outcome && a.Closed.Equal(b.Closed) && a.Reason == b.Reason &&
 		a.Scope == b.Scope && a.Rep == b.Rep && a.Manager == b.Manager && pursue(a.Pursue) == pursue(b.Pursue) &&
 		a.DecidedBy == b.DecidedBy && a.Offer == b.Offer && a.Rationale == b.Rationale &&
-		slices.Equal(a.OptedOut, b.OptedOut) && slices.EqualFunc(a.Tasks, b.Tasks, func(x, y activities.TaskRecord) bool {
+		slices.Equal(a.OptedOut, b.OptedOut) && a.Holdout == b.Holdout && a.FootInDoorValue == b.FootInDoorValue &&
+		slices.EqualFunc(a.Offers, b.Offers, func(x, y activities.OfferRecord) bool {
+			return x.ID == y.ID && x.Kind == y.Kind && x.Status == y.Status && x.Value == y.Value && x.Made.Equal(y.Made) &&
+				x.Answered.Equal(y.Answered) && x.Fulfilled.Equal(y.Fulfilled)
+		}) && slices.EqualFunc(a.Tasks, b.Tasks, func(x, y activities.TaskRecord) bool {
 		return x.ID == y.ID && x.Kind == y.Kind && x.Title == y.Title && x.Assignee == y.Assignee && x.Due.Equal(y.Due) &&
 			x.Status == y.Status && x.CompletedBy == y.CompletedBy && x.Completed.Equal(y.Completed) && x.Escalated == y.Escalated
 	})

@@ -26,6 +26,7 @@ func pathPlaybook() workflows.Playbook {
 	pb.WaitFixed, pb.CallRetryAfter = 1*time.Second, 1*time.Second
 	pb.CheckIns = []workflows.CheckIn{{After: 20 * time.Second, Channel: workflows.ChannelEmail}, {After: 22 * time.Second, Channel: workflows.ChannelSMS}}
 	pb.StayInTouch = []workflows.CheckIn{{After: 20 * time.Second, Channel: workflows.ChannelEmail}, {After: 22 * time.Second, Channel: workflows.ChannelEmail}}
+	pb.Grow = []workflows.CheckIn{{After: 2 * time.Second, Channel: workflows.ChannelEmail}, {After: 3 * time.Second, Channel: workflows.ChannelCall}}
 	pb.QuietHours = workflows.QuietHours{}
 	pb.FrequencyCap = workflows.FrequencyCap{}
 	pb.Expiry = 25 * time.Second
@@ -51,8 +52,38 @@ func interviewFor(reason workflows.Reason, scope workflows.Scope) workflows.Task
 	return workflows.TaskAnswers{WhyLeaving: why, WhatWouldKeepYou: "show us it will be different", Reason: reason, Scope: scope}
 }
 
+// pursueWith pursues with offer and the terms that offer needs.
 func pursueWith(offer workflows.Offer, changed string) workflows.TaskAnswers {
-	return workflows.TaskAnswers{Pursue: yes(), Offer: offer, WhatWeChanged: changed, OfferDetails: "for the first year"}
+	a := workflows.TaskAnswers{Pursue: yes(), Offer: offer, WhatWeChanged: changed, OfferDetails: "for the first year"}
+	switch offer {
+	case workflows.OfferValueNumbers:
+		a.Figures = []string{"you saved 12,000 in 2025"}
+	case workflows.OfferIncentive:
+		a.OfferValue, a.OfferUntil = "6000", time.Now().AddDate(0, 1, 0).UTC().Format(time.DateOnly)
+	case workflows.OfferFootInDoor:
+		a.OfferValue = "4000"
+	}
+	return a
+}
+
+// offerPage is the customer's answer on the offer's page.
+func (r *recorder) offerPage(wid, offerID string, accept bool) {
+	r.waitFor(wid, func(st workflows.CampaignStatus) bool { return offerIn(st, offerID) != nil })
+	r.signal(wid, workflows.SignalOfferResponse, workflows.OfferResponseSignal{OfferID: offerID, Accept: accept, At: time.Now(), Source: "offer-link"})
+	want := workflows.OfferDeclined
+	if accept {
+		want = workflows.OfferAccepted
+	}
+	r.waitFor(wid, func(st workflows.CampaignStatus) bool { return offerIn(st, offerID).Status == want })
+}
+
+func offerIn(st workflows.CampaignStatus, id string) *workflows.OfferState {
+	for i := range st.Offers {
+		if st.Offers[i].ID == id {
+			return &st.Offers[i]
+		}
+	}
+	return nil
 }
 
 var (
@@ -685,6 +716,83 @@ func recordedPaths() []recordedPath {
 			r.check(st.Reason == workflows.ReasonCompetitorPrice && st.Scope == workflows.ScopeUnknown && st.Decision.By == "policy" &&
 				st.Decision.Offer == workflows.OfferStayInTouch, "reason %s, scope %s, decision %+v", st.Reason, st.Scope, st.Decision)
 			r.check(hasEscalation(st, "backstory", "escalation", "maria") && r.sender.staffNotices(wid) > 0, "escalations %+v", st.Escalations)
+			return wid
+		})
+
+	// Offers that act: accepted on the link's page and fulfilled by the rep; a foot in the door
+	// and the cadence that grows it; declined, and a new offer from the manager; held out.
+	add("offer-accepted", "beat_offer: the customer accepts on the offer's page; a fulfil task for alice, who fulfils it: won back",
+		func(r *recorder) string {
+			wid := r.start(r.input())
+			r.throughDecision(wid, pathInterview, pathPursue)
+			r.offerPage(wid, "offer-1", true)
+			r.complete(wid, workflows.FulfilTaskID("offer-1"), "alice", workflows.TaskAnswers{Notes: "applied the 25% to the renewal"})
+			st := r.closed(wid, workflows.OutcomeWonBack)
+			r.check(offerIn(st, "offer-1").Status == workflows.OfferFulfilled, "offers %+v", st.Offers)
+			return wid
+		})
+	for _, grow := range []struct {
+		name    string
+		call    workflows.CallOutcome
+		outcome workflows.Outcome
+	}{{"offer-foot-in-door", workflows.CallConsidering, workflows.OutcomeFootInDoor}, {"offer-foot-in-door-grown", workflows.CallWonBack, workflows.OutcomeWonBack}} {
+		add(grow.name, fmt.Sprintf("foot_in_door worth 4000: accepted, fulfilled (foot in the door); the grow cadence: an email, then a call (%s); closes %s", grow.call, grow.outcome),
+			func(r *recorder) string {
+				wid := r.start(r.input())
+				r.throughDecision(wid, interviewFor(workflows.ReasonOutgrew, workflows.ScopeSpecific), pursueWith(workflows.OfferFootInDoor, "scoped a pilot for one of your new teams"))
+				r.offerPage(wid, "offer-1", true)
+				r.complete(wid, workflows.FulfilTaskID("offer-1"), "alice", workflows.TaskAnswers{Notes: "the pilot starts Monday"})
+				r.complete(wid, "grow-call-2", "alice", workflows.TaskAnswers{Outcome: grow.call})
+				st := r.closed(wid, grow.outcome)
+				r.check(st.FootInDoorValue == 4000 && hasMessage(st, "grow-1", workflows.ChannelEmail, "sent"), "value %v, messages %+v", st.FootInDoorValue, st.Messages)
+				return wid
+			})
+	}
+	add("offer-declined-new-offer", "the customer declines beat_offer (not an opt-out); the manager makes an incentive (MakeOffer; refused first without terms), sent at once; accepted, fulfilled: won back",
+		func(r *recorder) string {
+			wid := r.start(r.input())
+			r.throughDecision(wid, pathInterview, pathPursue)
+			r.offerPage(wid, "offer-1", false)
+			r.refused(wid, workflows.UpdateMakeOffer, workflows.MakeOfferRequest{By: "maria", Offer: workflows.OfferIncentive, Details: "three months free"}, "value")
+			until := time.Now().AddDate(0, 1, 0).UTC().Format(time.DateOnly)
+			var made workflows.MakeOfferResult
+			if err := r.update(wid, workflows.UpdateMakeOffer, workflows.MakeOfferRequest{By: "maria", Offer: workflows.OfferIncentive,
+				Details: "three months free", Value: 6000, Until: until}, &made); err != nil {
+				r.fail("%s: make offer: %v", wid, err)
+			}
+			r.waitFor(wid, func(st workflows.CampaignStatus) bool {
+				return hasMessage(st, made.OfferID, workflows.ChannelEmail, "sent")
+			})
+			r.offerPage(wid, made.OfferID, true)
+			r.complete(wid, workflows.FulfilTaskID(made.OfferID), "alice", workflows.TaskAnswers{Notes: "three months credited"})
+			st := r.closed(wid, workflows.OutcomeWonBack)
+			r.check(len(st.OptedOut) == 0 && offerIn(st, "offer-1").Status == workflows.OfferDeclined, "opted out %v, offers %+v", st.OptedOut, st.Offers)
+			return wid
+		})
+	add("holdout", "held out at launch: no message, no task; closes holdout at the horizon", func(r *recorder) string {
+		in := r.input()
+		in.Holdout = true
+		wid := r.start(in)
+		st := r.closed(wid, workflows.OutcomeHoldout)
+		r.check(len(st.Messages) == 0 && len(st.Tasks) == 0, "messages %+v, tasks %+v", st.Messages, st.Tasks)
+		return wid
+	})
+	add("holdout-returned", "held out at launch; the customer returns on their own: won back, nothing sent", func(r *recorder) string {
+		in := r.input()
+		in.Holdout = true
+		wid := r.start(in)
+		r.waitStage(wid, workflows.StageHoldout)
+		r.signal(wid, workflows.SignalCustomerReturned, workflows.CustomerReturnedSignal{Source: "billing"})
+		st := r.closed(wid, workflows.OutcomeWonBack)
+		r.check(st.Holdout && len(st.Messages) == 0, "holdout %v, messages %+v", st.Holdout, st.Messages)
+		return wid
+	})
+	add("bought-back-before", "the store says the customer was won back with an incentive before: the decision task warns the manager, who walks away",
+		func(r *recorder) string {
+			wid := r.start(r.input())
+			r.throughDecision(wid, pathInterview, workflows.TaskAnswers{Pursue: no(), Rationale: "bought back once already"})
+			st := r.closed(wid, workflows.OutcomeWalkedAway)
+			r.check(len(st.Warnings) == 1 && strings.Contains(taskIn(st, "decision").Title, "bought back"), "warnings %v, decision %+v", st.Warnings, taskIn(st, "decision"))
 			return wid
 		})
 	return paths

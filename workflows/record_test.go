@@ -201,6 +201,15 @@ func (f *fakeSender) IndexContacts(_ context.Context, r activities.ContactsReque
 		At: time.Date(2026, 9, 2, 18, 0, 0, 0, time.UTC), Why: "opted out of sms by stop (STOP) on 2026-09-02"}}}, nil
 }
 
+// CustomerHistory knows one customer bought back with an incentive before (the
+// bought-back-before path); the others have no earlier campaign.
+func (f *fakeSender) CustomerHistory(_ context.Context, r activities.HistoryRequest) (activities.HistoryResult, error) {
+	if r.CustomerID != "rec-bought-back-before" {
+		return activities.HistoryResult{}, nil
+	}
+	return activities.HistoryResult{Campaigns: 1, WonBackWithIncentive: 1}, nil
+}
+
 // fakeSender stands in for the providers while recording: the histories depend on what the
 // workflow asks for, not on who delivers it. It refuses the addresses in refuse as a provider
 // would, and remembers what went where, per campaign.

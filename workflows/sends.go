@@ -110,7 +110,7 @@ func (c *campaign) waitUntilAllowed(ctx workflow.Context, ch Channel) {
 func (c *campaign) send(ctx workflow.Context, step string, ch Channel, template string) bool {
 	wid := workflow.GetInfo(ctx).WorkflowExecution.ID
 	key := c.sendKey(ctx, step, ch)
-	data := c.messageData()
+	data := c.withOffer(ctx, c.messageData())
 	summary := fmt.Sprintf("%s %s: %s", step, ch, template)
 	var res activities.SendResult
 	var err error

@@ -41,6 +41,7 @@ func (c *campaign) listenForEvents(ctx workflow.Context) {
 		onSignal(ctx, SignalCancel, c.cancel),
 		onSignal(ctx, SignalMessageEvent, c.messageEvent),
 		onSignal(ctx, SignalCustomerReplied, c.customerReplied),
+		onSignal(ctx, SignalOfferResponse, c.offerResponse),
 	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		s := workflow.NewSelector(ctx)

@@ -65,9 +65,11 @@ func (c *campaign) decideWorthIt(ctx workflow.Context) {
 	if c.closed() {
 		return
 	}
-	c.openTask(ctx, TaskIDDecision, TaskDecision,
-		"Decide: is this customer worth winning back? Walk away, or a plan: what we change and the offer",
-		c.st.Manager, c.pb.DecisionDue)
+	title := "Decide: is this customer worth winning back? Walk away, or a plan: what we change and the offer"
+	if w := c.repeatIncentives(ctx); w != "" {
+		title += ". Careful: " + w
+	}
+	c.openTask(ctx, TaskIDDecision, TaskDecision, title, c.st.Manager, c.pb.DecisionDue)
 	c.enterStage(ctx, StageDecision)
 	t := c.awaitTask(ctx, TaskIDDecision)
 	if c.closed() {
@@ -86,6 +88,8 @@ func (c *campaign) decideWorthIt(ctx workflow.Context) {
 	c.st.Decision = &d
 	if !d.Pursue {
 		c.end(OutcomeWalkedAway, "walked away: "+d.Rationale)
+	} else if t.Status == TaskDone {
+		c.makeOffer(ctx, t.CompletedBy, d.Offer, *t.Answers, "")
 	}
 	c.refresh(ctx)
 }

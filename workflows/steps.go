@@ -44,3 +44,6 @@ func CheckInStep(n int) string { return fmt.Sprintf("check-in-%d", n) }
 
 // ReplyTaskID is the ID of the task to answer the customer's n-th reply: "reply-1", "reply-2".
 func ReplyTaskID(n int) string { return fmt.Sprintf("reply-%d", n) }
+
+// FulfilTaskID is the ID of the task to fulfil an accepted offer: "fulfil-offer-1".
+func FulfilTaskID(offerID string) string { return "fulfil-" + offerID }

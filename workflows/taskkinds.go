@@ -1,6 +1,12 @@
 package workflows
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // One definition per task kind: its answers, their words for people and their rules. The
 // CompleteTask validator, the inbox's forms, the CLI's flags, prompts and help, and every
@@ -20,6 +26,8 @@ const (
 	TaskFixContact    TaskKind = "fix_contact"
 	// TaskAnswerReply: the customer wrote to us (a text that is not a keyword); someone answers.
 	TaskAnswerReply TaskKind = "answer_reply"
+	// TaskFulfilOffer: the customer accepted the offer; the rep does what it promised.
+	TaskFulfilOffer TaskKind = "fulfil_offer"
 )
 
 // TaskAnswers holds the answers for every kind of task; each kind uses its own fields (its
@@ -45,6 +53,11 @@ type TaskAnswers struct {
 	WhatWeChanged string `json:"whatWeChanged,omitempty"`
 	Offer         Offer  `json:"offer,omitempty"`
 	OfferDetails  string `json:"offerDetails,omitempty"`
+	// The offer's terms, by kind: what it is worth (an incentive's amount, a foot in the door's
+	// project value), until when (an incentive), the figures that show our value.
+	OfferValue string   `json:"offerValue,omitempty"` // a number
+	OfferUntil string   `json:"offerUntil,omitempty"` // YYYY-MM-DD
+	Figures    []string `json:"figures,omitempty"`
 
 	// Calls (thank-you and check-in).
 	Outcome CallOutcome `json:"outcome,omitempty"`
@@ -305,6 +318,33 @@ func walkingAway(a TaskAnswers) bool { return a.Pursue != nil && !*a.Pursue }
 // planning: pursuing with an offer that changes something (not the stay-in-touch cadence).
 func planning(a TaskAnswers) bool { return pursuing(a) && a.Offer != OfferStayInTouch }
 
+// offerNeeds: pursuing with one of these offers.
+func offerNeeds(offers ...Offer) func(TaskAnswers) bool {
+	return func(a TaskAnswers) bool { return pursuing(a) && slices.Contains(offers, a.Offer) }
+}
+
+// checkOfferTerms checks the shape of an offer's value and last day, when given.
+func checkOfferTerms(a TaskAnswers) []FieldError {
+	var errs []FieldError
+	if v := strings.TrimSpace(a.OfferValue); v != "" {
+		if n, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err != nil || n <= 0 {
+			errs = append(errs, FieldError{Field: "offerValue", Message: fmt.Sprintf("%q is not an amount above 0, like 1200", v), Code: CodeInvalid})
+		}
+	}
+	if d := strings.TrimSpace(a.OfferUntil); d != "" {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			errs = append(errs, FieldError{Field: "offerUntil", Message: fmt.Sprintf("%q is not a date like 2026-12-31", d), Code: CodeInvalid})
+		}
+	}
+	return errs
+}
+
+// OfferValueOf reads an offer's value as the decision gives it (0 when none or not a number).
+func OfferValueOf(a TaskAnswers) float64 {
+	n, _ := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(a.OfferValue), ",", ""), 64)
+	return n
+}
+
 // The call kinds share their answers.
 var callFields = []Field{
 	{Name: "outcome", Flag: "outcome", Label: "Outcome", Question: "How did the call go?", Type: FieldChoice,
@@ -372,16 +412,33 @@ var kinds = []Kind{
 			RequiredWhen: "when pursuing with an offer other than stay_in_touch", requiredWhen: planning, asked: planning,
 			text: func(a *TaskAnswers) *string { return &a.WhatWeChanged }},
 		{Name: "offerDetails", Flag: "offer-details", Label: "Offer details", Type: FieldText,
-			Hint: "For example: 25% off for two years.", asked: planning,
+			Hint:    "The terms, in words the customer reads: the conciliatory offer, our terms against the competitor's, the incentive, the project, the product.",
+			Missing: "the offer's terms are required for this offer", RequiredWhen: "for every offer but value_numbers and stay_in_touch",
+			requiredWhen: offerNeeds(OfferApology, OfferBeatOffer, OfferIncentive, OfferFootInDoor, OfferDifferentProduct), asked: planning,
 			text: func(a *TaskAnswers) *string { return &a.OfferDetails }},
+		{Name: "offerValue", Flag: "offer-value", Label: "Offer value", Type: FieldText,
+			Hint:    "What it is worth, a number: the incentive's amount, the project's value.",
+			Missing: "the offer's value (a number) is required for an incentive or a foot in the door", RequiredWhen: "for incentive and foot_in_door",
+			requiredWhen: offerNeeds(OfferIncentive, OfferFootInDoor), asked: offerNeeds(OfferIncentive, OfferFootInDoor),
+			text: func(a *TaskAnswers) *string { return &a.OfferValue }},
+		{Name: "offerUntil", Flag: "offer-until", Label: "Offer until", Type: FieldText,
+			Hint:    "The last day the incentive holds, YYYY-MM-DD: its link expires after it.",
+			Missing: "the incentive's last day (YYYY-MM-DD) is required", RequiredWhen: "for incentive",
+			requiredWhen: offerNeeds(OfferIncentive), asked: offerNeeds(OfferIncentive),
+			text: func(a *TaskAnswers) *string { return &a.OfferUntil }},
+		{Name: "figures", Flag: "figure", Label: "The numbers", Type: FieldList,
+			Hint:    "The figures that show our value, one a line: “you saved 12,000 in 2025”. The email lists them.",
+			Missing: "the figures that show our value are required for value_numbers", RequiredWhen: "for value_numbers",
+			requiredWhen: offerNeeds(OfferValueNumbers), asked: offerNeeds(OfferValueNumbers),
+			list: func(a *TaskAnswers) *[]string { return &a.Figures }},
 		{Name: "rationale", Flag: "rationale", Label: "Rationale", Type: FieldLongText,
 			Hint:    "Required when walking away: why we let them go.",
 			Missing: "the rationale for walking away is required", RequiredWhen: "when walking away", requiredWhen: walkingAway,
 			asked: func(a TaskAnswers) bool { return !pursuing(a) || planning(a) },
 			text:  func(a *TaskAnswers) *string { return &a.Rationale }},
-	}, tidy: func(a *TaskAnswers) {
-		if walkingAway(*a) {
-			a.Offer, a.WhatWeChanged, a.OfferDetails = "", "", "" // walking away: no plan to carry
+	}, check: checkOfferTerms, tidy: func(a *TaskAnswers) {
+		if walkingAway(*a) { // walking away: no plan to carry
+			a.Offer, a.WhatWeChanged, a.OfferDetails, a.OfferValue, a.OfferUntil, a.Figures = "", "", "", "", "", nil
 		}
 	}},
 	{Kind: TaskThankYouCall, Label: "Thank-you call", Fields: callFields},
@@ -394,6 +451,12 @@ var kinds = []Kind{
 			Hint: "With its country code, e.g. +1 212 555 0142.", Empty: "keep the current one",
 			text: func(a *TaskAnswers) *string { return &a.Phone }},
 	}, Note: "one or both", check: checkContact},
+	{Kind: TaskFulfilOffer, Label: "Fulfil the accepted offer", Fields: []Field{
+		{Name: "notes", Flag: "notes", Label: "What we set up", Question: "What did you set up for them?", Type: FieldLongText,
+			Hint:    "The discount applied, the project scheduled, the product delivered: completing this task wins the customer back (or, for a foot in the door, records the smaller project).",
+			Missing: "say what you set up for the customer", mustGive: true,
+			text: func(a *TaskAnswers) *string { return &a.Notes }},
+	}},
 	{Kind: TaskAnswerReply, Label: "Answer the customer's reply", Fields: []Field{
 		{Name: "notes", Flag: "notes", Label: "How we answered", Question: "How did you answer them?", Type: FieldLongText,
 			Hint:    "Their message is on the campaign (winback status, or the customer page). Call or write back, then say what you told them.",

@@ -138,6 +138,10 @@ func (c *campaign) registerHandlers(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: c.validateReassign}); err != nil {
 		return err
 	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateMakeOffer, c.newOffer,
+		workflow.UpdateHandlerOptions{Validator: c.validateMakeOffer}); err != nil {
+		return err
+	}
 	c.listenForEvents(ctx)
 	return nil
 }
@@ -149,7 +153,7 @@ func (c *campaign) status() (CampaignStatus, error) { return c.st, nil }
 // unknown or closed task, by someone who may not, or with missing or wrong answers.
 // Its error is an application error of type CampaignClosed, or UpdateRejected with the field
 // errors in its details (see rejection).
-func (c *campaign) validateCompleteTask(_ workflow.Context, r CompleteTaskRequest) error {
+func (c *campaign) validateCompleteTask(ctx workflow.Context, r CompleteTaskRequest) error {
 	if c.closed() {
 		return c.closedRejection("no task can be completed")
 	}
@@ -166,6 +170,11 @@ func (c *campaign) validateCompleteTask(_ workflow.Context, r CompleteTaskReques
 	}
 	if err := ValidateAnswers(t.Kind, r.Answers); err != nil {
 		return rejection(err.(AnswerErrors)...)
+	}
+	if t.Kind == TaskDecision && c.offersAct() && pursuing(r.Answers) {
+		if fe := offerUntilPassed(workflow.Now(ctx), r.Answers.OfferUntil); fe != nil {
+			return rejection(*fe)
+		}
 	}
 	return nil
 }
@@ -197,6 +206,9 @@ func (c *campaign) completeTask(ctx workflow.Context, r CompleteTaskRequest) (Co
 	c.taskVersion++
 	c.logger.Info("Task completed", "TaskID", t.ID, "By", r.By)
 	c.count(ctx, "winback_tasks_completed", "kind", string(t.Kind))
+	if t.Kind == TaskFulfilOffer {
+		c.offerFulfilled(ctx, *t)
+	}
 	if t.Kind == TaskFixContact {
 		c.fixContact(answers)
 		if c.v2() { // index the corrected contact; it may have opted out before
@@ -318,7 +330,7 @@ func (c *campaign) whatHappensNext(t Task) string {
 		case a.Offer == OfferStayInTouch:
 			return "No offer: the customer gets the light stay-in-touch cadence."
 		default:
-			return fmt.Sprintf("Next: the revisit email goes out now, then rep %s calls after the wait.", c.st.Rep)
+			return fmt.Sprintf("Next: the revisit email goes out now with the offer and its one-click link, then rep %s calls after the wait.", c.st.Rep)
 		}
 	case TaskThankYouCall, TaskCheckInCall:
 		switch a.Outcome {
@@ -337,6 +349,11 @@ func (c *campaign) whatHappensNext(t Task) string {
 		return "The contact is corrected; the next messages use it."
 	case TaskAnswerReply:
 		return "Thanks: the customer's reply is answered; the campaign carries on."
+	case TaskFulfilOffer:
+		if c.st.Outcome == OutcomeFootInDoor {
+			return "A foot in the door: the campaign records the smaller project and its value, and keeps in touch to grow it."
+		}
+		return "Won back: the campaign closes as won_back."
 	}
 	return ""
 }

@@ -65,7 +65,11 @@ const (
 	StageWait          Stage = "wait"
 	StageThankYouCall  Stage = "thank_you_call"
 	StageCheckIns      Stage = "check_ins"
-	StageClosed        Stage = "closed"
+	// StageGrow: after a foot in the door, the cadence that aims to grow it.
+	StageGrow Stage = "grow"
+	// StageHoldout: the customer is held out: nothing is sent, nobody gets a task.
+	StageHoldout Stage = "holdout"
+	StageClosed  Stage = "closed"
 )
 
 // Outcome is how a campaign ended, as shown in WinBackOutcome.
@@ -442,6 +446,9 @@ type CampaignStatus struct {
 	// RecordSeq counts the records the campaign filed in the store (its task index row and
 	// report facts), across runs: the store keeps the newest.
 	RecordSeq int64 `json:"recordSeq,omitempty"`
+	// Warnings are what the manager should know before deciding ("bought back with an
+	// incentive twice in 12 months").
+	Warnings []string `json:"warnings,omitempty"`
 	// Offers are the offers the campaign made, oldest first; at most one is open or accepted.
 	Offers []OfferState `json:"offers,omitempty"`
 	// Holdout: the customer is held out of the campaign (no message, no task) to measure the lift.
@@ -482,8 +489,8 @@ type CarriedState struct {
 	Status      CampaignStatus `json:"status"`
 	NextCheckIn int            `json:"nextCheckIn"`
 	SentAt      []time.Time    `json:"sentAt,omitempty"` // recent sends, for the frequency cap
-	// Version is the campaign's versionV2, kept across runs: a campaign started before this
-	// release keeps its behaviour in every run.
+	// Version is the release the campaign started with (version.go), kept across runs: a
+	// campaign started before a release keeps its behaviour in every run.
 	Version int `json:"version,omitempty"`
 }
 
@@ -495,7 +502,7 @@ func (s Stage) Label() string {
 	return labelOf(s, map[Stage]string{
 		StageBackstory: "Backstory", StageExitInterview: "Exit interview", StageDecision: "Decision",
 		StageRevisitEmail: "Revisit email", StageWait: "Waiting before the thank-you call",
-		StageThankYouCall: "Thank-you call", StageCheckIns: "Check-ins", StageClosed: "Closed",
+		StageThankYouCall: "Thank-you call", StageCheckIns: "Check-ins", StageGrow: "Growing a foot in the door", StageHoldout: "Held out", StageClosed: "Closed",
 	})
 }
 
@@ -504,6 +511,7 @@ func (o Outcome) Label() string {
 	return labelOf(o, map[Outcome]string{
 		OutcomeWonBack: "Won back", OutcomeWalkedAway: "Walked away", OutcomeDeclined: "Declined",
 		OutcomeOptedOut: "Opted out", OutcomeExpired: "Expired", OutcomeCancelled: "Cancelled",
+		OutcomeFootInDoor: "A foot in the door", OutcomeHoldout: "Held out",
 	})
 }
 
