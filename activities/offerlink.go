@@ -47,10 +47,11 @@ func offerURL(publicURL string, secret []byte, workflowID string, d MessageData,
 	return publicURL + "/offer?t=" + url.QueryEscape(OfferToken(secret, workflowID, d.OfferID, expires)), nil
 }
 
-// money writes an amount for people, with thousands separators and cents only when there are
+// Money writes an amount for people, with thousands separators and cents only when there are
 // any: 1200 as "1,200", 1200.5 as "1,200.50". No currency sign: the amount is in the
-// account's own currency, which we do not know.
-func money(v float64) string {
+// account's own currency, which we do not know. The templates' money function; the offer page
+// writes amounts with it too.
+func Money(v float64) string {
 	cents := int64(math.Round(math.Abs(v) * 100))
 	whole := strconv.FormatInt(cents/100, 10)
 	var b strings.Builder
@@ -69,9 +70,9 @@ func money(v float64) string {
 	return b.String()
 }
 
-// longDate writes a YYYY-MM-DD date as "31 March 2027", which no reader misreads; anything else
-// is returned as it is.
-func longDate(s string) string {
+// LongDate writes a YYYY-MM-DD date as "31 March 2027", which no reader misreads; anything else
+// is returned as it is. The templates' date function.
+func LongDate(s string) string {
 	d, err := time.Parse(untilLayout, s)
 	if err != nil {
 		return s

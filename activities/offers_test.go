@@ -334,3 +334,18 @@ func TestPreviewIsWhatTheSendSends(t *testing.T) {
 		t.Errorf("a link sent %s expires %s, want the end of 29 January 2027 (60 days on)", sent, exp)
 	}
 }
+
+func TestMoneyAndDateForPeople(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 5: "5", 999.99: "999.99", 1000: "1,000", 1200.5: "1,200.50",
+		48000: "48,000", 1234567.891: "1,234,567.89", -2500: "-2,500", 0.004: "0"} {
+		if got := activities.Money(v); got != want {
+			t.Errorf("Money(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := activities.LongDate("2027-03-31"); got != "31 March 2027" {
+		t.Errorf("LongDate = %q", got)
+	}
+	if got := activities.LongDate("soon"); got != "soon" {
+		t.Errorf("LongDate of a non-date = %q, want it as given", got)
+	}
+}

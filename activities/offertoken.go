@@ -50,10 +50,12 @@ func OfferToken(secret []byte, workflowID, offerID string, expires time.Time) st
 // ErrBadOfferToken and nothing else; one whose expiry has passed returns ErrOfferTokenExpired
 // with its (authentic) contents.
 func VerifyOfferToken(secret []byte, token string) (workflowID, offerID string, expires time.Time, err error) {
-	return verifyOfferToken(secret, token, time.Now())
+	return VerifyOfferTokenAt(secret, token, time.Now())
 }
 
-func verifyOfferToken(secret []byte, token string, now time.Time) (workflowID, offerID string, expires time.Time, err error) {
+// VerifyOfferTokenAt is VerifyOfferToken on a clock of the caller's: the token has expired when
+// now is at or past its expiry.
+func VerifyOfferTokenAt(secret []byte, token string, now time.Time) (workflowID, offerID string, expires time.Time, err error) {
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	if err != nil || len(b) < 6+offerMACSize {
 		return "", "", time.Time{}, ErrBadOfferToken

@@ -76,3 +76,14 @@ func TestOfferTokenRejectsForgeries(t *testing.T) {
 		}
 	}
 }
+
+func TestOfferTokenOnTheCallersClock(t *testing.T) {
+	expires := time.Date(2027, 4, 1, 0, 0, 0, 0, time.UTC)
+	tok := activities.OfferToken(testSecret, "winback:cust-42", "offer-1", expires)
+	if _, _, _, err := activities.VerifyOfferTokenAt(testSecret, tok, expires.Add(-time.Second)); err != nil {
+		t.Errorf("a second before its expiry: %v", err)
+	}
+	if _, _, _, err := activities.VerifyOfferTokenAt(testSecret, tok, expires); !errors.Is(err, activities.ErrOfferTokenExpired) {
+		t.Errorf("at its expiry: %v, want ErrOfferTokenExpired", err)
+	}
+}

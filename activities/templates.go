@@ -75,8 +75,8 @@ var funcs = texttemplate.FuncMap{
 		return v, nil
 	},
 	"clause": func(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".!; ") },
-	"money":  money,
-	"date":   longDate,
+	"money":  Money,
+	"date":   LongDate,
 }
 
 // loadTemplates parses the embedded templates, replaced file by file by those in dir (if any),
