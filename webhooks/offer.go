@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	_ "embed"
@@ -42,8 +43,8 @@ type offerPage struct {
 	// Title and Terms describe the offer (a heading for its kind, a line per term).
 	Title string
 	Terms []string
-	// Token, when set, shows the two forms that answer the offer.
-	Token string
+	// Token, when set, shows the two forms that answer the offer; Rep is who sets it up.
+	Token, Rep string
 	// Answered is the customer's answer the page confirms ("accepted", "declined").
 	Answered string
 }
@@ -83,7 +84,11 @@ func (h *Handler) offerShow(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.Info("webhooks: offer page shown", "workflowID", l.workflowID, "offer", l.offerID)
 	p := h.describeOffer(ctx, l)
-	p.Heading = "Your offer from " + h.repName(ctx, l)
+	p.Rep = h.repName(ctx, l)
+	p.Heading = "Your offer"
+	if p.Rep != "" {
+		p.Heading += " from " + p.Rep
+	}
 	p.Message = "Accept it or decline it with one button. Nothing changes until you press one."
 	p.Token = l.token
 	showOfferPage(w, http.StatusOK, p)
@@ -110,7 +115,7 @@ func (h *Handler) offerAnswer(w http.ResponseWriter, r *http.Request) {
 	case "decline":
 	default:
 		p := h.describeOffer(ctx, l)
-		p.Heading, p.Message, p.Token = "Accept or decline?", "Press one of the two buttons below.", l.token
+		p.Heading, p.Message, p.Token, p.Rep = "Accept or decline?", "Press one of the two buttons below.", l.token, h.repName(ctx, l)
 		showOfferPage(w, http.StatusBadRequest, p)
 		return
 	}
@@ -128,7 +133,7 @@ func (h *Handler) offerAnswer(w http.ResponseWriter, r *http.Request) {
 	case state != store.ClaimNew:
 		h.log.Info("webhooks: offer link used again", "workflowID", l.workflowID, "offer", l.offerID, "choice", choice)
 		showOfferPage(w, http.StatusConflict, offerPage{Heading: "You have already answered this offer",
-			Message: "We have your answer, and this link cannot change it. If you have changed your mind, reply to our latest message or call " + h.repName(ctx, l) + "."})
+			Message: "We have your answer, and this link cannot change it. If you have changed your mind, reply to our latest message."})
 		return
 	}
 
@@ -150,7 +155,7 @@ func (h *Handler) offerAnswer(w http.ResponseWriter, r *http.Request) {
 	p := h.describeOffer(ctx, l)
 	if accept {
 		p.Heading, p.Answered = "Thank you: you have accepted the offer", "accepted"
-		p.Message = h.repName(ctx, l) + " will be in touch to set it up. You can close this page."
+		p.Message = inTouch(h.repName(ctx, l)) + " to set it up. You can close this page."
 	} else {
 		p.Heading, p.Answered = "Understood: you have declined the offer", "declined"
 		p.Message = "You will not be asked again about this offer. This does not unsubscribe you: we may still write " +
@@ -211,7 +216,7 @@ func (h *Handler) openOffer(ctx context.Context, w http.ResponseWriter, r *http.
 	switch l.offer.Status {
 	case workflows.OfferAccepted, workflows.OfferFulfilled:
 		p.Heading, p.Answered = "You have already accepted this offer", "accepted"
-		p.Message = h.repName(ctx, l) + " will be in touch to set it up, if they have not already."
+		p.Message = inTouch(h.repName(ctx, l)) + " to set it up, if not already."
 	case workflows.OfferDeclined:
 		p.Heading, p.Answered = "You have already declined this offer", "declined"
 		p.Message = "We will not ask you again about it. If you have changed your mind, reply to our latest message."
@@ -284,7 +289,8 @@ func offerTitle(k workflows.Offer) string {
 }
 
 // repName is the name of the campaign's rep, for "Alice Archer will be in touch": from the
-// people the campaign met, or the owners it started with; "we" when neither knows it.
+// people the campaign met, or the owners it started with; "" when neither knows it (an ID is
+// not a name to show a customer).
 func (h *Handler) repName(ctx context.Context, l *offerLink) string {
 	rep := l.status.Rep
 	for _, p := range l.status.People {
@@ -292,13 +298,15 @@ func (h *Handler) repName(ctx context.Context, l *offerLink) string {
 			return p.Name
 		}
 	}
-	if in := l.input(ctx, h.client); in != nil && in.Owners.Rep.ID == rep && in.Owners.Rep.Name != "" {
+	if in := l.input(ctx, h.client); in != nil && in.Owners.Rep.ID == rep {
 		return in.Owners.Rep.Name
 	}
-	if rep != "" {
-		return rep
-	}
-	return "we"
+	return ""
+}
+
+// inTouch is "Alice Archer will be in touch", or "We will be in touch" without the rep's name.
+func inTouch(rep string) string {
+	return cmp.Or(rep, "We") + " will be in touch"
 }
 
 func expiredOfferPage(expires time.Time) offerPage {

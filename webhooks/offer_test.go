@@ -88,7 +88,7 @@ func TestOfferGetShowsTheOfferAndChangesNothing(t *testing.T) {
 		"An offer for you", "a loyalty credit on your next order", "Worth: 1,200.50", "Open until 31 July 2026",
 		`<button type="submit" class="accept"`, "Accept the offer", `class="decline"`, "No thanks, decline",
 		`name="choice" value="accept"`, `name="choice" value="decline"`, `<meta name="viewport"`,
-		"Declining does not unsubscribe you")
+		"Declining does not unsubscribe you", "and Alice Archer will be in touch to set it up")
 	if strings.Count(page, `<form method="post" action="/offer"`) != 2 || strings.Contains(page, "<script") {
 		t.Errorf("want two forms and no script:\n%s", page)
 	}
@@ -317,4 +317,16 @@ func TestOfferWhileTheStoreIsDown(t *testing.T) {
 	withOffer(e)
 	wantPage(t, e.serve(offerPost(offerToken("offer-1"), "accept")), http.StatusServiceUnavailable, "could not record your answer")
 	wantSignals(t, e.temporal)
+}
+
+// A rep the campaign knows only by ID is not named to the customer.
+func TestOfferPageWithoutTheRepsName(t *testing.T) {
+	e := newEnv(t)
+	withOffer(e)
+	e.temporal.Edit(customerID, func(c *campaignstest.Campaign) { c.Status.Rep = "carol" }) // moved to carol, not in the team file
+	page := wantPage(t, e.serve(offerGet(offerToken("offer-1"))), http.StatusOK, "<h1>Your offer</h1>", "and we will be in touch")
+	if strings.Contains(page, "carol") || strings.Contains(page, "Alice") {
+		t.Errorf("the page names a rep it should not:\n%s", page)
+	}
+	wantPage(t, e.serve(offerPost(offerToken("offer-1"), "accept")), http.StatusOK, "We will be in touch to set it up")
 }
