@@ -104,11 +104,12 @@ func TestOfferWithoutDetailsStillSends(t *testing.T) {
 	sg := newFakeProvider(t, sendGridAccepts)
 	a := newTestActivities(t, sg.URL, "")
 	want := map[string]string{
-		"apology":       "I'm sorry",
-		"beat_offer":    "We will beat the offer you received; I'll bring the details when I call.",
-		"value_numbers": "I'll bring the numbers when I call",
-		"incentive":     "I'll bring the details when I call",
-		"foot_in_door":  "I'll suggest a project when I call",
+		"apology":           "I'm sorry",
+		"beat_offer":        "We will beat the offer you received; I'll bring the details when I call.",
+		"value_numbers":     "I'll bring the numbers when I call",
+		"incentive":         "I'll bring the details when I call",
+		"foot_in_door":      "I'll suggest a project when I call",
+		"different_product": "I'll tell you about it when I call",
 	}
 	for offer, phrase := range want {
 		r := emailRequest("revisit-" + offer)

@@ -130,6 +130,11 @@ func (h *Handler) offerAnswer(w http.ResponseWriter, r *http.Request) {
 		h.log.Error("webhooks: offer answer not recorded: the store did not answer", "workflowID", l.workflowID, "offer", l.offerID, "error", err)
 		h.offerUnavailable(w)
 		return
+	case state == store.ClaimBusy: // a double tap: the first is still on its way
+		h.log.Info("webhooks: offer answered twice at once", "workflowID", l.workflowID, "offer", l.offerID, "choice", choice)
+		showOfferPage(w, http.StatusConflict, offerPage{Heading: "We are recording your answer",
+			Message: "Your first answer is on its way. Open the link again in a minute to see it confirmed."})
+		return
 	case state != store.ClaimNew:
 		h.log.Info("webhooks: offer link used again", "workflowID", l.workflowID, "offer", l.offerID, "choice", choice)
 		showOfferPage(w, http.StatusConflict, offerPage{Heading: "You have already answered this offer",

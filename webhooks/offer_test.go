@@ -330,3 +330,17 @@ func TestOfferPageWithoutTheRepsName(t *testing.T) {
 	}
 	wantPage(t, e.serve(offerPost(offerToken("offer-1"), "accept")), http.StatusOK, "We will be in touch to set it up")
 }
+
+// busyClaims is a store where another request holds every claim: a double tap in flight.
+type busyClaims struct{ *store.Store }
+
+func (busyClaims) Claim(context.Context, ...string) (*store.Claim, store.ClaimState, error) {
+	return nil, store.ClaimBusy, nil
+}
+
+func TestOfferAnsweredTwiceAtOnce(t *testing.T) {
+	e := newEnv(t, func(o *webhooks.Options) { o.Store = busyClaims{newStore(t)} })
+	withOffer(e)
+	noForms(t, wantPage(t, e.serve(offerPost(offerToken("offer-1"), "accept")), http.StatusConflict, "We are recording your answer"))
+	wantSignals(t, e.temporal)
+}
