@@ -34,7 +34,11 @@ const SandboxHeader = "X-Winback-Sandbox"
 // (Options.SendGridEmailActivity; without it the email is sent again). Customer emails
 // (not Staff) carry an unsubscribe link in the body and List-Unsubscribe headers; with
 // Options.SendGridTemplateID they use that dynamic template instead of our rendered content.
-// Failures are application errors typed by the constants of this package.
+// A customer email whose data names an open offer (MessageData.OfferID, not a stay-in-touch
+// note) carries the offer's one-click link, PublicURL/offer?t=TOKEN (OfferToken), in the
+// templates' OfferURL and a dynamic template's "offerUrl": it expires at the end of the offer's
+// OfferUntil day (UTC) when set, else at the end of the UTC day 60 days (OfferLinkDays) after
+// the send. Failures are application errors typed by the constants of this package.
 func (a *Activities) SendEmail(ctx context.Context, r EmailRequest) (res SendResult, err error) {
 	defer func() { countSend(ctx, "email", res, err) }()
 	to, err := checkEmailRequest(r)
@@ -124,14 +128,12 @@ func checkKeys(key, workflowID, template string) error {
 // buildEmail makes the SendGrid message: one personalization to the recipient, our custom_args,
 // and either the rendered template or the dynamic template with its data.
 func (a *Activities) buildEmail(r EmailRequest, to string) (*sgmail.SGMailV3, error) {
-	d := r.Data
-	if d.OurCompany == "" {
-		d.OurCompany = a.opts.FromName
+	rd := a.renderer()
+	v, err := rd.emailView(r)
+	if err != nil {
+		return nil, err
 	}
-	v := view{MessageData: d, ToName: r.ToName, PublicURL: a.opts.PublicURL}
-	if !r.Staff {
-		v.UnsubscribeURL = a.unsubscribeURL(r.WorkflowID)
-	}
+	d := v.MessageData
 
 	m := sgmail.NewV3Mail()
 	m.SetFrom(sgmail.NewEmail(a.opts.FromName, a.opts.FromEmail))
@@ -157,14 +159,14 @@ func (a *Activities) buildEmail(r EmailRequest, to string) (*sgmail.SGMailV3, er
 	if a.opts.SendGridTemplateID != "" && !r.Staff {
 		// Staff notices stay on our templates: the dynamic template is the customer-facing one.
 		m.SetTemplateID(a.opts.SendGridTemplateID)
-		data, err := dynamicTemplateData(d, r.Template, v.UnsubscribeURL)
+		data, err := dynamicTemplateData(d, r.Template, v.UnsubscribeURL, v.OfferURL)
 		if err != nil {
 			return nil, err
 		}
 		p.DynamicTemplateData = data
 		return m, nil
 	}
-	c, err := a.tmpl.renderEmail(r.Template, v)
+	c, err := rd.tmpl.renderEmail(r.Template, v)
 	if err != nil {
 		return nil, err
 	}
@@ -174,8 +176,9 @@ func (a *Activities) buildEmail(r EmailRequest, to string) (*sgmail.SGMailV3, er
 }
 
 // dynamicTemplateData is MessageData under its JSON names, plus "template" (so one dynamic
-// template can branch on it) and "unsubscribeUrl".
-func dynamicTemplateData(d MessageData, template, unsubscribeURL string) (map[string]any, error) {
+// template can branch on it), "unsubscribeUrl" and, when the email carries an offer,
+// "offerUrl" (its one-click link).
+func dynamicTemplateData(d MessageData, template, unsubscribeURL, offerURL string) (map[string]any, error) {
 	b, err := json.Marshal(d)
 	if err != nil {
 		return nil, err
@@ -188,10 +191,13 @@ func dynamicTemplateData(d MessageData, template, unsubscribeURL string) (map[st
 	if unsubscribeURL != "" {
 		out["unsubscribeUrl"] = unsubscribeURL
 	}
+	if offerURL != "" {
+		out["offerUrl"] = offerURL
+	}
 	return out, nil
 }
 
 // unsubscribeURL is PublicURL/unsubscribe?t=<token> for the campaign's email channel.
-func (a *Activities) unsubscribeURL(workflowID string) string {
-	return a.opts.PublicURL + "/unsubscribe?t=" + url.QueryEscape(UnsubscribeToken(a.opts.LinkSecret, workflowID, "email"))
+func unsubscribeURL(publicURL string, secret []byte, workflowID string) string {
+	return publicURL + "/unsubscribe?t=" + url.QueryEscape(UnsubscribeToken(secret, workflowID, "email"))
 }

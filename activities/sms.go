@@ -19,7 +19,10 @@ import (
 // the answer, after the call), it first lists Twilio's messages to the recipient and, when one
 // has the same text and was created after the intent, records it and sends nothing. It sends from
 // Options.TwilioMessagingServiceSID when set, else from TwilioFrom, and asks Twilio to post
-// delivery status to PublicURL/webhooks/twilio/status?wf=<workflowID>&step=<step>.
+// delivery status to PublicURL/webhooks/twilio/status?wf=<workflowID>&step=<step>. A text
+// whose data names an open offer (MessageData.OfferID) carries the offer's one-click link,
+// PublicURL/offer?t=TOKEN, expiring like SendEmail's: at the end of the OfferUntil day (UTC),
+// else at the end of the UTC day 60 days (OfferLinkDays) after the send.
 // Failures are application errors typed by the constants of this package.
 func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult, err error) {
 	defer func() { countSend(ctx, "sms", res, err) }()
@@ -41,11 +44,7 @@ func (a *Activities) SendSMS(ctx context.Context, r SMSRequest) (res SendResult,
 		return SendResult{}, err
 	}
 
-	d := r.Data
-	if d.OurCompany == "" {
-		d.OurCompany = a.opts.FromName
-	}
-	body, err := a.tmpl.renderSMS(r.Template, view{MessageData: d, PublicURL: a.opts.PublicURL})
+	body, err := a.renderer().sms(r)
 	if err != nil {
 		return SendResult{}, nonRetryable(ErrInvalidRequest, "SMS template %s for step %s: %v", r.Template, r.Step, err)
 	}

@@ -1,10 +1,12 @@
 package activities
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -16,15 +18,30 @@ const MaxSMSSegments = 2
 const smsTemplate = "check_in"
 
 // SMSFit renders a customer's check-in text message as SendSMS will send it, and says, when it
-// would take more than MaxSMSSegments segments, which part of it to change and how. The
-// launcher asks it for every customer with a phone.
+// would take more than MaxSMSSegments segments, which part of it to change and how. It checks
+// both forms of the message: the plain check-in, and the one that carries an open offer's
+// link (for every kind of offer). The launcher asks it for every customer with a phone.
 type SMSFit struct {
 	// TemplatesDir is the worker's WINBACK_TEMPLATES_DIR ("" for the embedded templates).
 	TemplatesDir string
 	// OurCompany is the name the messages are signed with (WINBACK_FROM_NAME), as the worker
 	// fills it in.
 	OurCompany string
+	// PublicURL is the worker's WINBACK_PUBLIC_URL, which starts an offer's link; when empty,
+	// a 40-character one stands in for it. The link's token is sized for a customer ID of
+	// sampleCustomerIDLength characters (the check does not know the customer's).
+	PublicURL string
 }
+
+// sampleCustomerIDLength is the customer ID an offer link is sized for when SMSFit checks a
+// text: a CRM's 18-character ID and then some.
+const sampleCustomerIDLength = 24
+
+// samplePublicURL stands in for SMSFit.PublicURL when it is empty: 40 characters.
+const samplePublicURL = "https://winback.customer-service.example"
+
+// offerKinds are the offers a text's link may carry (workflows.Offers, less stay-in-touch).
+var offerKinds = []string{"apology", "beat_offer", "value_numbers", "incentive", "foot_in_door", "different_product"}
 
 // The parts of a text message that SMSFit may blame, as SMSTooLong.Part says them.
 const (
@@ -57,7 +74,7 @@ func (s SMSFit) Check(d MessageData) *SMSTooLong {
 	d.OurCompany = s.OurCompany
 	segments := s.segments(d)
 	if segments <= MaxSMSSegments {
-		return nil
+		return s.checkOffer(d)
 	}
 
 	name, company, rep := smsField{SMSPartName, d.CustomerName}, smsField{SMSPartCompany, d.Company}, smsField{SMSPartRep, d.RepName}
@@ -100,6 +117,53 @@ func (s SMSFit) Check(d MessageData) *SMSTooLong {
 		fixes = append(fixes, "shorten the name and the company")
 	}
 	return &SMSTooLong{Part: culprit.column, Message: msg + "; " + strings.Join(fixes, ", or ")}
+}
+
+// checkOffer checks the check-in text that carries an offer's link, for every kind of offer.
+// The embedded template leaves the customer's name and company out of it, so only the rep's
+// name (or the template, or our name) can make it too long.
+func (s SMSFit) checkOffer(d MessageData) *SMSTooLong {
+	segments := s.offerSegments(d)
+	if segments <= MaxSMSSegments {
+		return nil
+	}
+	if s.offerSegments(s.with(d, smsField{SMSPartRep, d.RepName}, "")) <= MaxSMSSegments {
+		return &SMSTooLong{Part: SMSPartRep, Message: fmt.Sprintf("the rep's name %q makes the check-in text message that carries an offer's link %d SMS segments long, more than %d; shorten the rep's name (in the team file)",
+			d.RepName, segments, MaxSMSSegments)}
+	}
+	if d.CustomerName != "" && s.offerSegments(s.with(s.with(d, smsField{SMSPartName, ""}, ""), smsField{SMSPartCompany, ""}, "")) <= MaxSMSSegments {
+		// An overriding template names the customer in it: as with the plain text, blame them.
+		culprit := smsField{SMSPartName, d.CustomerName}
+		if utf8.RuneCountInString(d.Company) > utf8.RuneCountInString(d.CustomerName) {
+			culprit = smsField{SMSPartCompany, d.Company}
+		}
+		return &SMSTooLong{Part: culprit.column, Message: fmt.Sprintf("%q makes the check-in text message that carries an offer's link %d SMS segments long, more than %d; shorten it",
+			culprit.value, segments, MaxSMSSegments)}
+	}
+	return &SMSTooLong{Message: fmt.Sprintf("the check-in text message that carries an offer's link takes %d SMS segments, more than %d, "+
+		"whatever the row says: shorten the %s SMS template, WINBACK_FROM_NAME or WINBACK_PUBLIC_URL", segments, MaxSMSSegments, smsTemplate)}
+}
+
+// offerSegments is the most segments the check-in text takes when it carries an offer's link,
+// over every kind of offer (0 when it does not render: NewSMSFit proved the template does).
+func (s SMSFit) offerSegments(d MessageData) int {
+	ts, err := templatesOf(s.TemplatesDir)
+	if err != nil {
+		return 0
+	}
+	publicURL := cmp.Or(strings.TrimRight(s.PublicURL, "/"), samplePublicURL)
+	link, _ := offerURL(publicURL, PreviewSecret, "winback:"+strings.Repeat("x", sampleCustomerIDLength),
+		MessageData{OfferID: "offer-99", Offer: "incentive"}, time.Now())
+	most := 0
+	for _, kind := range offerKinds {
+		d.Offer, d.OfferID, d.OfferUntil = kind, "offer-99", "2027-09-30" // the longest month's name
+		body, err := ts.renderSMS(smsTemplate, view{MessageData: d, OfferURL: link})
+		if err != nil {
+			return 0
+		}
+		most = max(most, SMSSegments(body))
+	}
+	return most
 }
 
 // smsField is a value of a text message's data, and the part (SMSPart...) it is.

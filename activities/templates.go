@@ -23,8 +23,12 @@ import (
 //   - layout.html.tmpl (html/template): the HTML part of every email; it must show
 //     {{.UnsubscribeURL}} (set for customer emails, empty for staff notices).
 //
-// Templates see MessageData's fields plus ToName, UnsubscribeURL and PublicURL, and the functions
-// required (fail the send when a field is empty) and clause (trim a trailing full stop).
+// Templates see MessageData's fields plus ToName, UnsubscribeURL, OfferURL and PublicURL, and
+// the functions required (fail the send when a field is empty), clause (trim a trailing full
+// stop), money (1200.5 as "1,200.50", with no currency: the amount is in the account's own) and
+// date (a YYYY-MM-DD as "31 March 2027"). A customer message that carries an offer (OfferID)
+// always shows OfferURL, its one-click link: when a template leaves it out, it is added at the
+// end of the email's text, or of the text message.
 //
 //go:embed templates/*.tmpl
 var embeddedTemplates embed.FS
@@ -43,7 +47,10 @@ type view struct {
 	MessageData
 	ToName         string
 	UnsubscribeURL string // empty for staff notices
-	PublicURL      string
+	// OfferURL is the one-click link (accept or decline) of the offer the message carries:
+	// empty for staff notices, messages without an OfferID and a stay-in-touch note.
+	OfferURL  string
+	PublicURL string
 }
 
 // emailContent is a rendered email.
@@ -55,7 +62,9 @@ type layoutView struct {
 	Subject        string
 	Paragraphs     [][]string // lines of each paragraph
 	UnsubscribeURL string
-	OurCompany     string
+	// OfferURL is the offer's link: a layout shows a paragraph line equal to it as a button.
+	OfferURL   string
+	OurCompany string
 }
 
 var funcs = texttemplate.FuncMap{
@@ -66,6 +75,8 @@ var funcs = texttemplate.FuncMap{
 		return v, nil
 	},
 	"clause": func(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".!; ") },
+	"money":  Money,
+	"date":   LongDate,
 }
 
 // loadTemplates parses the embedded templates, replaced file by file by those in dir (if any),
@@ -178,7 +189,10 @@ func (ts *templateSet) renderEmail(name string, v view) (emailContent, error) {
 	if c.Subject == "" || c.Text == "" {
 		return emailContent{}, errors.New("the email has an empty subject or body")
 	}
-	lv := layoutView{Subject: c.Subject, UnsubscribeURL: v.UnsubscribeURL, OurCompany: v.OurCompany}
+	if v.OfferURL != "" && !strings.Contains(c.Text, v.OfferURL) {
+		c.Text += "\n\nAccept or decline the offer in one click:\n" + v.OfferURL
+	}
+	lv := layoutView{Subject: c.Subject, UnsubscribeURL: v.UnsubscribeURL, OfferURL: v.OfferURL, OurCompany: v.OurCompany}
 	for _, p := range strings.Split(c.Text, "\n\n") {
 		lv.Paragraphs = append(lv.Paragraphs, strings.Split(p, "\n"))
 	}
@@ -207,32 +221,43 @@ func (ts *templateSet) renderSMS(name string, v view) (string, error) {
 	if body == "" {
 		return "", errors.New("the text message is empty")
 	}
+	if v.OfferURL != "" && !strings.Contains(body, v.OfferURL) {
+		body += " Accept or decline our offer: " + v.OfferURL
+	}
 	return body, nil
 }
 
-// renderSMSCache keeps the templates RenderSMS parsed, by folder: a launch checks every row.
+// renderSMSCache keeps the templates RenderSMS and Preview parsed, by folder: a launch checks
+// every row.
 var renderSMSCache sync.Map // templatesDir -> *templateSet
 
 // RenderSMS renders the SMS template (embedded, or overridden from templatesDir) with d, as
 // SendSMS would send it; launch-time checks use it with SMSSegments. OurCompany is what d says.
 // The templates of a folder are read once per process.
 func RenderSMS(templatesDir, template string, d MessageData) (string, error) {
-	var ts *templateSet
-	if v, ok := renderSMSCache.Load(templatesDir); ok {
-		ts = v.(*templateSet)
-	} else {
-		loaded, err := loadTemplates(templatesDir)
-		if err != nil {
-			return "", err
-		}
-		renderSMSCache.Store(templatesDir, loaded)
-		ts = loaded
+	ts, err := templatesOf(templatesDir)
+	if err != nil {
+		return "", err
 	}
 	body, err := ts.renderSMS(template, view{MessageData: d})
 	if err != nil {
 		return "", fmt.Errorf("SMS template %s: %w", template, err)
 	}
 	return body, nil
+}
+
+// templatesOf returns the templates of a folder ("" for the embedded ones), read once per
+// process.
+func templatesOf(templatesDir string) (*templateSet, error) {
+	if v, ok := renderSMSCache.Load(templatesDir); ok {
+		return v.(*templateSet), nil
+	}
+	loaded, err := loadTemplates(templatesDir)
+	if err != nil {
+		return nil, err
+	}
+	renderSMSCache.Store(templatesDir, loaded)
+	return loaded, nil
 }
 
 // templateError keeps the useful end of a text/template error ("... error calling required:
@@ -257,8 +282,11 @@ func sampleView() view {
 			OfferDetails: "two months at no charge", Competitor: "Contoso", CheckInNumber: 2,
 			TaskID: "exit-interview", TaskTitle: "Exit interview", TaskDue: "Mon 2 Mar 17:00",
 			Note: "sample note", OurCompany: "Example Co",
+			CompetitorOffer: "20% off the first year", Figures: []string{"orders shipped on time: 98%"},
+			OfferValue: 1200, OfferUntil: "2027-03-31", OfferID: "offer-1",
 		},
 		ToName: "Dana Whitfield", UnsubscribeURL: "https://example.com/unsubscribe?t=sample-token-0123",
+		OfferURL:  "https://example.com/offer?t=sample-token-4567",
 		PublicURL: "https://example.com",
 	}
 }

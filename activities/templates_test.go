@@ -30,7 +30,10 @@ func TestRevisitEmailByReason(t *testing.T) {
 		want          []string // phrases the customer must read
 	}{
 		{"competitor_price", "beat_offer", false, []string{"beat the offer you received from Contoso", "price"}},
-		{"let_down", "apology", false, []string{"I'm sorry", "on us"}},
+		// The campaign sets Apology for an apology offer (and when we let them down): the email
+		// apologises on that flag, whatever the reason.
+		{"let_down", "apology", true, []string{"I'm sorry", "on us"}},
+		{"competitor_price", "apology", true, []string{"I'm sorry", "on us", "To make up for it"}},
 		{"no_longer_needed", "value_numbers", false, []string{"Here are the numbers"}},
 		{"outgrew", "stay_in_touch", false, []string{"stay in touch", "grown"}},
 		{"bad_fit", "foot_in_door", false, []string{"right fit", "start with something small"}},
@@ -44,12 +47,22 @@ func TestRevisitEmailByReason(t *testing.T) {
 			r.Data.OfferDetails = "a 15% lower price for the next 12 months, locked in"
 			subject, text, html := sentEmail(t, a, sg, r)
 
-			// The seeds: say exactly what we changed, thank them, and state the offer.
-			for _, p := range append(c.want,
+			// The seeds: say exactly what we changed, thank them, and state the offer (a
+			// stay-in-touch note makes none).
+			want := append(c.want,
 				"I really took the conversation we had the other day to heart",
 				"As a result of your input, we've decided to "+r.Data.WhatWeChanged,
 				"I can't thank you enough for calling this problem to our attention",
-				r.Data.OfferDetails, "Sam Ortiz", "Acme Supplies") {
+				"Sam Ortiz", "Acme Supplies")
+			if c.offer != "stay_in_touch" {
+				want = append(want, r.Data.OfferDetails)
+			} else if strings.Contains(text, r.Data.OfferDetails) {
+				t.Errorf("a stay-in-touch note states offer terms:\n%s", text)
+			}
+			if !c.apology && strings.Contains(text, "I'm sorry") {
+				t.Errorf("the email apologises without Apology set:\n%s", text)
+			}
+			for _, p := range want {
 				if !strings.Contains(text, p) {
 					t.Errorf("text lacks %q:\n%s", p, text)
 				}
@@ -63,7 +76,7 @@ func TestRevisitEmailByReason(t *testing.T) {
 			if strings.Contains(text, "<no value>") || strings.Contains(html, "<no value>") {
 				t.Errorf("a template field rendered as <no value>:\n%s", text)
 			}
-			if !strings.Contains(html, "15% lower price") {
+			if c.offer != "stay_in_touch" && !strings.Contains(html, "15% lower price") {
 				t.Errorf("HTML part lacks the offer:\n%s", html)
 			}
 		})
@@ -91,11 +104,12 @@ func TestOfferWithoutDetailsStillSends(t *testing.T) {
 	sg := newFakeProvider(t, sendGridAccepts)
 	a := newTestActivities(t, sg.URL, "")
 	want := map[string]string{
-		"apology":       "I'm sorry",
-		"beat_offer":    "We will beat the offer you received; I'll bring the details when I call.",
-		"value_numbers": "I'll bring the numbers when I call",
-		"incentive":     "I'll bring the details when I call",
-		"foot_in_door":  "I'll suggest a project when I call",
+		"apology":           "I'm sorry",
+		"beat_offer":        "We will beat the offer you received; I'll bring the details when I call.",
+		"value_numbers":     "I'll bring the numbers when I call",
+		"incentive":         "I'll bring the details when I call",
+		"foot_in_door":      "I'll suggest a project when I call",
+		"different_product": "I'll tell you about it when I call",
 	}
 	for offer, phrase := range want {
 		r := emailRequest("revisit-" + offer)

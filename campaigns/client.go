@@ -36,6 +36,8 @@ type API interface {
 	Complete(ctx context.Context, customerID string, r workflows.CompleteTaskRequest) (workflows.CompleteTaskResult, error)
 	// Reassign moves a task or the whole account (the ReassignTask Update).
 	Reassign(ctx context.Context, customerID string, r workflows.ReassignRequest) (workflows.ReassignResult, error)
+	// MakeOffer makes a new offer after the decision (the MakeOffer Update).
+	MakeOffer(ctx context.Context, customerID string, r workflows.MakeOfferRequest) (workflows.MakeOfferResult, error)
 
 	// CustomerReturned ends the campaign as won back.
 	CustomerReturned(ctx context.Context, customerID string, s workflows.CustomerReturnedSignal) error
@@ -54,6 +56,9 @@ type API interface {
 	MessageEvent(ctx context.Context, customerID string, s workflows.MessageEventSignal) error
 	// CustomerReplied brings a message the customer wrote to the campaign's rep.
 	CustomerReplied(ctx context.Context, customerID string, s workflows.CustomerRepliedSignal) error
+	// RespondToOffer brings the customer's answer to an offer (accept or decline, from the
+	// offer link's page) to the campaign.
+	RespondToOffer(ctx context.Context, customerID string, s workflows.OfferResponseSignal) error
 
 	// Campaigns reads one page of the campaigns the filter finds, newest first.
 	Campaigns(ctx context.Context, f Filter, p Page) (CampaignPage, error)

@@ -187,6 +187,13 @@ func TestClientAgainstTheDevServer(t *testing.T) {
 	if _, err := c.Complete(ctx, "cl-1", workflows.CompleteTaskRequest{TaskID: "exit-interview", By: "bob"}); !errors.Is(err, campaigns.ErrClosed) {
 		t.Errorf("complete after cancel: %v, want ErrClosed", err)
 	}
+	// The offer page's signal and the CLI's offer Update meet a closed campaign as the others do.
+	if err := c.RespondToOffer(ctx, "cl-1", workflows.OfferResponseSignal{OfferID: "offer-1", Accept: true, At: time.Now(), Source: "test"}); !errors.Is(err, campaigns.ErrClosed) {
+		t.Errorf("offer response after cancel: %v, want ErrClosed", err)
+	}
+	if _, err := c.MakeOffer(ctx, "cl-1", workflows.MakeOfferRequest{By: "maria", Offer: workflows.OfferIncentive}); !errors.Is(err, campaigns.ErrClosed) {
+		t.Errorf("make an offer after cancel: %v, want ErrClosed", err)
+	}
 	if st, err := c.Status(ctx, "cl-1"); err != nil || st.Outcome != workflows.OutcomeCancelled {
 		t.Errorf("status of the closed campaign: %+v, %v", st.Outcome, err)
 	}

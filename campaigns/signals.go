@@ -40,6 +40,13 @@ func (c *Client) CustomerReplied(ctx context.Context, customerID string, s workf
 	return c.signal(ctx, customerID, workflows.SignalCustomerReplied, s)
 }
 
+// RespondToOffer brings the customer's answer to an offer to the campaign: an acceptance opens
+// a task for the rep to fulfil it, a decline ends the offer (it is not an opt-out). The offer
+// page checks the link, the offer's state and single use before it calls this.
+func (c *Client) RespondToOffer(ctx context.Context, customerID string, s workflows.OfferResponseSignal) error {
+	return c.signal(ctx, customerID, workflows.SignalOfferResponse, s)
+}
+
 // signal sends a signal to the current run of a customer's campaign.
 func (c *Client) signal(ctx context.Context, customerID, name string, arg any) error {
 	callCtx, cancel := c.call(ctx)

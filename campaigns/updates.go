@@ -25,6 +25,16 @@ func (c *Client) Reassign(ctx context.Context, customerID string, r workflows.Re
 	return res, err
 }
 
+// MakeOffer makes a new offer on a customer's campaign after its decision (the MakeOffer
+// Update): a manager's, after a decline, say. The campaign refuses one while another offer is
+// open unless r.Override says why; a refusal is a *RejectedError whose Fields name the wrong
+// field, as Complete's. The result names the new offer and what happens next.
+func (c *Client) MakeOffer(ctx context.Context, customerID string, r workflows.MakeOfferRequest) (workflows.MakeOfferResult, error) {
+	var res workflows.MakeOfferResult
+	err := c.update(ctx, customerID, workflows.UpdateMakeOffer, r, &res)
+	return res, err
+}
+
 // update runs an Update on a customer's campaign and waits for its result.
 func (c *Client) update(ctx context.Context, customerID, name string, arg, result any) error {
 	callCtx, cancel := c.call(ctx)

@@ -101,6 +101,7 @@ Exit codes: 0 done, 1 failed (Temporal unreachable, campaign not found or alread
 		a.tasksCommand(),
 		a.completeCommand(),
 		a.reassignCommand(),
+		a.offerCommand(),
 		a.wonBackCommand(),
 		a.optOutCommand(),
 		a.optInCommand(),

@@ -11,6 +11,10 @@
 //   - GET and POST /unsubscribe?t=TOKEN: the unsubscribe link of every email. GET only shows a
 //     confirmation button, so link scanners that follow links unsubscribe no one; POST (the button,
 //     or an RFC 8058 one-click request from the mail client) opts out.
+//   - GET and POST /offer?t=TOKEN: the one-click link of an offer (activities.OfferToken). GET
+//     shows the offer in its terms with Accept and Decline, and changes nothing; POST records the
+//     answer once per offer (a claim in the store) as an OfferResponse signal. A decline is not
+//     an opt-out.
 //
 // A forged, stale or malformed request is refused with a 4xx and changes nothing. A replayed one
 // is recognised by the provider's event ID and answered 200 without a second Signal. A campaign

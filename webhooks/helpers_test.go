@@ -245,5 +245,10 @@ func equalArg(a, b any) bool {
 	if okA && okB {
 		return ma.Channel == mb.Channel && ma.MessageID == mb.MessageID && ma.Event == mb.Event && ma.At.Equal(mb.At)
 	}
+	oa, okA := a.(workflows.OfferResponseSignal)
+	ob, okB := b.(workflows.OfferResponseSignal)
+	if okA && okB {
+		return oa.OfferID == ob.OfferID && oa.Accept == ob.Accept && oa.Source == ob.Source && oa.At.Equal(ob.At)
+	}
 	return a == b
 }

@@ -119,6 +119,15 @@ func channelNoun(ch workflows.Channel) string {
 // showPage writes the page with headers that keep the link's token out of caches, referrers
 // and frames.
 func showPage(w http.ResponseWriter, status int, p page) {
+	linkPageHeaders(w)
+	w.WriteHeader(status)
+	_ = unsubscribeTmpl.Execute(w, p)
+}
+
+// linkPageHeaders are the headers of the pages a customer's link opens (unsubscribe, offer):
+// the token in the URL stays out of caches and referrers, the page out of frames, and it runs
+// no script.
+func linkPageHeaders(w http.ResponseWriter) {
 	hd := w.Header()
 	hd.Set("Content-Type", "text/html; charset=utf-8")
 	hd.Set("Cache-Control", "no-store")
@@ -126,6 +135,4 @@ func showPage(w http.ResponseWriter, status int, p page) {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")
 	hd.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-	w.WriteHeader(status)
-	_ = unsubscribeTmpl.Execute(w, p)
 }

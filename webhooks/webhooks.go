@@ -34,8 +34,8 @@ type Options struct {
 	// SendGridPublicKey is the Signed Event Webhook's verification key (base64 DER). "" refuses
 	// SendGrid events (503) with a log line saying how to configure it.
 	SendGridPublicKey string
-	// LinkSecret is the secret of unsubscribe tokens; the same one the activities sign them
-	// with. At least 16 bytes. Required.
+	// LinkSecret is the secret of unsubscribe and offer tokens; the same one the activities
+	// sign them with. At least 16 bytes. Required.
 	LinkSecret []byte
 	// Help answers a customer's HELP text from phone (the help template, signed by their rep
 	// when known). Required. Twilio's own opt-out handling may answer too, when enabled.
@@ -51,8 +51,8 @@ type Options struct {
 // DefaultTolerance is the SendGrid timestamp window used when Options.Tolerance is zero.
 const DefaultTolerance = 10 * time.Minute
 
-// Handler serves the provider webhooks and the unsubscribe page. Make one with New and mount
-// it with Register.
+// Handler serves the provider webhooks, the unsubscribe page and the offer page (the customer's
+// one-click answer to an offer). Make one with New and mount it with Register.
 type Handler struct {
 	client     campaigns.API
 	publicURL  string
@@ -132,13 +132,15 @@ func New(o Options) (*Handler, error) {
 	return h, nil
 }
 
-// Register mounts the webhook routes and the unsubscribe page on mux.
+// Register mounts the webhook routes, the unsubscribe page and the offer page on mux.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /webhooks/twilio/sms", h.twilioSMS)
 	mux.HandleFunc("POST /webhooks/twilio/status", h.twilioStatus)
 	mux.HandleFunc("POST /webhooks/sendgrid/events", h.sendGridEvents)
 	mux.HandleFunc("GET /unsubscribe", h.unsubscribePage)
 	mux.HandleFunc("POST /unsubscribe", h.unsubscribe)
+	mux.HandleFunc("GET /offer", h.offerShow)
+	mux.HandleFunc("POST /offer", h.offerAnswer)
 }
 
 // checkPublicURL accepts an absolute http(s) URL without query or fragment and returns it

@@ -64,6 +64,9 @@ type Fake struct {
 	// CompleteFn and ReassignFn answer the Updates; nil gives a plausible result.
 	CompleteFn func(customerID string, r workflows.CompleteTaskRequest) (workflows.CompleteTaskResult, error)
 	ReassignFn func(customerID string, r workflows.ReassignRequest) (workflows.ReassignResult, error)
+	// MakeOfferFn answers the MakeOffer Update; nil makes the offer: it is added, open, to the
+	// campaign's Status.Offers with the next ID ("offer-2" after one).
+	MakeOfferFn func(customerID string, r workflows.MakeOfferRequest) (workflows.MakeOfferResult, error)
 	// Attributes are the namespace's custom search attributes.
 	Attributes map[string]enums.IndexedValueType
 	// Down makes every call fail with ErrDown; FailSignalsAfter > 0 fails the signals after
@@ -321,6 +324,26 @@ func (f *Fake) Reassign(_ context.Context, customerID string, r workflows.Reassi
 	return workflows.ReassignResult{Moved: moved, Next: r.To + " now owns " + strings.Join(moved, ", ")}, nil
 }
 
+// MakeOffer records the Update and answers it with MakeOfferFn, or makes the offer.
+func (f *Fake) MakeOffer(_ context.Context, customerID string, r workflows.MakeOfferRequest) (workflows.MakeOfferResult, error) {
+	f.mu.Lock()
+	f.updates = append(f.updates, Call{customerID, workflows.UpdateMakeOffer, r})
+	c, err := f.reach(customerID)
+	fn := f.MakeOfferFn
+	if err == nil && fn == nil {
+		id := fmt.Sprintf("offer-%d", len(c.Status.Offers)+1)
+		c.Status.Offers = append(c.Status.Offers, workflows.OfferState{ID: id, Kind: r.Offer, Status: workflows.OfferOpen,
+			Details: r.Details, Value: r.Value, Until: r.Until, Figures: slices.Clone(r.Figures), MadeBy: r.By, Made: f.now(), Override: r.Override})
+		f.mu.Unlock()
+		return workflows.MakeOfferResult{OfferID: id, Next: "the customer gets the offer with its link"}, nil
+	}
+	f.mu.Unlock()
+	if err != nil {
+		return workflows.MakeOfferResult{}, err
+	}
+	return fn(customerID, r)
+}
+
 // CustomerReturned records the signal.
 func (f *Fake) CustomerReturned(_ context.Context, id string, s workflows.CustomerReturnedSignal) error {
 	return f.signal(id, workflows.SignalCustomerReturned, s)
@@ -369,6 +392,11 @@ func (f *Fake) MessageEvent(_ context.Context, id string, s workflows.MessageEve
 // CustomerReplied records the signal.
 func (f *Fake) CustomerReplied(_ context.Context, id string, s workflows.CustomerRepliedSignal) error {
 	return f.signal(id, workflows.SignalCustomerReplied, s)
+}
+
+// RespondToOffer records the signal.
+func (f *Fake) RespondToOffer(_ context.Context, id string, s workflows.OfferResponseSignal) error {
+	return f.signal(id, workflows.SignalOfferResponse, s)
 }
 
 func (f *Fake) signal(id, name string, arg any) error {
