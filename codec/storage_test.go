@@ -156,7 +156,7 @@ func runCampaign(t *testing.T, server *testenv.DevServer, keys string) (workflow
 		WhatWouldKeepYou: pii["keep you"], Reason: workflows.ReasonCompetitorPrice, Scope: workflows.ScopeSpecific})
 	pursue := true
 	complete(ctx, t, c, wid, "decision", "maria", workflows.TaskAnswers{Pursue: &pursue, WhatWeChanged: pii["decision"],
-		Offer: workflows.OfferBeatOffer})
+		Offer: workflows.OfferBeatOffer, OfferDetails: pii["decision"]})
 
 	// The worker read the encrypted input: the revisit email went to the customer's address.
 	to := sender.waitForEmail(ctx, t)

@@ -60,7 +60,7 @@ func TestSignedStopStopsSMSWhileForgedIsRefused(t *testing.T) {
 	s.completeWhenOpen(customer, "exit-interview", "alice", "--why-leaving", "we let them down",
 		"--what-would-keep-you", "a named contact", "--reason", "let_down", "--scope", "specific")
 	s.completeWhenOpen(customer, "decision", "maria", "--pursue", "--offer", "apology",
-		"--what-we-changed", "give you a named support contact")
+		"--what-we-changed", "give you a named support contact", "--offer-details", "a month free while we put it right")
 	s.completeWhenOpen(customer, "thank-you-call", "alice", "--outcome", "considering")
 	s.eventually("check-in 2", 60*time.Second, func() bool {
 		return slices.ContainsFunc(s.outbox(wid), func(m sandbox.Message) bool { return m.Step == "check-in-2" })

@@ -33,7 +33,7 @@ func TestARelaunchedCustomerIsWrittenToAgainButTheirStopHolds(t *testing.T) {
 		s.completeWhenOpen(customer, "exit-interview", "alice", "--why-leaving", "cheaper elsewhere",
 			"--what-would-keep-you", "match the price", "--reason", "competitor_price", "--scope", "systemic")
 		s.completeWhenOpen(customer, "decision", "maria", "--pursue", "--offer", "beat_offer",
-			"--what-we-changed", "cut your renewal price by 25%")
+			"--what-we-changed", "cut your renewal price by 25%", "--offer-details", "25% off for two years")
 	}
 	revisits := func() int {
 		n := 0

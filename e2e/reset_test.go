@@ -19,10 +19,10 @@ import (
 // same point re-runs the send, and the send ledger keeps the customer from getting it twice.
 func TestResetAfterFixingATemplate(t *testing.T) {
 	templates := t.TempDir()
-	// An override that demands offer details: it renders with the start-up check's complete
-	// sample data, and fails at send time for a decision that gave none.
+	// An override that demands the competitor's offer: it renders with the start-up check's
+	// complete sample data, and fails at send time for a customer launched without one.
 	broken := "Subject: What we changed\n\nHi {{.CustomerName}}, we've decided to {{.WhatWeChanged}}. " +
-		"Our offer: {{required \"OfferDetails\" .OfferDetails}}.\n"
+		"Against their {{required \"CompetitorOffer\" .CompetitorOffer}}.\n"
 	if err := os.WriteFile(filepath.Join(templates, "revisit.email.tmpl"), []byte(broken), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,8 @@ func TestResetAfterFixingATemplate(t *testing.T) {
 	s.completeWhenOpen(customer, "exit-interview", "alice", "--why-leaving", "price",
 		"--what-would-keep-you", "a discount", "--reason", "competitor_price", "--scope", "systemic")
 	s.completeWhenOpen(customer, "decision", "maria", "--pursue", "--offer", "incentive",
-		"--what-we-changed", "lower your price by a fifth")
+		"--what-we-changed", "lower your price by a fifth", "--offer-details", "three months free",
+		"--offer-value", "2250", "--offer-until", time.Now().AddDate(0, 1, 0).UTC().Format(time.DateOnly))
 
 	// The broken template fails the send; the campaign records it and moves on to the call.
 	s.eventually("the failed revisit email", 30*time.Second, func() bool { return revisitStatus(s.status(customer)) == "failed" })

@@ -52,7 +52,8 @@ func TestSecretsNeverShow(t *testing.T) {
 	outputs.WriteString(s.completeWhenOpen(customer, "backstory", "alice", "--our-side", "fine"))
 	outputs.WriteString(s.completeWhenOpen(customer, "exit-interview", "alice", "--why-leaving", "price", "--what-would-keep-you", "a discount",
 		"--reason", "competitor_price", "--scope", "systemic"))
-	outputs.WriteString(s.completeWhenOpen(customer, "decision", "maria", "--pursue", "--offer", "incentive", "--what-we-changed", "lower the price"))
+	outputs.WriteString(s.completeWhenOpen(customer, "decision", "maria", "--pursue", "--offer", "incentive", "--what-we-changed", "lower the price",
+		"--offer-details", "three months free", "--offer-value", "2250", "--offer-until", time.Now().AddDate(0, 1, 0).UTC().Format(time.DateOnly)))
 	s.eventually("the revisit email at the provider", 30*time.Second, func() bool { return len(sb.Messages(wid)) > 0 })
 	run("status", customer)
 	run("status", customer, "-o", "json")
