@@ -99,10 +99,32 @@ func (c *campaign) offerResponse(ctx workflow.Context, sig OfferResponseSignal) 
 	}
 	o.Status = OfferAccepted
 	o.FulfilTask = FulfilTaskID(o.ID)
-	c.openTask(ctx, o.FulfilTask, TaskFulfilOffer, fmt.Sprintf("Fulfil the offer the customer accepted: %s", o.Kind.Label()),
-		c.st.Rep, c.pb.CallDue)
+	c.openTask(ctx, o.FulfilTask, TaskFulfilOffer, fulfilTitle(*o), c.st.Rep, c.pb.CallDue)
 	c.logger.Info("Offer accepted", "OfferID", o.ID)
 	c.refresh(ctx)
+}
+
+// fulfilTitle says what the rep does for an accepted offer, in its kind's words and terms.
+func fulfilTitle(o OfferState) string {
+	terms := orDash(o.Details)
+	if o.Value > 0 {
+		terms += fmt.Sprintf(" (worth %s)", activities.Money(o.Value))
+	}
+	switch o.Kind {
+	case OfferIncentive:
+		return "The customer accepted the incentive: set it up on their account: " + terms
+	case OfferFootInDoor:
+		return "The customer said yes to the smaller project: schedule it: " + terms
+	case OfferDifferentProduct:
+		return "The customer wants the other product or service: set it up: " + terms
+	case OfferBeatOffer:
+		return "The customer accepted our terms against the competitor's: put them in the contract: " + terms
+	case OfferApology:
+		return "The customer accepted our apology and its offer: do what we promised: " + terms
+	case OfferValueNumbers:
+		return "The customer accepted after the numbers: renew them on the terms we sent: " + terms
+	}
+	return "Fulfil the offer the customer accepted: " + o.Kind.Label()
 }
 
 // offerFulfilled closes the campaign on an accepted offer the rep fulfilled: won back, or for
@@ -116,7 +138,7 @@ func (c *campaign) offerFulfilled(ctx workflow.Context, t Task) {
 		o.Status, o.Fulfilled = OfferFulfilled, workflow.Now(ctx)
 		if o.Kind == OfferFootInDoor {
 			c.st.FootInDoorValue = o.Value
-			c.end(OutcomeFootInDoor, fmt.Sprintf("a foot in the door: the customer took %s (value %.0f), set up by %s", orDash(o.Details), o.Value, t.CompletedBy))
+			c.end(OutcomeFootInDoor, fmt.Sprintf("a foot in the door: the customer took %s (worth %s), set up by %s", orDash(o.Details), activities.Money(o.Value), t.CompletedBy))
 			return
 		}
 		c.end(OutcomeWonBack, fmt.Sprintf("won back: the customer accepted %s, fulfilled by %s", o.Kind.Label(), t.CompletedBy))

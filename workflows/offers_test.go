@@ -47,37 +47,43 @@ func TestTheRevisitEmailCarriesTheOfferItsTermsAndItsLink(t *testing.T) {
 		name  string
 		offer TaskAnswers
 		check func(t *testing.T, d activities.MessageData)
+		says  []string // what the customer reads, rendered from what the workflow passed
 	}{
 		{"beat the competitor's offer", TaskAnswers{Offer: OfferBeatOffer, OfferDetails: "25% off for two years"},
 			func(t *testing.T, d activities.MessageData) {
 				if d.CompetitorOffer != "20% off" || d.OfferDetails != "25% off for two years" {
 					t.Errorf("competitor's offer %q against ours %q: want both side by side", d.CompetitorOffer, d.OfferDetails)
 				}
-			}},
+			},
+			[]string{"Globex offered you 20% off. We will beat that: 25% off for two years."}},
 		{"an apology", TaskAnswers{Offer: OfferApology, OfferDetails: "a named engineer on your account"},
 			func(t *testing.T, d activities.MessageData) {
 				if !d.Apology || d.OfferDetails != "a named engineer on your account" {
 					t.Errorf("apology %v, terms %q: want the apology and the conciliatory offer", d.Apology, d.OfferDetails)
 				}
-			}},
+			},
+			[]string{"I'm sorry.", "To make up for it: a named engineer on your account."}},
 		{"the numbers", TaskAnswers{Offer: OfferValueNumbers, Figures: []string{"you saved 12,000 in 2025", "99.98% uptime"}},
 			func(t *testing.T, d activities.MessageData) {
 				if strings.Join(d.Figures, "|") != "you saved 12,000 in 2025|99.98% uptime" {
 					t.Errorf("figures = %q, want the rep's figures in order", d.Figures)
 				}
-			}},
+			},
+			[]string{"- you saved 12,000 in 2025\n- 99.98% uptime"}},
 		{"an incentive", TaskAnswers{Offer: OfferIncentive, OfferDetails: "three months free", OfferValue: "6,000", OfferUntil: "2026-12-31"},
 			func(t *testing.T, d activities.MessageData) {
 				if d.OfferValue != 6000 || d.OfferUntil != "2026-12-31" {
 					t.Errorf("incentive worth %v until %q, want 6000 until 2026-12-31", d.OfferValue, d.OfferUntil)
 				}
-			}},
+			},
+			[]string{"three months free, worth 6,000, until 31 December 2026."}},
 		{"a foot in the door", TaskAnswers{Offer: OfferFootInDoor, OfferDetails: "a pilot for the EU team", OfferValue: "4000"},
 			func(t *testing.T, d activities.MessageData) {
 				if d.OfferDetails != "a pilot for the EU team" || d.OfferValue != 4000 {
 					t.Errorf("project %q worth %v", d.OfferDetails, d.OfferValue)
 				}
-			}},
+			},
+			[]string{"we could start with something small: a pilot for the EU team, a project worth 4,000."}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -98,6 +104,17 @@ func TestTheRevisitEmailCarriesTheOfferItsTermsAndItsLink(t *testing.T) {
 				t.Errorf("revisit offer %q with ID %q, want %s and offer-1 (its link)", got.Offer, got.OfferID, tc.offer.Offer)
 			}
 			tc.check(t, got)
+			p := activities.Preview{PublicURL: "https://winback.example", FromName: "Acme Support"}
+			_, text, err := p.Email(activities.EmailRequest{WorkflowID: WorkflowID(h.in.Customer.ID), Step: msgs[0].Step,
+				To: msgs[0].To, Template: msgs[0].Template, Data: got})
+			if err != nil {
+				t.Fatalf("the revisit email does not render from what the campaign passed: %v", err)
+			}
+			for _, want := range append(tc.says, "You can accept or decline this offer in one click", "https://winback.example/offer?t=") {
+				if !strings.Contains(text, want) {
+					t.Errorf("the email does not say %q:\n%s", want, text)
+				}
+			}
 			o := offerByID(st, "offer-1")
 			if o == nil || o.Kind != tc.offer.Offer || o.MadeBy != "maria" {
 				t.Fatalf("offers = %+v, want offer-1 made by maria", st.Offers)
@@ -122,6 +139,9 @@ func TestAnAcceptedOfferGivesTheRepATaskAndFulfillingItWinsTheCustomerBack(t *te
 	fulfil := taskByID(before, "fulfil-offer-1")
 	if fulfil == nil || fulfil.Kind != TaskFulfilOffer || fulfil.Assignee != "alice" || fulfil.Status != TaskOpen {
 		t.Fatalf("after the acceptance, fulfil task = %+v: want an open fulfil_offer task for rep alice", fulfil)
+	}
+	if !strings.Contains(fulfil.Title, "our terms against the competitor's: put them in the contract: 25% off for two years") {
+		t.Errorf("fulfil task title = %q, want what to do for this kind of offer, with its terms", fulfil.Title)
 	}
 	if o := offerByID(before, "offer-1"); o.Status != OfferAccepted {
 		t.Errorf("offer-1 after the click = %s, want accepted", o.Status)
