@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,7 +109,7 @@ func (c *campaign) offerResponse(ctx workflow.Context, sig OfferResponseSignal) 
 func fulfilTitle(o OfferState) string {
 	terms := orDash(o.Details)
 	if o.Value > 0 {
-		terms += fmt.Sprintf(" (worth %s)", activities.Money(o.Value))
+		terms += fmt.Sprintf(" (worth %s)", amount(o.Value))
 	}
 	switch o.Kind {
 	case OfferIncentive:
@@ -127,6 +128,23 @@ func fulfilTitle(o OfferState) string {
 	return "Fulfil the offer the customer accepted: " + o.Kind.Label()
 }
 
+// amount writes an amount as the emails do (activities.Money, which workflowcheck cannot see
+// through): 1,200 or 1,200.50.
+func amount(v float64) string {
+	cents := int64(math.Round(math.Abs(v) * 100))
+	whole := strconv.FormatInt(cents/100, 10)
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	if c := cents % 100; c != 0 {
+		whole += "." + strconv.FormatInt(c/10, 10) + strconv.FormatInt(c%10, 10)
+	}
+	if v < 0 && cents > 0 {
+		whole = "-" + whole
+	}
+	return whole
+}
+
 // offerFulfilled closes the campaign on an accepted offer the rep fulfilled: won back, or for
 // a foot in the door the smaller yes, with its value, and the cadence that aims to grow it.
 func (c *campaign) offerFulfilled(ctx workflow.Context, t Task) {
@@ -138,7 +156,7 @@ func (c *campaign) offerFulfilled(ctx workflow.Context, t Task) {
 		o.Status, o.Fulfilled = OfferFulfilled, workflow.Now(ctx)
 		if o.Kind == OfferFootInDoor {
 			c.st.FootInDoorValue = o.Value
-			c.end(OutcomeFootInDoor, fmt.Sprintf("a foot in the door: the customer took %s (worth %s), set up by %s", orDash(o.Details), activities.Money(o.Value), t.CompletedBy))
+			c.end(OutcomeFootInDoor, fmt.Sprintf("a foot in the door: the customer took %s (worth %s), set up by %s", orDash(o.Details), amount(o.Value), t.CompletedBy))
 			return
 		}
 		c.end(OutcomeWonBack, fmt.Sprintf("won back: the customer accepted %s, fulfilled by %s", o.Kind.Label(), t.CompletedBy))

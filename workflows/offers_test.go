@@ -406,3 +406,11 @@ func TestAManagerIsWarnedAboutACustomerBoughtBackBefore(t *testing.T) {
 		t.Errorf("warnings = %v, want the one warning in the status", st.Warnings)
 	}
 }
+
+func TestAmountsReadAsInTheEmails(t *testing.T) {
+	for _, v := range []float64{0, 5, 999, 1000, 1200.5, 4000, 1234567.891, -1500} {
+		if got, want := amount(v), activities.Money(v); got != want {
+			t.Errorf("amount(%v) = %q, the emails say %q", v, got, want)
+		}
+	}
+}
