@@ -186,6 +186,26 @@ func randomSecret(t *testing.T) string {
 // task, read from its history: the SDK's default identity is "pid@host@".
 func lastWorkerPID(t *testing.T, c client.Client, customer string) int {
 	t.Helper()
+	// A campaign just launched is listed (its attributes are set at start) before a worker has
+	// completed its first workflow task: wait for one.
+	identity := ""
+	for deadline := time.Now().Add(20 * time.Second); identity == "" && time.Now().Before(deadline); {
+		identity = lastWorkflowTaskIdentity(t, c, customer)
+		if identity == "" {
+			time.Sleep(200 * time.Millisecond)
+		}
+	}
+	pid, err := strconv.Atoi(strings.SplitN(identity, "@", 2)[0])
+	if err != nil {
+		t.Fatalf("history of %s: no workflow task completed by a worker with a pid@host identity in 20s (last: %q)", customer, identity)
+	}
+	return pid
+}
+
+// lastWorkflowTaskIdentity is the identity of the worker that completed the campaign's last
+// workflow task ("" when none has).
+func lastWorkflowTaskIdentity(t *testing.T, c client.Client, customer string) string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	iter := c.GetWorkflowHistory(ctx, workflows.WorkflowID(customer), "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
@@ -199,11 +219,7 @@ func lastWorkerPID(t *testing.T, c client.Client, customer string) int {
 			identity = a.GetIdentity()
 		}
 	}
-	pid, err := strconv.Atoi(strings.SplitN(identity, "@", 2)[0])
-	if err != nil {
-		t.Fatalf("history of %s: no workflow task completed by a worker with a pid@host identity (last: %q)", customer, identity)
-	}
-	return pid
+	return identity
 }
 
 // rssKB is a process's resident memory from /proc, 0 when unknown.
