@@ -132,6 +132,9 @@ const FunnelWonBack = "won_back"
 var funnelStages = []workflows.Stage{workflows.StageBackstory, workflows.StageExitInterview, workflows.StageDecision,
 	workflows.StageRevisitEmail, workflows.StageWait, workflows.StageThankYouCall, workflows.StageCheckIns}
 
+// skippedInTouch are the stages of the funnel a campaign that stays in touch does not go through.
+var skippedInTouch = []workflows.Stage{workflows.StageRevisitEmail, workflows.StageWait, workflows.StageThankYouCall}
+
 // Outcomes are the outcomes a campaign closes with, in the order the report lists them.
 var Outcomes = []workflows.Outcome{workflows.OutcomeWonBack, workflows.OutcomeFootInDoor, workflows.OutcomeDeclined,
 	workflows.OutcomeWalkedAway, workflows.OutcomeOptedOut, workflows.OutcomeExpired, workflows.OutcomeCancelled,
@@ -251,7 +254,8 @@ func months(byMonth map[string]*Month) []Month {
 }
 
 // funnel counts the campaigns that reached each stage: a campaign seen in a stage passed every
-// stage before it.
+// stage before it, except those a campaign that stays in touch skips (no revisit email, no wait,
+// no thank-you call: the decision sends it straight to its check-ins).
 func funnel(paths []store.StagePath, campaigns, wonBack int) []Step {
 	reached := make([]int, len(funnelStages))
 	for _, p := range paths {
@@ -260,6 +264,10 @@ func funnel(paths []store.StagePath, campaigns, wonBack int) []Step {
 			furthest = max(furthest, slices.Index(funnelStages, workflows.Stage(s)))
 		}
 		for i := 0; i <= furthest; i++ {
+			if p.Offer == string(workflows.OfferStayInTouch) && slices.Contains(skippedInTouch, funnelStages[i]) &&
+				!slices.Contains(p.Stages, string(funnelStages[i])) {
+				continue
+			}
 			reached[i] += p.Campaigns
 		}
 	}

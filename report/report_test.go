@@ -109,6 +109,28 @@ func TestMonthsWithoutAWinBackAreShown(t *testing.T) {
 	}
 }
 
+// A campaign that stays in touch (the manager did not decide, or the customer outgrew us) goes
+// from the decision straight to its check-ins: the funnel does not count it in the revisit
+// email, the wait or the thank-you call it never had. A campaign pursued with an offer and
+// seen only in its check-ins did pass them, unseen.
+func TestTheFunnelDoesNotCountTheStagesAStayInTouchCampaignSkips(t *testing.T) {
+	f := store.ReportFacts{
+		Groups: []store.ReportGroup{{Dimension: store.DimAll, Campaigns: 5}},
+		Paths: []store.StagePath{
+			{Stages: []string{"backstory", "check_ins", "decision", "exit_interview"}, Offer: "stay_in_touch", Campaigns: 3},
+			{Stages: []string{"check_ins"}, Offer: "incentive", Campaigns: 1},
+			{Stages: []string{"check_ins", "closed"}, Offer: "stay_in_touch", Campaigns: 1},
+		},
+	}
+	var funnel []string
+	for _, s := range report.Build(f, time.Time{}, time.Time{}).Funnel {
+		funnel = append(funnel, s.Stage+"="+itoa(s.Campaigns))
+	}
+	if want := "backstory=5 exit_interview=5 decision=5 revisit_email=1 wait=1 thank_you_call=1 check_ins=5 won_back=0"; strings.Join(funnel, " ") != want {
+		t.Errorf("funnel %s, want %s", strings.Join(funnel, " "), want)
+	}
+}
+
 func TestAnEmptyReportSaysZero(t *testing.T) {
 	r := report.Build(store.ReportFacts{Groups: []store.ReportGroup{{Dimension: store.DimAll}}}, time.Time{}, time.Time{})
 	if r.Totals.Campaigns != 0 || r.Totals.WinBackRate != 0 || len(r.Funnel) != 8 || r.Funnel[0].Share != 0 {

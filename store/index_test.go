@@ -326,10 +326,14 @@ func TestTheReportCreditsTheLossToTheRepWhoLostTheCustomer(t *testing.T) {
 		}
 		var paths []string
 		for _, p := range f.Paths {
-			paths = append(paths, fmt.Sprintf("%s=%d", strings.Join(p.Stages, "+"), p.Campaigns))
+			seen := strings.Join(p.Stages, "+")
+			if p.Offer != "" { // the decision's offer: a campaign that stays in touch skips stages
+				seen += "@" + p.Offer
+			}
+			paths = append(paths, fmt.Sprintf("%s=%d", seen, p.Campaigns))
 		}
 		slices.Sort(paths)
-		if want := "backstory=1 check_ins+closed+exit_interview=1 closed+decision=1"; strings.Join(paths, " ") != want {
+		if want := "backstory=1 check_ins+closed+exit_interview@apology=1 closed+decision=1"; strings.Join(paths, " ") != want {
 			t.Errorf("stages seen: %s, want %s", strings.Join(paths, " "), want)
 		}
 

@@ -90,9 +90,12 @@ type Rationale struct {
 	Campaigns int
 }
 
-// StagePath counts the campaigns that were seen in the same stages.
+// StagePath counts the campaigns that were seen in the same stages and have the same decision's
+// offer ("" before the decision): a campaign that stays in touch goes from the decision straight
+// to its check-ins, so the stages it skipped can be told from stages it passed unseen.
 type StagePath struct {
 	Stages    []string
+	Offer     string
 	Campaigns int
 }
 
@@ -322,9 +325,12 @@ type tally struct {
 	order      []groupID
 	wonBack    []WonBackCampaign
 	rationales []Rationale
-	paths      map[string]int
+	paths      map[pathID]int
 	offers     []OfferGroup
 }
+
+// pathID names a StagePath: the stages seen (",a,b,") and the decision's offer.
+type pathID struct{ stages, offer string }
 
 // groupID names a group: a dimension's value, worked or held out.
 type groupID struct {
@@ -333,7 +339,7 @@ type groupID struct {
 }
 
 func (t *tally) start() {
-	t.groups, t.paths = map[groupID]*ReportGroup{}, map[string]int{}
+	t.groups, t.paths = map[groupID]*ReportGroup{}, map[pathID]int{}
 	t.group(DimAll, "", false) // every report has its total, even of no campaign
 }
 
@@ -358,7 +364,7 @@ func (t *tally) add(k reportKey, n int, value float64) {
 	}
 	t.each(k, count)
 	if !k.Holdout {
-		t.paths[k.Stages] += n
+		t.paths[pathID{k.Stages, k.Offer}] += n
 	}
 }
 
@@ -389,7 +395,7 @@ func (t *tally) group(dim, key string, holdout bool) *ReportGroup {
 }
 
 // facts are the tally's totals: groups by dimension then key, rationales the most frequent
-// first, paths by their stages.
+// first, paths by their stages and offer.
 func (t *tally) facts() ReportFacts {
 	var f ReportFacts
 	slices.SortFunc(t.order, func(a, b groupID) int {
@@ -406,9 +412,11 @@ func (t *tally) facts() ReportFacts {
 	if len(f.Rationales) > MaxRationales {
 		f.Rationales = f.Rationales[:MaxRationales]
 	}
-	for _, set := range slices.Sorted(maps.Keys(t.paths)) {
-		p := StagePath{Campaigns: t.paths[set]}
-		for _, st := range strings.Split(set, ",") {
+	for _, id := range slices.SortedFunc(maps.Keys(t.paths), func(a, b pathID) int {
+		return cmp.Or(cmp.Compare(a.stages, b.stages), cmp.Compare(a.offer, b.offer))
+	}) {
+		p := StagePath{Offer: id.offer, Campaigns: t.paths[id]}
+		for _, st := range strings.Split(id.stages, ",") {
 			if st != "" {
 				p.Stages = append(p.Stages, st)
 			}
