@@ -1,0 +1,94 @@
+// Package billing closes the loop with Stripe: a cancellation launches a campaign, the
+// customer paying again ends it as won back (with the new revenue, crediting the offer whose
+// coupon they used), and an incentive becomes a coupon and a promotion code they redeem when
+// they resubscribe through Checkout. Without Stripe keys none of it runs.
+//
+// CONTRACT (being built): the types and the Stripe interface below are what the webhooks, the
+// CLI's backfill, the offer page and the activities build on; Client implements Stripe with
+// stripe-go v84 against api.stripe.com or stripe-mock.
+package billing
+
+import (
+	"context"
+	"time"
+
+	"github.com/winback/winback/activities"
+)
+
+// Config is billing's configuration (config reads and checks it).
+type Config struct {
+	APIKey        string // STRIPE_API_KEY: sk_test_... or sk_live_... (rk_ restricted keys too)
+	WebhookSecret string // STRIPE_WEBHOOK_SECRET: whsec_...
+	// APIBase is Stripe's API (https://api.stripe.com when empty), or stripe-mock's.
+	APIBase string
+	// Tolerance is how old a webhook's signed timestamp may be (5 minutes when zero).
+	Tolerance time.Duration
+	// DefaultRep owns the campaigns of customers whose metadata names no rep, unless
+	// RepBySegment names one for their segment; their manager comes from the team file.
+	DefaultRep   string
+	RepBySegment map[string]string
+	// TimeZone is the customer's zone when their metadata names none (quiet hours): UTC when empty.
+	TimeZone string
+}
+
+// Customer is a Stripe customer as a campaign needs it. Metadata keys the launch reads:
+// winback_customer_id (our ID when it is not Stripe's), company, segment, timezone, rep, manager.
+type Customer struct {
+	ID       string // cus_...
+	Name     string
+	Email    string
+	Phone    string
+	Metadata map[string]string
+}
+
+// Cancellation is a subscription that ended, or will at the end of its period.
+type Cancellation struct {
+	Customer       Customer
+	SubscriptionID string
+	PriceID        string // the first item's price: what a return resubscribes to
+	Currency       string // ISO 4217, lower case
+	// AnnualValue is what the subscription was worth a year, in currency units: every item's
+	// price times its quantity, annualised from its interval.
+	AnnualValue float64
+	// At is when it ended, or (Scheduled) when it will.
+	At        time.Time
+	Scheduled bool
+	// Feedback is cancellation_details.feedback ("too_expensive"...); Comment, the customer's words.
+	Feedback, Comment string
+}
+
+// Return is a customer paying again: a new subscription, or a paid invoice.
+type Return struct {
+	CustomerID     string
+	SubscriptionID string
+	Currency       string
+	AnnualValue    float64
+	Coupons        []string // the coupons its discounts came from
+	At             time.Time
+}
+
+// CheckoutRequest asks for a Checkout Session in subscription mode: the customer resubscribes
+// to PriceID with the promotion code applied.
+type CheckoutRequest struct {
+	Key             string // idempotency: the offer's workflow, first run and offer IDs
+	CustomerID      string
+	PriceID         string
+	PromotionCodeID string
+	SuccessURL      string
+	CancelURL       string
+}
+
+// Stripe is what winback asks of Stripe; Client implements it, tests may fake it.
+type Stripe interface {
+	activities.Coupons
+	// Customer reads a customer.
+	Customer(ctx context.Context, id string) (Customer, error)
+	// Cancellation reads a subscription by ID (with its customer) as a cancellation.
+	Cancellation(ctx context.Context, subscriptionID string) (Cancellation, error)
+	// Cancellations lists the subscriptions cancelled since (by canceled_at), for the backfill.
+	Cancellations(ctx context.Context, since time.Time) ([]Cancellation, error)
+	// SubscriptionReturn reads a new or renewed subscription (its discounts expanded) as a return.
+	SubscriptionReturn(ctx context.Context, subscriptionID string) (Return, error)
+	// CheckoutURL makes a Checkout Session and returns its URL.
+	CheckoutURL(ctx context.Context, r CheckoutRequest) (string, error)
+}
