@@ -52,6 +52,11 @@ func TestAnIncentiveBecomesACouponBeforeItsEmailGoesOut(t *testing.T) {
 	if got := msgs[0].Data.PromotionCode; got != "COMEBACK-7Q2X" {
 		t.Errorf("revisit email promotion code = %q, want COMEBACK-7Q2X: the email waits for its code", got)
 	}
+	_, text, err := activities.Preview{PublicURL: "https://winback.example"}.Email(activities.EmailRequest{
+		WorkflowID: WorkflowID(h.in.Customer.ID), Step: msgs[0].Step, To: msgs[0].To, Template: msgs[0].Template, Data: msgs[0].Data})
+	if err != nil || !strings.Contains(text, "Accepting takes you to checkout with your code COMEBACK-7Q2X applied.") {
+		t.Errorf("the revisit email (error %v) does not give the code:\n%s", err, text)
+	}
 	if o := offerByID(st, "offer-1"); o.Coupon != "WB-7Q2X" || o.PromotionCode != "COMEBACK-7Q2X" {
 		t.Errorf("offer-1 = %+v, want its coupon and code kept", o)
 	}
