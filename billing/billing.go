@@ -13,23 +13,13 @@ import (
 	"time"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/config"
 )
 
-// Config is billing's configuration (config reads and checks it).
-type Config struct {
-	APIKey        string // STRIPE_API_KEY: sk_test_... or sk_live_... (rk_ restricted keys too)
-	WebhookSecret string // STRIPE_WEBHOOK_SECRET: whsec_...
-	// APIBase is Stripe's API (https://api.stripe.com when empty), or stripe-mock's.
-	APIBase string
-	// Tolerance is how old a webhook's signed timestamp may be (5 minutes when zero).
-	Tolerance time.Duration
-	// DefaultRep owns the campaigns of customers whose metadata names no rep, unless
-	// RepBySegment names one for their segment; their manager comes from the team file.
-	DefaultRep   string
-	RepBySegment map[string]string
-	// TimeZone is the customer's zone when their metadata names none (quiet hours): UTC when empty.
-	TimeZone string
-}
+// Config is billing's configuration. config reads and checks it (STRIPE_API_KEY...) and
+// defines it: config cannot import billing, which builds launch rows (launch reaches config
+// through campaigns).
+type Config = config.Billing
 
 // Customer is a Stripe customer as a campaign needs it. Metadata keys the launch reads:
 // winback_customer_id (our ID when it is not Stripe's), company, segment, timezone, rep, manager.
