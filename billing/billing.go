@@ -3,9 +3,11 @@
 // coupon they used), and an incentive becomes a coupon and a promotion code they redeem when
 // they resubscribe through Checkout. Without Stripe keys none of it runs.
 //
-// CONTRACT (being built): the types and the Stripe interface below are what the webhooks, the
-// CLI's backfill, the offer page and the activities build on; Client implements Stripe with
-// stripe-go v84 against api.stripe.com or stripe-mock.
+// The types and the Stripe interface below are what the webhooks, the CLI's backfill, the
+// offer page and the activities build on. Client implements Stripe with stripe-go v84 against
+// api.stripe.com or stripe-mock (which the tests start); CancellationOf and ReturnOf read the
+// subscriptions of webhook events; Cancellation.Row makes the row a launch checks, so a
+// cancellation is validated and reported exactly as a CSV row is.
 package billing
 
 import (
