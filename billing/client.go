@@ -3,7 +3,9 @@ package billing
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -38,15 +40,40 @@ func New(cfg Config) (*Client, error) {
 	if base == "" {
 		base = stripe.APIURL
 	}
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("billing: Stripe API base %q is not a URL (STRIPE_API_BASE)", cfg.APIBase)
+	}
+	// stripe-go routes by the path's /v1 or /v2 and takes no path in its base, so a base with
+	// one (the sandbox's /sandbox/stripe) is put back in front of each request's path here.
+	var transport http.RoundTripper = answerTransport{base: http.DefaultTransport}
+	if prefix := strings.TrimRight(u.Path, "/"); prefix != "" {
+		transport = prefixTransport{prefix: prefix, base: transport}
+		u.Path, u.RawPath = "", ""
+	}
 	backend := &stripe.BackendConfig{
-		URL:               stripe.String(base),
-		HTTPClient:        &http.Client{Timeout: HTTPTimeout, Transport: answerTransport{base: http.DefaultTransport}},
+		URL:               stripe.String(u.String()),
+		HTTPClient:        &http.Client{Timeout: HTTPTimeout, Transport: transport},
 		MaxNetworkRetries: stripe.Int64(sdkRetries),
 		LeveledLogger:     &stripe.LeveledLogger{Level: stripe.LevelNull}, // errors are returned, and logged by the caller
 		EnableTelemetry:   stripe.Bool(false),
 	}
 	sc := stripe.NewClient(cfg.APIKey, stripe.WithBackends(stripe.NewBackendsWithConfig(backend)))
 	return &Client{sc: sc, cfg: cfg}, nil
+}
+
+// prefixTransport puts the API base's path in front of each request's path.
+type prefixTransport struct {
+	prefix string
+	base   http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t prefixTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	out := req.Clone(req.Context())
+	out.URL.Path = t.prefix + req.URL.Path
+	out.URL.RawPath = ""
+	return t.base.RoundTrip(out)
 }
 
 // Customer reads a customer.

@@ -83,8 +83,9 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	}
 	mux.Handle("GET /metrics", m.http)
 	var outbox func(string) []inbox.OutboxMessage
-	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox {
-		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger})
+	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox || cfg.Billing.MockURL != "" {
+		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger,
+			StripeMockURL: cfg.Billing.MockURL})
 		if err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
