@@ -3,9 +3,11 @@
 // coupon they used), and an incentive becomes a coupon and a promotion code they redeem when
 // they resubscribe through Checkout. Without Stripe keys none of it runs.
 //
-// CONTRACT (being built): the types and the Stripe interface below are what the webhooks, the
-// CLI's backfill, the offer page and the activities build on; Client implements Stripe with
-// stripe-go v84 against api.stripe.com or stripe-mock.
+// The types and the Stripe interface below are what the webhooks, the CLI's backfill, the
+// offer page and the activities build on. Client implements Stripe with stripe-go v84 against
+// api.stripe.com or stripe-mock (which the tests start); CancellationOf and ReturnOf read the
+// subscriptions of webhook events; Cancellation.Row makes the row a launch checks, so a
+// cancellation is validated and reported exactly as a CSV row is.
 package billing
 
 import (
@@ -13,23 +15,13 @@ import (
 	"time"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/config"
 )
 
-// Config is billing's configuration (config reads and checks it).
-type Config struct {
-	APIKey        string // STRIPE_API_KEY: sk_test_... or sk_live_... (rk_ restricted keys too)
-	WebhookSecret string // STRIPE_WEBHOOK_SECRET: whsec_...
-	// APIBase is Stripe's API (https://api.stripe.com when empty), or stripe-mock's.
-	APIBase string
-	// Tolerance is how old a webhook's signed timestamp may be (5 minutes when zero).
-	Tolerance time.Duration
-	// DefaultRep owns the campaigns of customers whose metadata names no rep, unless
-	// RepBySegment names one for their segment; their manager comes from the team file.
-	DefaultRep   string
-	RepBySegment map[string]string
-	// TimeZone is the customer's zone when their metadata names none (quiet hours): UTC when empty.
-	TimeZone string
-}
+// Config is billing's configuration. config reads and checks it (STRIPE_API_KEY...) and
+// defines it: config cannot import billing, which builds launch rows (launch reaches config
+// through campaigns).
+type Config = config.Billing
 
 // Customer is a Stripe customer as a campaign needs it. Metadata keys the launch reads:
 // winback_customer_id (our ID when it is not Stripe's), company, segment, timezone, rep, manager.

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/billing"
 	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/codec"
 	"github.com/winback/winback/config"
@@ -55,7 +56,13 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	}
 	defer c.Close()
 
-	acts, err := activities.New(activityOptions(cfg, st, logger))
+	// Stripe, when configured (nil otherwise): the activities make coupons with it, and the
+	// Stripe webhooks read subscriptions with it.
+	bc, err := newBilling(cfg.Billing, logger)
+	if err != nil {
+		return fmt.Errorf("billing: %w", err)
+	}
+	acts, err := activities.New(activityOptions(cfg, st, bc, logger))
 	if err != nil {
 		return fmt.Errorf("activities: %w", err)
 	}
@@ -76,8 +83,9 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	}
 	mux.Handle("GET /metrics", m.http)
 	var outbox func(string) []inbox.OutboxMessage
-	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox {
-		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger})
+	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox || cfg.Billing.MockURL != "" {
+		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger,
+			StripeMockURL: cfg.Billing.MockURL})
 		if err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
@@ -222,7 +230,7 @@ func workerIdentity() string {
 const callTimeout = 10 * time.Second
 
 // activityOptions hands the activities what they need from config, and nothing else.
-func activityOptions(cfg *config.Config, st activities.Store, logger *slog.Logger) activities.Options {
+func activityOptions(cfg *config.Config, st activities.Store, bc *billing.Client, logger *slog.Logger) activities.Options {
 	key := cfg.SendGrid.APIKey
 	if cfg.SendGrid.Sandbox {
 		key = "sandbox" // the sandbox wants a bearer key, like SendGrid; any value will do
@@ -239,6 +247,7 @@ func activityOptions(cfg *config.Config, st activities.Store, logger *slog.Logge
 			return activities.PersonResult{ID: p.ID, Name: p.Name, Email: p.Email, TimeZone: p.TimeZone, Calendar: p.Calendar}, ok
 		},
 		TemplatesDir: cfg.TemplatesDir,
+		Billing:      coupons(bc),
 		Logger:       logger,
 	}
 }

@@ -1,0 +1,34 @@
+package workerapp
+
+import (
+	"log/slog"
+
+	"github.com/winback/winback/activities"
+	"github.com/winback/winback/billing"
+	"github.com/winback/winback/config"
+)
+
+// newBilling makes the worker's Stripe client, or nil when billing is off (no STRIPE_API_KEY):
+// the activities make coupons with it, and the Stripe webhooks read subscriptions with it.
+func newBilling(cfg config.Billing, logger *slog.Logger) (*billing.Client, error) {
+	if !cfg.On() {
+		return nil, nil
+	}
+	bc, err := billing.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.WebhookSecret == "" {
+		logger.Warn("billing: no STRIPE_WEBHOOK_SECRET: Stripe webhooks are refused; coupons and the backfill work")
+	}
+	return bc, nil
+}
+
+// coupons is the activities' billing: nil, not a nil *billing.Client, when billing is off, so
+// that CreateCoupon says billing is not configured.
+func coupons(bc *billing.Client) activities.Coupons {
+	if bc == nil {
+		return nil
+	}
+	return bc
+}
