@@ -41,6 +41,7 @@ var funcs = template.FuncMap{
 	"customerURL":  customerURL,
 	"taskURL":      taskURL,
 	"money":        report.Money,
+	"moneyIn":      report.MoneyIn,
 	"percent":      report.Percent,
 	"duration":     report.Duration,
 	"points":       report.Points,
