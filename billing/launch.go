@@ -50,6 +50,13 @@ const (
 	MetaManager    = "manager"
 )
 
+// CampaignID is the customer ID their campaign goes by (its workflow ID is made of it): their
+// winback_customer_id metadata when set (the CRM's ID), else their Stripe ID. A launch and a
+// return both ask it, so a return finds the campaign its cancellation launched.
+func (c Customer) CampaignID() string {
+	return firstNonEmpty(strings.TrimSpace(c.Metadata[MetaCustomerID]), c.ID)
+}
+
 // Row turns a cancellation into the customer row a CSV launch checks, so that
 // launch.Validator.Check reports its problems exactly as for a file: a customer with no email
 // is a problem row, reported, not lost. The rep is the customer's rep metadata, else the
@@ -60,7 +67,7 @@ const (
 func (c Cancellation) Row(cfg Config) launch.CustomerRow {
 	meta := func(key string) string { return strings.TrimSpace(c.Customer.Metadata[key]) }
 	row := launch.CustomerRow{
-		CustomerID: firstNonEmpty(meta(MetaCustomerID), c.Customer.ID),
+		CustomerID: c.Customer.CampaignID(),
 		Name:       strings.TrimSpace(c.Customer.Name),
 		Company:    meta(MetaCompany),
 		Email:      strings.TrimSpace(c.Customer.Email),
