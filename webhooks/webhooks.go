@@ -15,7 +15,10 @@ import (
 
 	twilioclient "github.com/twilio/twilio-go/client"
 
+	"github.com/winback/winback/billing"
 	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/config"
+	"github.com/winback/winback/launch"
 )
 
 // Options configures the webhooks. Secrets (auth token, link secret) are never logged.
@@ -46,6 +49,16 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives one line per request handled or refused; slog.Default() when nil.
 	Logger *slog.Logger
+
+	// Stripe reads the customers and subscriptions of Stripe's events; nil when billing is off.
+	// POST /webhooks/stripe is registered only with Stripe and Billing.WebhookSecret (else 404).
+	Stripe billing.Stripe
+	// Billing is billing's configuration: the webhook's signing secret and tolerance, and the
+	// routing that makes a cancellation's row (billing.Cancellation.Row).
+	Billing config.Billing
+	// Launch checks the row of a cancellation and builds its campaign's input, as a CSV launch
+	// does (team, playbook, text-message length, holdout); its Now is set for each event.
+	Launch launch.Validator
 }
 
 // DefaultTolerance is the SendGrid timestamp window used when Options.Tolerance is zero.
@@ -66,6 +79,7 @@ type Handler struct {
 	log        *slog.Logger
 	warnTwilio throttle
 	warnSG     throttle
+	stripe     *stripeHook // nil: Stripe webhooks are off
 }
 
 // New checks the options.
@@ -96,6 +110,10 @@ func New(o Options) (*Handler, error) {
 			errs = append(errs, err)
 		}
 	}
+	sh, err := newStripeHook(o)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -110,6 +128,7 @@ func New(o Options) (*Handler, error) {
 		help:       o.Help,
 		now:        o.Now,
 		log:        o.Logger,
+		stripe:     sh,
 	}
 	if h.tolerance == 0 {
 		h.tolerance = DefaultTolerance
@@ -132,7 +151,8 @@ func New(o Options) (*Handler, error) {
 	return h, nil
 }
 
-// Register mounts the webhook routes, the unsubscribe page and the offer page on mux.
+// Register mounts the webhook routes, the unsubscribe page and the offer page on mux; the
+// Stripe webhook only when billing is on with a webhook secret.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /webhooks/twilio/sms", h.twilioSMS)
 	mux.HandleFunc("POST /webhooks/twilio/status", h.twilioStatus)
@@ -141,6 +161,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /unsubscribe", h.unsubscribe)
 	mux.HandleFunc("GET /offer", h.offerShow)
 	mux.HandleFunc("POST /offer", h.offerAnswer)
+	if h.stripe != nil {
+		mux.HandleFunc("POST /webhooks/stripe", h.stripeEvent)
+	}
 }
 
 // checkPublicURL accepts an absolute http(s) URL without query or fragment and returns it

@@ -111,6 +111,11 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	}
 	ib.Register(mux)
 
+	// A Stripe cancellation is checked and launched as a CSV row is.
+	stripeRows, err := stripeLaunch(ctx, cfg, st)
+	if err != nil {
+		return fmt.Errorf("billing: %w", err)
+	}
 	wh, err := webhooks.New(webhooks.Options{
 		Client: cc, PublicURL: cfg.PublicURL,
 		TwilioAuthToken:   cfg.Twilio.AuthToken,
@@ -119,6 +124,9 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		Store:             st,
 		Help:              helpReply(st, cc, cfg.Team, acts),
 		Logger:            logger,
+		Stripe:            stripeClient(bc),
+		Billing:           cfg.Billing,
+		Launch:            stripeRows,
 	})
 	if err != nil {
 		return fmt.Errorf("webhooks: %w", err)
