@@ -67,13 +67,16 @@ type stripeOutcome string
 type stripeProblem struct {
 	billingCustomer, customerID string
 	err                         error
+	// fields are the fields of a row that failed its checks. Their messages may quote the
+	// customer's contact details, which the store seals: the log names only the fields.
+	fields []string
 }
 
 func (p *stripeProblem) Error() string { return p.err.Error() }
 func (p *stripeProblem) Unwrap() error { return p.err }
 
 // problemf is a stripeProblem about a billing customer.
-func problemf(billingCustomer, customerID, format string, args ...any) error {
+func problemf(billingCustomer, customerID, format string, args ...any) *stripeProblem {
 	return &stripeProblem{billingCustomer: billingCustomer, customerID: customerID, err: fmt.Errorf(format, args...)}
 }
 
@@ -147,9 +150,14 @@ func (h *Handler) stripeEvent(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c.commit(ctx)
-		log.Error("webhooks: Stripe event could not be acted on; recorded as a billing problem for ops",
-			"billingCustomer", problem.billingCustomer, "customerID", problem.customerID, "problem", err)
-		answer(w, "not acted on, recorded as a billing problem: "+err.Error())
+		attrs := []any{"billingCustomer", problem.billingCustomer, "customerID", problem.customerID}
+		if problem.fields != nil {
+			attrs = append(attrs, "fields", problem.fields)
+		} else {
+			attrs = append(attrs, "problem", err)
+		}
+		log.Error("webhooks: Stripe event could not be acted on; recorded as a billing problem for ops (the inbox lists them)", attrs...)
+		answer(w, "not acted on: recorded as a billing problem for ops")
 	default:
 		c.release(ctx)
 		log.Warn("webhooks: Stripe event not handled; Stripe will send it again", "error", err)

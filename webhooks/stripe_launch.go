@@ -87,8 +87,12 @@ func (h *Handler) launchCancellation(ctx context.Context, sub *stripe.Subscripti
 	v.Now = h.now()
 	in, problems := v.Check(cn.Row(h.stripe.cfg))
 	if len(problems) > 0 {
-		return "", problemf(cn.Customer.ID, cn.Customer.CampaignID(), "customer %s (subscription %s) cannot start a campaign: %s; fix the customer in Stripe, then launch it by hand or with the backfill",
+		p := problemf(cn.Customer.ID, cn.Customer.CampaignID(), "customer %s (subscription %s) cannot start a campaign: %s; fix the customer in Stripe, then launch it by hand or with the backfill",
 			cn.Customer.ID, sub.ID, rowProblems(problems))
+		for _, rp := range problems {
+			p.fields = append(p.fields, rp.Column)
+		}
+		return "", p
 	}
 	in.Billing = cn.Billing()
 
