@@ -45,8 +45,9 @@ func (h *Handler) cancellationWithdrawn(ctx context.Context, sub *stripe.Subscri
 // customerPaid signals CustomerReturned to the campaign of the Stripe customer who pays the
 // subscription, with what it is worth a year and the coupons it used. withdrawn says the
 // subscription is the one whose scheduled cancellation launched the campaign, and it was taken
-// back. Otherwise a payment of that very subscription is no return (a customer set to cancel
-// pays until the end), so its campaign is left alone. A customer with no campaign, or one that
+// back. Otherwise a payment of the subscription whose cancellation launched the campaign is no
+// return (a customer set to cancel pays until the end; a cancelled one may pay a final
+// invoice), so the campaign is left alone. A customer with no campaign, or one that
 // has closed, is not an error: most payments are not returns.
 func (h *Handler) customerPaid(ctx context.Context, billingCustomer, subID string, withdrawn bool) (stripeOutcome, error) {
 	if billingCustomer == "" {
@@ -70,12 +71,13 @@ func (h *Handler) customerPaid(ctx context.Context, billingCustomer, subID strin
 	case err != nil:
 		return "", fmt.Errorf("%w: read the campaign of %s: %w", errTemporal, customerID, err)
 	}
-	fromThis := in.Billing != nil && in.Billing.Scheduled && in.Billing.SubscriptionID == subID
+	sameSub := in.Billing != nil && in.Billing.SubscriptionID == subID
 	switch {
-	case withdrawn && !fromThis:
+	case withdrawn && !(sameSub && in.Billing.Scheduled):
 		return stripeOutcome(fmt.Sprintf("customer %s's campaign was not launched from this scheduled cancellation; nothing to end", customerID)), nil
-	case !withdrawn && fromThis:
-		return stripeOutcome(fmt.Sprintf("subscription %s is the one set to cancel, not a return; campaign %s goes on", subID, workflows.WorkflowID(customerID))), nil
+	case !withdrawn && sameSub:
+		return stripeOutcome(fmt.Sprintf("subscription %s is the one whose cancellation launched campaign %s: paying it is no return, the campaign goes on",
+			subID, workflows.WorkflowID(customerID))), nil
 	}
 
 	r, err := h.stripe.client.SubscriptionReturn(ctx, subID)

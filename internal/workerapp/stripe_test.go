@@ -227,6 +227,18 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 		}
 	})
 
+	t.Run("the final invoice of the cancelled subscription is no return", func(t *testing.T) {
+		final := event("evt_final_invoice", "invoice.paid", map[string]any{"id": "in_final", "object": "invoice", "customer": "cus_dana",
+			"status": "paid", "currency": "usd", "parent": map[string]any{"type": "subscription_details",
+				"subscription_details": map[string]any{"subscription": "sub_dana"}}}, nil)
+		if code, body := w.send(t, final, whsec, time.Now()); code != http.StatusOK || !strings.Contains(body, "no return") {
+			t.Errorf("final invoice: %d %q, want 200 no return", code, body)
+		}
+		if st, err := w.api.Status(ctx, "C-dana"); err != nil || st.Outcome != "" {
+			t.Errorf("campaign: outcome %q, %v; want it still running", st.Outcome, err)
+		}
+	})
+
 	t.Run("a new subscription ends the campaign as won back with its revenue", func(t *testing.T) {
 		// stripe-mock answers every subscription read with its fixture: 20.00 USD a month.
 		created := event("evt_created_1", "customer.subscription.created", subscription("sub_dana_2", "cus_dana", "active", nil), nil)
