@@ -105,6 +105,7 @@ func (s *Sandbox) Register(mux *http.ServeMux) {
 		mux.HandleFunc(stripePrefix+"/", s.handleStripe)
 		mux.HandleFunc("POST "+stripePrefix+"/customers", s.handleStripeRegister)
 		mux.HandleFunc("GET "+stripePrefix+"/customers", s.handleStripeCustomers)
+		mux.HandleFunc("POST "+stripePrefix+"/subscriptions", s.handleStripeRegisterSubscription)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -22,7 +23,10 @@ import (
 // be launched from it; the sandbox therefore answers GET /v1/customers/{id} itself for the
 // customers registered with it (POST /sandbox/stripe/customers), in Stripe's customer shape:
 // stripe-mock's answer to the same request (checked as any other) with the registered fields
-// put in. Registered customers live in memory: register them again after a restart.
+// put in. Likewise GET /v1/subscriptions/{id} for registered subscriptions (POST
+// /sandbox/stripe/subscriptions): stripe-mock answers every one with the same customer and no
+// discount, so a customer's return could never be told apart, nor its coupon credited.
+// Registrations live in memory: register them again after a restart.
 
 // stripePrefix is where the stand-in serves Stripe's API: point STRIPE_API_BASE at
 // <public URL>/sandbox/stripe (config does when WINBACK_STRIPE_MOCK_URL is set).
@@ -52,14 +56,43 @@ func (c StripeCustomer) Validate() error {
 	return nil
 }
 
-// stripeStandIn forwards to stripe-mock and keeps the registered customers.
+// StripeSubscription is a subscription registered with the stand-in: what GET
+// /v1/subscriptions/{id} answers with, in stripe-mock's subscription, instead of its fixed
+// customer and empty discounts. Its items and their prices stay stripe-mock's.
+type StripeSubscription struct {
+	ID       string `json:"id"`
+	Customer string `json:"customer"`
+	// Coupons are the coupon IDs of its discounts (a promotion code redeemed at checkout).
+	Coupons []string `json:"coupons,omitempty"`
+}
+
+// Validate says what is wrong with s, naming the field.
+func (s StripeSubscription) Validate() error {
+	for _, f := range []struct{ name, value string }{{"id", s.ID}, {"customer", s.Customer}} {
+		switch {
+		case f.value == "":
+			return fmt.Errorf("%s: required", f.name)
+		case strings.ContainsAny(f.value, "/?#% \t\r\n"):
+			return fmt.Errorf("%s: %q has characters a Stripe ID cannot hold", f.name, f.value)
+		}
+	}
+	for i, c := range s.Coupons {
+		if c == "" || strings.ContainsAny(c, "/?#% \t\r\n") {
+			return fmt.Errorf("coupons[%d]: %q is not a coupon ID", i, c)
+		}
+	}
+	return nil
+}
+
+// stripeStandIn forwards to stripe-mock and keeps the registered customers and subscriptions.
 type stripeStandIn struct {
 	mock  *url.URL
 	proxy *httputil.ReverseProxy
 	http  *http.Client
 
-	mu        sync.Mutex
-	customers map[string]StripeCustomer
+	mu            sync.Mutex
+	customers     map[string]StripeCustomer
+	subscriptions map[string]StripeSubscription
 }
 
 func newStripeStandIn(mockURL string) (*stripeStandIn, error) {
@@ -67,7 +100,8 @@ func newStripeStandIn(mockURL string) (*stripeStandIn, error) {
 	if err != nil || (mock.Scheme != "http" && mock.Scheme != "https") || mock.Host == "" {
 		return nil, fmt.Errorf("StripeMockURL %q is not an http(s) URL", mockURL)
 	}
-	st := &stripeStandIn{mock: mock, http: &http.Client{Timeout: 30 * time.Second}, customers: map[string]StripeCustomer{}}
+	st := &stripeStandIn{mock: mock, http: &http.Client{Timeout: 30 * time.Second}, customers: map[string]StripeCustomer{},
+		subscriptions: map[string]StripeSubscription{}}
 	st.proxy = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
 		pr.Out.URL = st.upstream(pr.In.URL)
 		pr.Out.Host = ""
@@ -117,6 +151,38 @@ func (s *Sandbox) handleStripeRegister(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, c)
 }
 
+// RegisterStripeSubscription makes GET /v1/subscriptions/{sub.ID} answer with sub's customer
+// and coupons; registering an ID again replaces it.
+func (s *Sandbox) RegisterStripeSubscription(sub StripeSubscription) error {
+	if s.stripe == nil {
+		return fmt.Errorf("the Stripe stand-in is off: set StripeMockURL (WINBACK_STRIPE_MOCK_URL)")
+	}
+	if err := sub.Validate(); err != nil {
+		return err
+	}
+	s.stripe.mu.Lock()
+	s.stripe.subscriptions[sub.ID] = sub
+	s.stripe.mu.Unlock()
+	s.log.Info("sandbox: Stripe subscription registered", "id", sub.ID, "customer", sub.Customer)
+	return nil
+}
+
+func (s *Sandbox) handleStripeRegisterSubscription(w http.ResponseWriter, r *http.Request) {
+	var sub StripeSubscription
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sub); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be a JSON subscription like " +
+			`{"id":"sub_123","customer":"cus_123","coupons":["winback-1a2b"]}: ` + err.Error()})
+		return
+	}
+	if err := s.RegisterStripeSubscription(sub); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusCreated, sub)
+}
+
 func (s *Sandbox) handleStripeCustomers(w http.ResponseWriter, _ *http.Request) {
 	s.stripe.mu.Lock()
 	out := make([]StripeCustomer, 0, len(s.stripe.customers))
@@ -154,19 +220,74 @@ func (s *Sandbox) handleStripe(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if id, ok := strings.CutPrefix(r.URL.Path, stripePrefix+"/v1/subscriptions/"); ok && !strings.Contains(id, "/") {
+			s.stripe.mu.Lock()
+			sub, registered := s.stripe.subscriptions[id]
+			s.stripe.mu.Unlock()
+			if registered {
+				s.serveStripeSubscription(w, r, sub)
+				return
+			}
+		}
 	}
 	s.stripe.proxy.ServeHTTP(w, r)
+}
+
+// serveStripeSubscription asks stripe-mock the same question and answers with its
+// subscription, the registered customer and discounts put in (expanded when asked).
+func (s *Sandbox) serveStripeSubscription(w http.ResponseWriter, r *http.Request, sub StripeSubscription) {
+	s.serveStripeObject(w, r, func(obj map[string]any) {
+		obj["id"] = sub.ID
+		obj["customer"] = sub.Customer
+		expanded := false // expand[]=discounts, or expand[0]=discounts as stripe-go writes it
+		for key, values := range r.URL.Query() {
+			if strings.HasPrefix(key, "expand[") && slices.Contains(values, "discounts") {
+				expanded = true
+			}
+		}
+		discounts := make([]any, 0, len(sub.Coupons))
+		for i, coupon := range sub.Coupons {
+			id := fmt.Sprintf("di_%s_%d", sub.ID, i)
+			if !expanded {
+				discounts = append(discounts, id)
+				continue
+			}
+			discounts = append(discounts, map[string]any{"object": "discount", "id": id, "customer": sub.Customer,
+				"subscription": sub.ID, "start": time.Now().Unix(),
+				"source": map[string]any{"type": "coupon", "coupon": coupon}})
+		}
+		obj["discounts"] = discounts
+		s.log.Info("sandbox: Stripe subscription answered", "id", sub.ID)
+	})
 }
 
 // serveStripeCustomer asks stripe-mock the same question (so the request is checked, the key
 // too) and answers with its customer, the registered fields put in.
 func (s *Sandbox) serveStripeCustomer(w http.ResponseWriter, r *http.Request, c StripeCustomer) {
+	s.serveStripeObject(w, r, func(customer map[string]any) {
+		customer["id"] = c.ID
+		customer["name"] = nullIfEmpty(c.Name)
+		customer["email"] = nullIfEmpty(c.Email)
+		customer["phone"] = nullIfEmpty(c.Phone)
+		metadata := c.Metadata
+		if metadata == nil {
+			metadata = map[string]string{}
+		}
+		customer["metadata"] = metadata
+		s.log.Info("sandbox: Stripe customer answered", "id", c.ID)
+	})
+}
+
+// serveStripeObject asks stripe-mock r's question (so the request is checked, the key too)
+// and answers with its object as put changes it; a refusal of stripe-mock's stands.
+func (s *Sandbox) serveStripeObject(w http.ResponseWriter, r *http.Request, put func(map[string]any)) {
 	req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, s.stripe.upstream(r.URL).String(), nil)
 	if err != nil {
 		writeStripeError(w, http.StatusInternalServerError, "api_error", "", "sandbox: "+err.Error())
 		return
 	}
 	req.Header = r.Header.Clone()
+	req.Header.Del("Accept-Encoding") // the body is read and changed here
 	resp, err := s.stripe.http.Do(req)
 	if err != nil {
 		writeStripeError(w, http.StatusBadGateway, "api_error", "", "sandbox: stripe-mock did not answer: "+err.Error())
@@ -174,25 +295,15 @@ func (s *Sandbox) serveStripeCustomer(w http.ResponseWriter, r *http.Request, c 
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-	var customer map[string]any
-	if err != nil || resp.StatusCode != http.StatusOK || json.Unmarshal(body, &customer) != nil {
-		// stripe-mock refused the request (no key, a bad parameter): its answer stands.
+	var obj map[string]any
+	if err != nil || resp.StatusCode != http.StatusOK || json.Unmarshal(body, &obj) != nil {
 		w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
 		w.WriteHeader(resp.StatusCode)
 		_, _ = w.Write(body)
 		return
 	}
-	customer["id"] = c.ID
-	customer["name"] = nullIfEmpty(c.Name)
-	customer["email"] = nullIfEmpty(c.Email)
-	customer["phone"] = nullIfEmpty(c.Phone)
-	metadata := c.Metadata
-	if metadata == nil {
-		metadata = map[string]string{}
-	}
-	customer["metadata"] = metadata
-	s.log.Info("sandbox: Stripe customer answered", "id", c.ID)
-	writeJSON(w, http.StatusOK, customer)
+	put(obj)
+	writeJSON(w, http.StatusOK, obj)
 }
 
 // writeStripeError answers as Stripe does when it refuses a request.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,34 @@ func TestStripeStandIn(t *testing.T) {
 		}
 		if code, body := s.do(t, "GET", "/sandbox/stripe/customers", "", "", ""); code != 200 || !strings.Contains(body, "dana@acme.example") {
 			t.Errorf("list: %d %s", code, body)
+		}
+	})
+
+	t.Run("answers for registered subscriptions, so a return and its coupon are seen", func(t *testing.T) {
+		s := newStripeSandbox(t, mock)
+		before, err := s.client.SubscriptionReturn(ctx, "sub_back")
+		if err != nil || before.CustomerID != mockCustomer || len(before.Coupons) != 0 {
+			t.Fatalf("unregistered subscription = %+v, %v; want stripe-mock's", before, err)
+		}
+		reg := `{"id":"sub_back","customer":"cus_dana","coupons":["winback-1a2b"]}`
+		if code, body := s.do(t, "POST", "/sandbox/stripe/subscriptions", "", "application/json", reg); code != http.StatusCreated {
+			t.Fatalf("register: %d %s", code, body)
+		}
+		r, err := s.client.SubscriptionReturn(ctx, "sub_back")
+		if err != nil || r.CustomerID != "cus_dana" || r.SubscriptionID != "sub_back" || !slices.Equal(r.Coupons, []string{"winback-1a2b"}) ||
+			r.AnnualValue != before.AnnualValue || r.Currency != "usd" {
+			t.Errorf("registered subscription = %+v, %v; want cus_dana's with coupon winback-1a2b and stripe-mock's prices", r, err)
+		}
+		if code, _ := s.do(t, "GET", "/sandbox/stripe/v1/subscriptions/sub_back", "", "", ""); code != 401 {
+			t.Errorf("a registered subscription without a key: %d, want 401", code)
+		}
+		for body, mention := range map[string]string{
+			`{"id":"sub_1"}`: "customer: required",
+			`{"id":"sub_1","customer":"cus_1","coupons":[""]}`: "coupons[0]",
+		} {
+			if code, got := s.do(t, "POST", "/sandbox/stripe/subscriptions", "", "application/json", body); code != 400 || !strings.Contains(got, mention) {
+				t.Errorf("%s: %d %s, want 400 mentioning %q", body, code, got, mention)
+			}
 		}
 	})
 
