@@ -6,6 +6,7 @@ import (
 	"github.com/winback/winback/activities"
 	"github.com/winback/winback/billing"
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/webhooks"
 )
 
 // newBilling makes the worker's Stripe client, or nil when billing is off (no STRIPE_API_KEY):
@@ -27,6 +28,15 @@ func newBilling(cfg config.Billing, logger *slog.Logger) (*billing.Client, error
 // coupons is the activities' billing: nil, not a nil *billing.Client, when billing is off, so
 // that CreateCoupon says billing is not configured.
 func coupons(bc *billing.Client) activities.Coupons {
+	if bc == nil {
+		return nil
+	}
+	return bc
+}
+
+// checkout is the offer page's Stripe Checkout: nil, not a nil *billing.Client, when billing is
+// off, so that the accept link only records the acceptance.
+func checkout(bc *billing.Client) webhooks.Checkout {
 	if bc == nil {
 		return nil
 	}

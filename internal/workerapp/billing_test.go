@@ -59,3 +59,15 @@ func TestActivitiesMakeCouponsOnlyWithBilling(t *testing.T) {
 		})
 	}
 }
+
+// Without billing the offer page gets no Checkout (a nil interface, not a nil client), so the
+// accept link only records the acceptance.
+func TestTheOfferPageGetsCheckoutOnlyWithBilling(t *testing.T) {
+	if co := checkout(nil); co != nil {
+		t.Errorf("checkout(nil) = %#v, want nil", co)
+	}
+	bc, err := newBilling(config.Billing{APIKey: "sk_test_workerapp"}, slog.New(slog.DiscardHandler))
+	if err != nil || checkout(bc) == nil {
+		t.Errorf("checkout with billing on = nil (%v)", err)
+	}
+}

@@ -118,6 +118,7 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		LinkSecret:        cfg.LinkSecret,
 		Store:             st,
 		Help:              helpReply(st, cc, cfg.Team, acts),
+		Checkout:          checkout(bc),
 		Logger:            logger,
 	})
 	if err != nil {
