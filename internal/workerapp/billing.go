@@ -6,6 +6,8 @@ import (
 	"github.com/winback/winback/activities"
 	"github.com/winback/winback/billing"
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/inbox"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/webhooks"
 )
 
@@ -41,4 +43,13 @@ func checkout(bc *billing.Client) webhooks.Checkout {
 		return nil
 	}
 	return bc
+}
+
+// billingProblems is the inbox's billing page's store: nil when billing is off, so the page and
+// its link are absent.
+func billingProblems(cfg config.Billing, st *store.Store) inbox.BillingProblems {
+	if !cfg.On() || st == nil {
+		return nil
+	}
+	return st
 }
