@@ -50,12 +50,13 @@ func (h *Handler) mayCheckout(ctx context.Context, l *offerLink) bool {
 
 // checkoutURL makes the Checkout Session of an accepted offer, or returns "" when the offer
 // does not resubscribe through Checkout or Stripe did not make it (logged: the rep follows up).
-func (h *Handler) checkoutURL(ctx context.Context, l *offerLink) string {
+// ctx bounds the calls to Temporal; Stripe gets its own time from the request's.
+func (h *Handler) checkoutURL(ctx context.Context, r *http.Request, l *offerLink) string {
 	if !h.mayCheckout(ctx, l) {
 		return ""
 	}
 	in := l.input(ctx, h.client)
-	ctx, cancel := context.WithTimeout(ctx, checkoutTimeout)
+	ctx, cancel := context.WithTimeout(r.Context(), checkoutTimeout)
 	defer cancel()
 	url, err := h.checkout.CheckoutURL(ctx, billing.CheckoutRequest{
 		Key:        checkoutKey(l),

@@ -121,7 +121,7 @@ func (h *Handler) offerCheckout(w http.ResponseWriter, r *http.Request) {
 	case l.offer.Status == workflows.OfferOpen:
 		h.showOpenOffer(ctx, w, l)
 	case l.offer.Status == workflows.OfferAccepted && h.mayCheckout(ctx, l):
-		if url := h.checkoutURL(ctx, l); url != "" {
+		if url := h.checkoutURL(ctx, r, l); url != "" {
 			toCheckout(w, r, url)
 			return
 		}
@@ -200,7 +200,7 @@ func (h *Handler) offerAnswer(w http.ResponseWriter, r *http.Request) {
 	h.log.Info("webhooks: offer answered", "workflowID", l.workflowID, "offer", l.offerID, "choice", choice)
 	if accept {
 		// The acceptance is recorded: Checkout failing only means the rep finishes it.
-		if url := h.checkoutURL(ctx, l); url != "" {
+		if url := h.checkoutURL(ctx, r, l); url != "" {
 			toCheckout(w, r, url)
 			return
 		}
