@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -363,7 +364,7 @@ func TestSignals(t *testing.T) {
 		t.Fatalf("signals %+v", got)
 	}
 	for i := range want {
-		if got[i] != want[i] {
+		if !reflect.DeepEqual(got[i], want[i]) { // a return signal holds coupons (a slice)
 			t.Errorf("signal %d = %+v, want %+v", i, got[i], want[i])
 		}
 	}

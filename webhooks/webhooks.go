@@ -43,6 +43,10 @@ type Options struct {
 	// Help answers a customer's HELP text from phone (the help template, signed by their rep
 	// when known). Required. Twilio's own opt-out handling may answer too, when enabled.
 	Help func(ctx context.Context, phone string) (string, error)
+	// Checkout makes the Stripe Checkout Session an accepted offer with a promotion code
+	// resubscribes through (billing.Client). Nil when billing is off: the accept link then only
+	// records the acceptance.
+	Checkout Checkout
 	// Tolerance is how far a SendGrid timestamp may be from Now, either way; 10 minutes when zero.
 	Tolerance time.Duration
 	// Now is the clock; time.Now when nil.
@@ -75,6 +79,7 @@ type Handler struct {
 	tolerance  time.Duration
 	store      Store
 	help       func(ctx context.Context, phone string) (string, error)
+	checkout   Checkout // nil: billing is off
 	now        func() time.Time
 	log        *slog.Logger
 	warnTwilio throttle
@@ -126,6 +131,7 @@ func New(o Options) (*Handler, error) {
 		tolerance:  o.Tolerance,
 		store:      o.Store,
 		help:       o.Help,
+		checkout:   o.Checkout,
 		now:        o.Now,
 		log:        o.Logger,
 		stripe:     sh,
@@ -161,6 +167,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /unsubscribe", h.unsubscribe)
 	mux.HandleFunc("GET /offer", h.offerShow)
 	mux.HandleFunc("POST /offer", h.offerAnswer)
+	mux.HandleFunc("POST /offer/checkout", h.offerCheckout)
+	mux.HandleFunc("GET "+resubscribedPath, h.resubscribed)
+	mux.HandleFunc("GET "+resubscribeLaterPath, h.resubscribeLater)
 	if h.stripe != nil {
 		mux.HandleFunc("POST /webhooks/stripe", h.stripeEvent)
 	}

@@ -73,7 +73,8 @@ func (c *campaign) makeCoupon(ctx workflow.Context, id string) {
 		c.refresh(ctx)
 		return
 	}
-	o.Coupon, o.PromotionCode = res.Coupon, res.PromotionCode
+	// Keeping the ID too changes no command: the state only (no version needed).
+	o.Coupon, o.PromotionCode, o.PromotionCodeID = res.Coupon, res.PromotionCode, res.PromotionCodeID
 	c.logger.Info("Coupon made in billing", "OfferID", id, "Coupon", res.Coupon)
 	c.refresh(ctx)
 }

@@ -57,7 +57,7 @@ func TestAnIncentiveBecomesACouponBeforeItsEmailGoesOut(t *testing.T) {
 	if err != nil || !strings.Contains(text, "Accepting takes you to checkout with your code COMEBACK-7Q2X applied.") {
 		t.Errorf("the revisit email (error %v) does not give the code:\n%s", err, text)
 	}
-	if o := offerByID(st, "offer-1"); o.Coupon != "WB-7Q2X" || o.PromotionCode != "COMEBACK-7Q2X" {
+	if o := offerByID(st, "offer-1"); o.Coupon != "WB-7Q2X" || o.PromotionCode != "COMEBACK-7Q2X" || o.PromotionCodeID != "promo_9" {
 		t.Errorf("offer-1 = %+v, want its coupon and code kept", o)
 	}
 	if decided := monday9.Add(3 * hour); !msgs[0].At.After(decided) {

@@ -410,6 +410,9 @@ type OfferState struct {
 	// promotion code the customer redeems, restricted to them, until the offer's last day.
 	Coupon        string `json:"coupon,omitempty"`
 	PromotionCode string `json:"promotionCode,omitempty"`
+	// PromotionCodeID is billing's ID of the promotion code ("promo_..."): what the offer page's
+	// Checkout applies for the customer. Empty for offers made before it was kept.
+	PromotionCodeID string `json:"promotionCodeId,omitempty"`
 }
 
 // Reply is a message the customer wrote to us, and the task that answers it.

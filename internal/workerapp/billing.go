@@ -7,7 +7,10 @@ import (
 	"github.com/winback/winback/activities"
 	"github.com/winback/winback/billing"
 	"github.com/winback/winback/config"
+	"github.com/winback/winback/inbox"
 	"github.com/winback/winback/launch"
+	"github.com/winback/winback/store"
+	"github.com/winback/winback/webhooks"
 )
 
 // newBilling makes the worker's Stripe client, or nil when billing is off (no STRIPE_API_KEY):
@@ -61,4 +64,22 @@ func stripeClient(bc *billing.Client) billing.Stripe {
 		return nil
 	}
 	return bc
+}
+
+// checkout is the offer page's Stripe Checkout: nil, not a nil *billing.Client, when billing is
+// off, so that the accept link only records the acceptance.
+func checkout(bc *billing.Client) webhooks.Checkout {
+	if bc == nil {
+		return nil
+	}
+	return bc
+}
+
+// billingProblems is the inbox's billing page's store: nil when billing is off, so the page and
+// its link are absent.
+func billingProblems(cfg config.Billing, st *store.Store) inbox.BillingProblems {
+	if !cfg.On() || st == nil {
+		return nil
+	}
+	return st
 }

@@ -59,3 +59,30 @@ func TestActivitiesMakeCouponsOnlyWithBilling(t *testing.T) {
 		})
 	}
 }
+
+// Without billing the offer page gets no Checkout (a nil interface, not a nil client), so the
+// accept link only records the acceptance.
+func TestTheOfferPageGetsCheckoutOnlyWithBilling(t *testing.T) {
+	if co := checkout(nil); co != nil {
+		t.Errorf("checkout(nil) = %#v, want nil", co)
+	}
+	bc, err := newBilling(config.Billing{APIKey: "sk_test_workerapp"}, slog.New(slog.DiscardHandler))
+	if err != nil || checkout(bc) == nil {
+		t.Errorf("checkout with billing on = nil (%v)", err)
+	}
+}
+
+// The inbox's billing problems page is there only with billing on.
+func TestTheInboxGetsBillingProblemsOnlyWithBilling(t *testing.T) {
+	st, err := store.Open(context.Background(), store.Options{URL: "sqlite:" + filepath.Join(t.TempDir(), "winback.db"), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if bp := billingProblems(config.Billing{}, st); bp != nil {
+		t.Errorf("billing off: %#v, want nil", bp)
+	}
+	if bp := billingProblems(config.Billing{APIKey: "sk_test_workerapp"}, st); bp == nil {
+		t.Error("billing on: nil, want the store")
+	}
+}

@@ -105,6 +105,7 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		Client: cc, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), Outbox: outbox,
 		TemporalUIURL: cfg.TemporalUIURL, PhoneRegion: cfg.PhoneRegion, Logger: logger,
+		Billing: billingProblems(cfg.Billing, st),
 	})
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
@@ -123,6 +124,7 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		LinkSecret:        cfg.LinkSecret,
 		Store:             st,
 		Help:              helpReply(st, cc, cfg.Team, acts),
+		Checkout:          checkout(bc),
 		Logger:            logger,
 		Stripe:            stripeClient(bc),
 		Billing:           cfg.Billing,
