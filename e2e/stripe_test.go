@@ -171,7 +171,11 @@ func TestAStripeCancellationIsWonBackWithItsCoupon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// With billing, accepting sends the customer on to Stripe Checkout with the code applied.
 	accept := acceptOffer(t, "http://"+s.http, u.Query().Get("t"))
+	if !strings.HasPrefix(accept, "303") || !strings.Contains(accept, "https://checkout.stripe.com/") {
+		t.Errorf("accepting answered %q, want a 303 to Stripe Checkout", accept)
+	}
 	s.eventually("the offer accepted", 30*time.Second, func() bool {
 		st := s.status(customer)
 		return len(st.Offers) == 1 && st.Offers[0].Status == workflows.OfferAccepted
@@ -210,7 +214,6 @@ func TestAStripeCancellationIsWonBackWithItsCoupon(t *testing.T) {
 	if text := s.winback(0, "report"); !strings.Contains(text, "Revenue won back") || !strings.Contains(text, "240") {
 		t.Errorf("the text report does not show the revenue:\n%s", text)
 	}
-	t.Logf("offer accepted: %s", accept)
 }
 
 // acceptOffer posts the offer page's Accept button as a browser would, without following a
