@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stripe/stripe-go/v84/webhook"
-
 	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/internal/stripedemo"
 	"github.com/winback/winback/internal/testenv"
 	"github.com/winback/winback/sandbox"
 	"github.com/winback/winback/workflows"
@@ -23,70 +21,15 @@ import (
 // stripeWebhookSecret signs the events the tests send as Stripe would.
 const stripeWebhookSecret = "whsec_winback_e2e"
 
-// startStripeStack is a stack with billing on: the worker and the CLI talk to stripe-mock
-// through the sandbox's Stripe stand-in, and take events signed with stripeWebhookSecret.
-func startStripeStack(t *testing.T) *stack {
+// startStripeStack is a stack with billing on, as `make run-stripe` runs it: the worker and
+// the CLI talk to stripe-mock through the sandbox's Stripe stand-in, and take events signed
+// with stripeWebhookSecret. Its Worker plays Stripe with the walkthrough's code.
+func startStripeStack(t *testing.T) (*stack, stripedemo.Worker) {
 	t.Helper()
 	mock := testenv.StartStripeMock(t)
-	return startStackWith(t, "STRIPE_API_KEY=sk_test_winbackE2E", "STRIPE_WEBHOOK_SECRET="+stripeWebhookSecret,
+	s := startStackWith(t, "STRIPE_API_KEY=sk_test_winbackE2E", "STRIPE_WEBHOOK_SECRET="+stripeWebhookSecret,
 		"WINBACK_STRIPE_MOCK_URL="+mock.URL, "WINBACK_STRIPE_DEFAULT_REP=alice")
-}
-
-// postJSON posts v to the worker and fails the test unless it answers want.
-func (s *stack) postJSON(path string, v any, want int) string {
-	s.t.Helper()
-	b, _ := json.Marshal(v)
-	resp, err := http.Post("http://"+s.http+path, "application/json", bytes.NewReader(b))
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		s.t.Fatalf("POST %s: %d %s, want %d", path, resp.StatusCode, body, want)
-	}
-	return string(body)
-}
-
-// stripeEvent signs an event of typ about object at the given time, as Stripe does, posts it
-// to the worker's webhook and returns the answer.
-func (s *stack) stripeEvent(id, typ string, object map[string]any, secret string, at time.Time) (int, string) {
-	s.t.Helper()
-	payload, _ := json.Marshal(map[string]any{"id": id, "object": "event", "api_version": "2026-02-25.clover",
-		"created": at.Unix(), "type": typ, "livemode": false, "data": map[string]any{"object": object}})
-	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: at})
-	req, _ := http.NewRequest(http.MethodPost, "http://"+s.http+"/webhooks/stripe", bytes.NewReader(payload))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Stripe-Signature", signed.Header)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, strings.TrimSpace(string(body))
-}
-
-// stripeSubscription is a subscription of customer in Stripe's shape: seats at 15.00 USD a
-// month each.
-func stripeSubscription(id, customer, status string, seats int, edit map[string]any) map[string]any {
-	ended := time.Now().Add(-time.Hour).Unix()
-	sub := map[string]any{
-		"id": id, "object": "subscription", "customer": customer, "status": status, "currency": "usd",
-		"cancel_at": nil, "cancel_at_period_end": false, "metadata": map[string]any{}, "discounts": []any{},
-		"items": map[string]any{"object": "list", "data": []any{map[string]any{
-			"id": "si_" + id, "object": "subscription_item", "quantity": seats, "current_period_end": ended + 30*24*3600,
-			"price": map[string]any{"id": "price_team", "object": "price", "currency": "usd", "unit_amount": 1500,
-				"type": "recurring", "recurring": map[string]any{"interval": "month", "interval_count": 1}},
-		}}},
-	}
-	if status == "canceled" {
-		sub["canceled_at"], sub["ended_at"] = ended, ended
-	}
-	for k, v := range edit {
-		sub[k] = v
-	}
-	return sub
+	return s, stripedemo.Worker{URL: "http://" + s.http, WebhookSecret: stripeWebhookSecret}
 }
 
 // TestAStripeCancellationIsWonBackWithItsCoupon is issue 18's end-to-end test, on the real
@@ -97,37 +40,41 @@ func stripeSubscription(id, customer, status string, seats int, edit map[string]
 // credits the offer, and the report shows the revenue. Forged, stale and replayed events change
 // nothing.
 func TestAStripeCancellationIsWonBackWithItsCoupon(t *testing.T) {
-	s := startStripeStack(t)
+	s, stripe := startStripeStack(t)
+	ctx := context.Background()
 	const customer = "acme-stripe" // our ID, from the Stripe customer's metadata
 	wid := workflows.WorkflowID(customer)
-	s.postJSON("/sandbox/stripe/customers", map[string]any{"id": "cus_e2e_dana", "name": "Dana Reyes",
-		"email": "dana@acme.example", "phone": "+12125550142", "metadata": map[string]string{
-			"winback_customer_id": customer, "company": "Acme Corp", "timezone": "America/New_York", "manager": "maria"}},
-		http.StatusCreated)
-
-	deleted := stripeSubscription("sub_e2e_old", "cus_e2e_dana", "canceled", 4, map[string]any{
-		"cancellation_details": map[string]any{"feedback": "too_expensive", "comment": "Globex quoted us 20% less",
-			"reason": "cancellation_requested"}})
+	if err := stripe.RegisterCustomer(ctx, stripedemo.Customer{ID: "cus_e2e_dana", Name: "Dana Reyes",
+		Email: "dana@acme.example", Phone: "+12125550142", Metadata: map[string]string{
+			"winback_customer_id": customer, "company": "Acme Corp", "timezone": "America/New_York", "manager": "maria"}}); err != nil {
+		t.Fatal(err)
+	}
+	// Four seats at 15.00 USD a month: 720 a year.
+	old := stripedemo.Subscription{ID: "sub_e2e_old", Customer: "cus_e2e_dana", Seats: 4, UnitAmount: 1500, Currency: "usd",
+		Feedback: "too_expensive", Comment: "Globex quoted us 20% less"}
 
 	// Forged and stale: refused, nothing launched.
-	if code, body := s.stripeEvent("evt_e2e_deleted", "customer.subscription.deleted", deleted, "whsec_someone_else", time.Now()); code != http.StatusBadRequest {
-		t.Fatalf("a forged event: %d %q, want 400", code, body)
+	forger := stripe
+	forger.WebhookSecret = "whsec_someone_else"
+	if answer, err := forger.Cancel(ctx, "evt_e2e_deleted", old); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
+		t.Fatalf("a forged event: %q, %v; want 400", answer, err)
 	}
-	if code, body := s.stripeEvent("evt_e2e_deleted", "customer.subscription.deleted", deleted, stripeWebhookSecret, time.Now().Add(-time.Hour)); code != http.StatusBadRequest {
-		t.Fatalf("a stale event: %d %q, want 400", code, body)
+	stale := stripedemo.Subscription{ID: "sub_e2e_old", Customer: "cus_e2e_dana", Seats: 4, UnitAmount: 1500}
+	if answer, err := stripe.Send(ctx, "evt_e2e_deleted", "customer.subscription.deleted", staleObject(stale), time.Now().Add(-time.Hour)); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
+		t.Fatalf("a stale event: %q, %v; want 400", answer, err)
 	}
 	if _, _, code := s.run("status", customer); code == 0 {
 		t.Fatalf("a campaign exists after a forged and a stale event")
 	}
 
 	// The cancellation launches the campaign, once.
-	if code, body := s.stripeEvent("evt_e2e_deleted", "customer.subscription.deleted", deleted, stripeWebhookSecret, time.Now()); code != http.StatusOK || !strings.Contains(body, "launched") {
-		t.Fatalf("the cancellation: %d %q, want 200 launched; worker log:\n%s", code, body, s.worker.Log.String())
+	if answer, err := stripe.Cancel(ctx, "evt_e2e_deleted", old); err != nil || !strings.Contains(answer, "launched") {
+		t.Fatalf("the cancellation: %q, %v; want 200 launched; worker log:\n%s", answer, err, s.worker.Log.String())
 	}
-	if code, body := s.stripeEvent("evt_e2e_deleted", "customer.subscription.deleted", deleted, stripeWebhookSecret, time.Now()); code != http.StatusOK || body != "already handled" {
-		t.Fatalf("the same event again: %d %q, want 200 already handled", code, body)
+	if answer, err := stripe.Cancel(ctx, "evt_e2e_deleted", old); err != nil || answer != "already handled" {
+		t.Fatalf("the same event again: %q, %v; want 200 already handled", answer, err)
 	}
-	in, err := campaigns.New(s.server.Client(t), campaigns.Options{}).Input(context.Background(), customer)
+	in, err := campaigns.New(s.server.Client(t), campaigns.Options{}).Input(ctx, customer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,17 +129,16 @@ func TestAStripeCancellationIsWonBackWithItsCoupon(t *testing.T) {
 	})
 
 	// The customer resubscribes with the code: Stripe says so, and the campaign closes.
-	s.postJSON("/sandbox/stripe/subscriptions", map[string]any{"id": "sub_e2e_new", "customer": "cus_e2e_dana",
-		"coupons": []string{offer.Coupon}}, http.StatusCreated)
-	created := stripeSubscription("sub_e2e_new", "cus_e2e_dana", "active", 1, nil)
-	if code, body := s.stripeEvent("evt_e2e_created", "customer.subscription.created", created, stripeWebhookSecret, time.Now()); code != http.StatusOK || !strings.Contains(body, "returned") {
-		t.Fatalf("the new subscription: %d %q, want 200 returned", code, body)
+	// Three seats this time, at 15.00 USD a month: 540 a year.
+	back := stripedemo.Subscription{ID: "sub_e2e_new", Customer: "cus_e2e_dana", Seats: 3, UnitAmount: 1500, Currency: "usd",
+		Coupons: []string{offer.Coupon}}
+	if answer, err := stripe.Resubscribe(ctx, "evt_e2e_created", back); err != nil || !strings.Contains(answer, "returned") {
+		t.Fatalf("the new subscription: %q, %v; want 200 returned", answer, err)
 	}
 	s.eventually("won back", 30*time.Second, func() bool { return s.status(customer).Outcome == workflows.OutcomeWonBack })
 	st = s.status(customer)
-	// stripe-mock's subscriptions are priced 20.00 USD a month: 240 a year.
-	if st.Revenue != 240 || st.RevenueCurrency != "usd" || len(st.Offers) != 1 || st.Offers[0].Status != workflows.OfferFulfilled {
-		t.Errorf("closed campaign: revenue %v %s, offers %+v; want 240 usd and the offer fulfilled by its coupon", st.Revenue, st.RevenueCurrency, st.Offers)
+	if st.Revenue != 540 || st.RevenueCurrency != "usd" || len(st.Offers) != 1 || st.Offers[0].Status != workflows.OfferFulfilled {
+		t.Errorf("closed campaign: revenue %v %s, offers %+v; want 540 usd and the offer fulfilled by its coupon", st.Revenue, st.RevenueCurrency, st.Offers)
 	}
 
 	// The report has it, in money and currency.
@@ -208,10 +154,10 @@ func TestAStripeCancellationIsWonBackWithItsCoupon(t *testing.T) {
 		out, _, code := s.run("report", "-o", "json")
 		return code == 0 && json.Unmarshal([]byte(out), &rep) == nil && len(rep.Revenue) == 1
 	})
-	if r := rep.Revenue[0]; r.Currency != "usd" || r.Campaigns != 1 || r.Amount != 240 || rep.ByOutcome["won_back"] != 1 {
-		t.Errorf("report: revenue %+v, outcomes %v; want 240 usd from one campaign won back", rep.Revenue, rep.ByOutcome)
+	if r := rep.Revenue[0]; r.Currency != "usd" || r.Campaigns != 1 || r.Amount != 540 || rep.ByOutcome["won_back"] != 1 {
+		t.Errorf("report: revenue %+v, outcomes %v; want 540 usd from one campaign won back", rep.Revenue, rep.ByOutcome)
 	}
-	if text := s.winback(0, "report"); !strings.Contains(text, "Revenue won back") || !strings.Contains(text, "240") {
+	if text := s.winback(0, "report"); !strings.Contains(text, "Revenue won back") || !strings.Contains(text, "540") {
 		t.Errorf("the text report does not show the revenue:\n%s", text)
 	}
 }
@@ -231,4 +177,9 @@ func acceptOffer(t *testing.T, base, token string) string {
 		t.Fatalf("accept: %d %s", resp.StatusCode, body)
 	}
 	return resp.Status + " " + resp.Header.Get("Location")
+}
+
+// staleObject is sub cancelled, as an event carries it, for an event sent with an old timestamp.
+func staleObject(sub stripedemo.Subscription) map[string]any {
+	return map[string]any{"id": sub.ID, "object": "subscription", "customer": sub.Customer, "status": "canceled"}
 }

@@ -58,12 +58,17 @@ func (c StripeCustomer) Validate() error {
 
 // StripeSubscription is a subscription registered with the stand-in: what GET
 // /v1/subscriptions/{id} answers with, in stripe-mock's subscription, instead of its fixed
-// customer and empty discounts. Its items and their prices stay stripe-mock's.
+// customer and empty discounts. Its items stay stripe-mock's, priced as registered.
 type StripeSubscription struct {
 	ID       string `json:"id"`
 	Customer string `json:"customer"`
 	// Coupons are the coupon IDs of its discounts (a promotion code redeemed at checkout).
 	Coupons []string `json:"coupons,omitempty"`
+	// Seats, UnitAmount (in the currency's minor unit: cents) and Currency price each item
+	// monthly; zero keeps stripe-mock's prices.
+	Seats      int64  `json:"seats,omitempty"`
+	UnitAmount int64  `json:"unitAmount,omitempty"`
+	Currency   string `json:"currency,omitempty"`
 }
 
 // Validate says what is wrong with s, naming the field.
@@ -75,6 +80,12 @@ func (s StripeSubscription) Validate() error {
 		case strings.ContainsAny(f.value, "/?#% \t\r\n"):
 			return fmt.Errorf("%s: %q has characters a Stripe ID cannot hold", f.name, f.value)
 		}
+	}
+	if s.Seats < 0 || s.UnitAmount < 0 {
+		return fmt.Errorf("seats, unitAmount: must not be negative")
+	}
+	if (s.UnitAmount > 0) != (s.Currency != "") {
+		return fmt.Errorf("unitAmount and currency: give both, or neither")
 	}
 	for i, c := range s.Coupons {
 		if c == "" || strings.ContainsAny(c, "/?#% \t\r\n") {
@@ -257,6 +268,22 @@ func (s *Sandbox) serveStripeSubscription(w http.ResponseWriter, r *http.Request
 				"source": map[string]any{"type": "coupon", "coupon": coupon}})
 		}
 		obj["discounts"] = discounts
+		if sub.UnitAmount > 0 {
+			obj["currency"] = strings.ToLower(sub.Currency)
+			if items, ok := obj["items"].(map[string]any); ok {
+				data, _ := items["data"].([]any)
+				for _, it := range data {
+					item, _ := it.(map[string]any)
+					price, _ := item["price"].(map[string]any)
+					if item == nil || price == nil {
+						continue
+					}
+					item["quantity"] = max(sub.Seats, 1)
+					price["unit_amount"], price["currency"] = sub.UnitAmount, strings.ToLower(sub.Currency)
+					price["recurring"] = map[string]any{"interval": "month", "interval_count": 1, "meter": nil, "usage_type": "licensed"}
+				}
+			}
+		}
 		s.log.Info("sandbox: Stripe subscription answered", "id", sub.ID)
 	})
 }

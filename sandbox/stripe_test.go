@@ -157,12 +157,20 @@ func TestStripeStandIn(t *testing.T) {
 			r.AnnualValue != before.AnnualValue || r.Currency != "usd" {
 			t.Errorf("registered subscription = %+v, %v; want cus_dana's with coupon winback-1a2b and stripe-mock's prices", r, err)
 		}
+		priced := `{"id":"sub_priced","customer":"cus_dana","seats":3,"unitAmount":1500,"currency":"EUR"}`
+		if code, body := s.do(t, "POST", "/sandbox/stripe/subscriptions", "", "application/json", priced); code != http.StatusCreated {
+			t.Fatalf("register: %d %s", code, body)
+		}
+		if r, err := s.client.SubscriptionReturn(ctx, "sub_priced"); err != nil || r.AnnualValue != 540 || r.Currency != "eur" {
+			t.Errorf("3 seats at 15.00 EUR a month = %+v, %v; want 540 eur a year", r, err)
+		}
 		if code, _ := s.do(t, "GET", "/sandbox/stripe/v1/subscriptions/sub_back", "", "", ""); code != 401 {
 			t.Errorf("a registered subscription without a key: %d, want 401", code)
 		}
 		for body, mention := range map[string]string{
 			`{"id":"sub_1"}`: "customer: required",
-			`{"id":"sub_1","customer":"cus_1","coupons":[""]}`: "coupons[0]",
+			`{"id":"sub_1","customer":"cus_1","coupons":[""]}`:   "coupons[0]",
+			`{"id":"sub_1","customer":"cus_1","unitAmount":100}`: "currency",
 		} {
 			if code, got := s.do(t, "POST", "/sandbox/stripe/subscriptions", "", "application/json", body); code != 400 || !strings.Contains(got, mention) {
 				t.Errorf("%s: %d %s, want 400 mentioning %q", body, code, got, mention)
