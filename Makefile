@@ -5,11 +5,16 @@ WORKFLOWCHECK := $(GO) tool -modfile=tools/workflowcheck.mod workflowcheck
 STRIPE_MOCK   := $(GO) tool -modfile=tools/stripe-mock.mod stripe-mock
 PRISM         := .tools/prism/node_modules/.bin/prism
 
-.PHONY: run cluster build test fault cluster-fault screenshots lint workflowcheck prism temporal stripe-mock stripe-mock-run bench clean
+.PHONY: run run-stripe cluster build test fault cluster-fault screenshots lint workflowcheck prism temporal stripe-mock stripe-mock-run bench clean
 
 ## run: dev server with UI, worker, inbox and sandbox providers; Ctrl-C stops it all
 run: build temporal
 	scripts/run.sh
+
+## run-stripe: like run, with billing on against Stripe's official mock (stripe-mock, built from
+## tools/stripe-mock.mod) for the walkthrough "From a Stripe cancellation"
+run-stripe: build temporal
+	WINBACK_STRIPE=mock scripts/run.sh
 
 ## cluster: like run, but on a real Temporal server 1.29.1 on PostgreSQL (Debian's postgresql)
 ## with 3 workers, kept in .data/cluster; no Web UI. Ctrl-C stops it all

@@ -6,7 +6,8 @@
 //	    --feedback too_expensive --comment "Globex quoted us 20% less"
 //	go run ./scripts/stripedemo resubscribe --customer cus_dana --subscription sub_dana_2 --coupon <coupon>
 //
-// It reads WINBACK_HTTP_ADDR (127.0.0.1:8080) and STRIPE_WEBHOOK_SECRET, as the worker does.
+// It reads WINBACK_HTTP_ADDR (127.0.0.1:8080) and STRIPE_WEBHOOK_SECRET (make run-stripe's
+// demo secret when unset), as the worker does.
 // It is a demo tool, not part of winback: with a real Stripe account, Stripe sends the events.
 package main
 
@@ -30,6 +31,9 @@ const usage = `usage: go run ./scripts/stripedemo <command> [flags]
 
 Run a command with -h for its flags.`
 
+// demoSecret is the webhook signing secret make run-stripe gives the worker.
+const demoSecret = "whsec_winbackDemo"
+
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, usage)
@@ -46,7 +50,11 @@ func run(command string, args []string) error {
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
-	w := stripedemo.Worker{URL: "http://" + addr, WebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET")}
+	secret := os.Getenv("STRIPE_WEBHOOK_SECRET")
+	if secret == "" {
+		secret = demoSecret
+	}
+	w := stripedemo.Worker{URL: "http://" + addr, WebhookSecret: secret}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	fs := flag.NewFlagSet(command, flag.ExitOnError)
@@ -103,9 +111,6 @@ func run(command string, args []string) error {
 		_ = fs.Parse(args)
 		if sub.Customer == "" || sub.ID == "" {
 			return fmt.Errorf("%s: --customer and --subscription are required", command)
-		}
-		if w.WebhookSecret == "" {
-			return fmt.Errorf("STRIPE_WEBHOOK_SECRET is not set: export the worker's (make run-stripe prints it)")
 		}
 		amount, err := strconv.ParseFloat(price, 64)
 		if err != nil || amount <= 0 {
