@@ -116,7 +116,7 @@ func TestPayingAgainWithTheCouponFulfilsTheOfferAndRecordsTheRevenue(t *testing.
 	if t2 := taskByID(st, FulfilTaskID("offer-1")); t2.Status != TaskCancelled {
 		t.Errorf("fulfil task = %s after billing saw the payment, want cancelled: nothing left to do", t2.Status)
 	}
-	last := h.records[len(h.records)-1]
+	last := h.lastRecord()
 	if last.Revenue != 24000 || last.RevenueCurrency != "usd" {
 		t.Errorf("the store's record has revenue %v %s, want 24000 usd", last.Revenue, last.RevenueCurrency)
 	}

@@ -311,3 +311,19 @@ func (h *harness) happyPath(interviewAnswers, decision TaskAnswers) {
 	h.complete(2*hour, "exit-interview", "alice", interviewAnswers)
 	h.complete(3*hour, "decision", "maria", decision)
 }
+
+// lastRecord is the newest record the campaign filed: the one with the highest seq, which the
+// store keeps. Records are activities of their own and may arrive in any order.
+func (h *harness) lastRecord() activities.CampaignRecord {
+	h.t.Helper()
+	if len(h.records) == 0 {
+		h.t.Fatal("the campaign filed no record")
+	}
+	last := h.records[0]
+	for _, r := range h.records[1:] {
+		if r.Seq > last.Seq {
+			last = r
+		}
+	}
+	return last
+}
