@@ -147,19 +147,25 @@ func (s *Sandbox) RegisterStripeCustomer(c StripeCustomer) error {
 }
 
 func (s *Sandbox) handleStripeRegister(w http.ResponseWriter, r *http.Request) {
-	var c StripeCustomer
+	handleRegistration(w, r, s.RegisterStripeCustomer, "customer",
+		`{"id":"cus_123","name":"Dana Reyes","email":"dana@acme.example","phone":"+12125550142","metadata":{"rep":"alice"}}`)
+}
+
+// handleRegistration decodes a registration of what (its fields strictly), registers it, and
+// answers 201 with it, or 400 saying what is wrong, with an example.
+func handleRegistration[T any](w http.ResponseWriter, r *http.Request, register func(T) error, what, example string) {
+	var v T
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be a JSON customer like " +
-			`{"id":"cus_123","name":"Dana Reyes","email":"dana@acme.example","phone":"+12125550142","metadata":{"rep":"alice"}}: ` + err.Error()})
+	if err := dec.Decode(&v); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be a JSON " + what + " like " + example + ": " + err.Error()})
 		return
 	}
-	if err := s.RegisterStripeCustomer(c); err != nil {
+	if err := register(v); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusCreated, c)
+	writeJSON(w, http.StatusCreated, v)
 }
 
 // RegisterStripeSubscription makes GET /v1/subscriptions/{sub.ID} answer with sub's customer
@@ -179,19 +185,8 @@ func (s *Sandbox) RegisterStripeSubscription(sub StripeSubscription) error {
 }
 
 func (s *Sandbox) handleStripeRegisterSubscription(w http.ResponseWriter, r *http.Request) {
-	var sub StripeSubscription
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&sub); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "body must be a JSON subscription like " +
-			`{"id":"sub_123","customer":"cus_123","coupons":["winback-1a2b"]}: ` + err.Error()})
-		return
-	}
-	if err := s.RegisterStripeSubscription(sub); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return
-	}
-	writeJSON(w, http.StatusCreated, sub)
+	handleRegistration(w, r, s.RegisterStripeSubscription, "subscription",
+		`{"id":"sub_123","customer":"cus_123","coupons":["winback_1a2b"],"seats":3,"unitAmount":1500,"currency":"usd"}`)
 }
 
 func (s *Sandbox) handleStripeCustomers(w http.ResponseWriter, _ *http.Request) {
