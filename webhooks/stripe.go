@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -82,15 +81,8 @@ func problemf(billingCustomer, customerID, format string, args ...any) *stripePr
 
 // stripeEvent verifies a Stripe event, claims its ID and acts on it.
 func (h *Handler) stripeEvent(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxStripeBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.log.Warn("webhooks: Stripe request refused: body larger than 1 MiB")
-			refuse(w, http.StatusRequestEntityTooLarge, "the body is larger than 1 MiB")
-			return
-		}
-		refuse(w, http.StatusBadRequest, "could not read the body")
+	body, ok := h.readBody(w, r, "Stripe", maxStripeBody)
+	if !ok {
 		return
 	}
 	// The signature covers the timestamp and the raw bytes received. The API version is not
