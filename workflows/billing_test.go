@@ -150,3 +150,42 @@ func TestOnlyIncentivesOfCampaignsFromBillingBecomeCoupons(t *testing.T) {
 		})
 	}
 }
+
+// A manager's later offer (MakeOffer) is made a coupon too, and its email waits for the code;
+// one billing refuses is withdrawn and never sent.
+func TestALaterIncentiveBecomesACouponOrIsNotSent(t *testing.T) {
+	h := newHarness(t)
+	fromBilling(h)
+	h.coupon = func(r activities.CouponRequest, _ int) (activities.CouponResult, error) {
+		if r.AmountOff > 10000 {
+			return activities.CouponResult{}, temporal.NewNonRetryableApplicationError("stripe: amount_off is too large", activities.ErrInvalidRequest, nil)
+		}
+		return activities.CouponResult{Coupon: "WB-" + r.OfferID, PromotionCode: "COMEBACK-" + r.OfferID, PromotionCodeID: "promo_" + r.OfferID}, nil
+	}
+	h.happyPath(interview, pursue)
+	var small, big MakeOfferResult
+	h.makeOffer(8*day, "small", MakeOfferRequest{By: "maria", Offer: OfferIncentive, Details: "a month free", Value: 500, Until: "2027-01-31",
+		Override: "the decision's offer did not land"}, &small)
+	h.makeOffer(9*day, "big", MakeOfferRequest{By: "maria", Offer: OfferIncentive, Details: "a year free", Value: 50000, Until: "2027-01-31",
+		Override: "the board asked"}, &big)
+	h.signal(20*day, SignalCancel, CancelSignal{By: "ops", Reason: "test over"})
+
+	_, st := h.run()
+
+	if small.OfferID != "offer-2" || big.OfferID != "offer-3" {
+		t.Fatalf("offers made: %q, %q; want offer-2 then offer-3 after the decision's; rejections %v", small.OfferID, big.OfferID, h.rejected)
+	}
+	if o := offerByID(st, "offer-2"); o.PromotionCode != "COMEBACK-offer-2" {
+		t.Errorf("offer-2 = %+v, want its code", o)
+	}
+	if o := offerByID(st, "offer-3"); o.Status != OfferWithdrawn || o.PromotionCode != "" {
+		t.Errorf("offer-3 = %+v, want withdrawn without a code", o)
+	}
+	var sent []string
+	for _, m := range h.customerMessages() {
+		sent = append(sent, m.Step+"="+m.Data.OfferID+"/"+m.Data.PromotionCode)
+	}
+	if got := strings.Join(sent, ","); !strings.Contains(got, "offer-2=offer-2/COMEBACK-offer-2") || strings.Contains(got, "offer-3=") {
+		t.Errorf("messages (step=offer/code): %s; want offer-2's email with its code, none for offer-3", got)
+	}
+}

@@ -335,7 +335,9 @@ func (c *campaign) newOffer(ctx workflow.Context, r MakeOfferRequest) (MakeOffer
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { c.sending-- }()
 		c.makeCoupon(ctx, id) // the email waits for its code
-		if o := c.offer(id); o.Status == OfferOpen {
+		// Since release 3 an offer withdrawn meanwhile (its coupon refused, or replaced) is not
+		// sent; before it, the email went whatever happened, and old histories hold that send.
+		if o := c.offer(id); !c.inBilling() || o.Status == OfferOpen {
 			c.reach(ctx, id, ChannelEmail, "revisit")
 		}
 	})
