@@ -69,6 +69,8 @@ type StripeSubscription struct {
 	Seats      int64  `json:"seats,omitempty"`
 	UnitAmount int64  `json:"unitAmount,omitempty"`
 	Currency   string `json:"currency,omitempty"`
+
+	registered time.Time // its created and start_date: a subscription begins when registered
 }
 
 // Validate says what is wrong with s, naming the field.
@@ -177,6 +179,7 @@ func (s *Sandbox) RegisterStripeSubscription(sub StripeSubscription) error {
 	if err := sub.Validate(); err != nil {
 		return err
 	}
+	sub.registered = time.Now()
 	s.stripe.mu.Lock()
 	s.stripe.subscriptions[sub.ID] = sub
 	s.stripe.mu.Unlock()
@@ -245,6 +248,7 @@ func (s *Sandbox) serveStripeSubscription(w http.ResponseWriter, r *http.Request
 	s.serveStripeObject(w, r, func(obj map[string]any) {
 		obj["id"] = sub.ID
 		obj["customer"] = sub.Customer
+		obj["created"], obj["start_date"] = sub.registered.Unix(), sub.registered.Unix()
 		expanded := false // expand[]=discounts, or expand[0]=discounts as stripe-go writes it
 		for key, values := range r.URL.Query() {
 			if strings.HasPrefix(key, "expand[") && slices.Contains(values, "discounts") {

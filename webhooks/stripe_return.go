@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/stripe/stripe-go/v84"
 
@@ -47,7 +48,8 @@ func (h *Handler) cancellationWithdrawn(ctx context.Context, sub *stripe.Subscri
 // subscription is the one whose scheduled cancellation launched the campaign, and it was taken
 // back. Otherwise a payment of the subscription whose cancellation launched the campaign is no
 // return (a customer set to cancel pays until the end; a cancelled one may pay a final
-// invoice), so the campaign is left alone. A customer with no campaign, or one that
+// invoice), so the campaign is left alone; so is a payment of a subscription begun before the
+// campaign launched (a renewal of one the customer kept). A customer with no campaign, or one that
 // has closed, is not an error: most payments are not returns.
 func (h *Handler) customerPaid(ctx context.Context, billingCustomer, subID string, withdrawn bool) (stripeOutcome, error) {
 	if billingCustomer == "" {
@@ -86,6 +88,20 @@ func (h *Handler) customerPaid(ctx context.Context, billingCustomer, subID strin
 			return "", err
 		}
 		return "", problemf(billingCustomer, customerID, "the return of customer %s (subscription %s) cannot be read: %v", customerID, subID, err)
+	}
+	if !withdrawn {
+		// A renewal of a subscription the customer kept (another plan than the one they
+		// cancelled) is no return: only a subscription begun since the campaign launched is.
+		st, err := h.client.Status(ctx, customerID)
+		switch {
+		case errors.Is(err, campaigns.ErrNotFound):
+			return stripeOutcome(fmt.Sprintf("customer %s has no campaign; nothing to end", customerID)), nil
+		case err != nil:
+			return "", fmt.Errorf("%w: read the campaign of %s: %w", errTemporal, customerID, err)
+		case !r.At.IsZero() && r.At.Before(st.Launched):
+			return stripeOutcome(fmt.Sprintf("subscription %s began %s, before campaign %s launched (%s): a renewal, no return; the campaign goes on",
+				subID, r.At.UTC().Format(time.DateOnly), workflows.WorkflowID(customerID), st.Launched.UTC().Format(time.DateOnly))), nil
+		}
 	}
 	sig := workflows.CustomerReturnedSignal{Source: stripeSource, Revenue: r.AnnualValue, Currency: r.Currency,
 		Subscription: r.SubscriptionID, Coupons: r.Coupons, Note: returnNote(subID, withdrawn)}

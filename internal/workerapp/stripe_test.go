@@ -102,6 +102,21 @@ func startStripeWorker(t *testing.T) *stripeWorker {
 	return w
 }
 
+// registerSubscription makes the sandbox answer for a Stripe subscription, begun now.
+func (w *stripeWorker) registerSubscription(t *testing.T, sub map[string]any) {
+	t.Helper()
+	body, _ := json.Marshal(sub)
+	resp, err := http.Post(w.url+"/sandbox/stripe/subscriptions", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("register subscription: %d %s", resp.StatusCode, b)
+	}
+}
+
 // register makes the sandbox answer for a Stripe customer (stripe-mock's have no email).
 func (w *stripeWorker) register(t *testing.T, customer map[string]any) {
 	t.Helper()
@@ -239,8 +254,22 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 		}
 	})
 
+	t.Run("a renewal of a subscription the customer kept is no return", func(t *testing.T) {
+		// Unregistered, stripe-mock's subscription began in 2009: long before the campaign.
+		renewal := event("evt_renewal", "invoice.paid", map[string]any{"id": "in_cycle", "object": "invoice", "customer": "cus_dana",
+			"status": "paid", "currency": "usd", "billing_reason": "subscription_cycle", "parent": map[string]any{"type": "subscription_details",
+				"subscription_details": map[string]any{"subscription": "sub_dana_kept"}}}, nil)
+		if code, body := w.send(t, renewal, whsec, time.Now()); code != http.StatusOK || !strings.Contains(body, "a renewal, no return") {
+			t.Errorf("renewal: %d %q, want 200 a renewal, no return", code, body)
+		}
+		if st, err := w.api.Status(ctx, "C-dana"); err != nil || st.Outcome != "" {
+			t.Errorf("campaign: outcome %q, %v; want it still running", st.Outcome, err)
+		}
+	})
+
 	t.Run("a new subscription ends the campaign as won back with its revenue", func(t *testing.T) {
-		// stripe-mock answers every subscription read with its fixture: 20.00 USD a month.
+		// Registered with the sandbox, it begins now; stripe-mock prices it 20.00 USD a month.
+		w.registerSubscription(t, map[string]any{"id": "sub_dana_2", "customer": "cus_dana"})
 		created := event("evt_created_1", "customer.subscription.created", subscription("sub_dana_2", "cus_dana", "active", nil), nil)
 		if code, body := w.send(t, created, whsec, time.Now()); code != http.StatusOK || !strings.Contains(body, "returned") {
 			t.Fatalf("created: %d %q, want 200 returned", code, body)
