@@ -111,7 +111,10 @@ func (h *Handler) launchCancellation(ctx context.Context, sub *stripe.Subscripti
 	case launch.AlreadyRunning:
 		return stripeOutcome(fmt.Sprintf("campaign %s already running; nothing started", res.WorkflowID)), nil
 	case launch.SkippedClosed:
-		return stripeOutcome(fmt.Sprintf("not launched: customer %s had a campaign that %s", res.CustomerID, res.Detail)), nil
+		// Another loss of a customer whose campaign has closed, or a late event of the loss it
+		// was about: which, a person knows. Kept for ops, not relaunched on its own.
+		return "", problemf(cn.Customer.ID, res.CustomerID, "the %s of subscription %s was not launched: customer %s had a campaign that %s; if this is a new loss, relaunch it by hand (winback launch)",
+			kind, sub.ID, res.CustomerID, res.Detail)
 	}
 	// Temporal did not start it (unreachable, or interrupted): Stripe sends the event again.
 	return "", fmt.Errorf("%w: launch %s: %s", errTemporal, res.WorkflowID, res.Detail)

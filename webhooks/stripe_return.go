@@ -98,7 +98,7 @@ func (h *Handler) customerPaid(ctx context.Context, billingCustomer, subID strin
 			return stripeOutcome(fmt.Sprintf("customer %s has no campaign; nothing to end", customerID)), nil
 		case err != nil:
 			return "", fmt.Errorf("%w: read the campaign of %s: %w", errTemporal, customerID, err)
-		case !r.At.IsZero() && r.At.Before(st.Launched):
+		case !r.At.IsZero() && r.At.Before(st.Launched.Truncate(time.Second)): // Stripe counts in seconds
 			return stripeOutcome(fmt.Sprintf("subscription %s began %s, before campaign %s launched (%s): a renewal, no return; the campaign goes on",
 				subID, r.At.UTC().Format(time.DateOnly), workflows.WorkflowID(customerID), st.Launched.UTC().Format(time.DateOnly))), nil
 		}

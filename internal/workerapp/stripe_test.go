@@ -283,6 +283,16 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 		})
 	})
 
+	t.Run("another loss after the campaign closed is kept for ops, not relaunched", func(t *testing.T) {
+		again := event("evt_deleted_again", "customer.subscription.deleted", subscription("sub_dana_2", "cus_dana", "canceled", nil), nil)
+		if code, body := w.send(t, again, whsec, time.Now()); code != http.StatusOK || !strings.Contains(body, "billing problem") {
+			t.Fatalf("another loss: %d %q, want 200 recorded as a billing problem", code, body)
+		}
+		if got := runOf(t, w, "C-dana"); got != runID {
+			t.Errorf("run %s, want the closed campaign %s left as it is", got, runID)
+		}
+	})
+
 	t.Run("a customer without email or phone is a billing problem", func(t *testing.T) {
 		// Not registered: stripe-mock's customer has no email and no phone.
 		nobody := event("evt_deleted_nobody", "customer.subscription.deleted", subscription("sub_nobody", "cus_nobody", "canceled", nil), nil)
@@ -298,9 +308,10 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(page.Problems) != 1 || page.Problems[0].EventID != "evt_deleted_nobody" || page.Problems[0].BillingCustomer != "cus_nobody" ||
-			!strings.Contains(page.Problems[0].Problem, "email") {
-			t.Errorf("billing problems %+v, want evt_deleted_nobody's, naming the email", page.Problems)
+		if len(page.Problems) != 2 || page.Problems[0].EventID != "evt_deleted_nobody" || page.Problems[0].BillingCustomer != "cus_nobody" ||
+			!strings.Contains(page.Problems[0].Problem, "email") || page.Problems[1].EventID != "evt_deleted_again" ||
+			!strings.Contains(page.Problems[1].Problem, "relaunch it by hand") {
+			t.Errorf("billing problems %+v, want evt_deleted_nobody's naming the email, then evt_deleted_again's", page.Problems)
 		}
 		if _, err := w.api.Input(ctx, "cus_nobody"); !errors.Is(err, campaigns.ErrNotFound) {
 			t.Errorf("campaign of cus_nobody: %v; want none", err)
