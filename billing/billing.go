@@ -38,6 +38,7 @@ type Cancellation struct {
 	Customer       Customer
 	SubscriptionID string
 	PriceID        string // the first item's price: what a return resubscribes to
+	Quantity       int64  // the first item's quantity (seats)
 	Currency       string // ISO 4217, lower case
 	// AnnualValue is what the subscription was worth a year, in currency units: every item's
 	// price times its quantity, annualised from its interval.
@@ -60,11 +61,12 @@ type Return struct {
 }
 
 // CheckoutRequest asks for a Checkout Session in subscription mode: the customer resubscribes
-// to PriceID with the promotion code applied.
+// to Quantity of PriceID with the promotion code applied.
 type CheckoutRequest struct {
 	Key             string // idempotency: the offer's workflow, first run and offer IDs
 	CustomerID      string
 	PriceID         string
+	Quantity        int64 // seats; 1 when zero
 	PromotionCodeID string
 	SuccessURL      string
 	CancelURL       string

@@ -215,7 +215,7 @@ func (c *Client) CheckoutURL(ctx context.Context, r CheckoutRequest) (string, er
 		Mode:     stripe.String(string(stripe.CheckoutSessionModeSubscription)),
 		Customer: stripe.String(r.CustomerID),
 		LineItems: []*stripe.CheckoutSessionCreateLineItemParams{
-			{Price: stripe.String(r.PriceID), Quantity: stripe.Int64(1)},
+			{Price: stripe.String(r.PriceID), Quantity: stripe.Int64(max(r.Quantity, 1))},
 		},
 		SuccessURL: stripe.String(r.SuccessURL),
 		CancelURL:  stripe.String(r.CancelURL),

@@ -125,7 +125,7 @@ func (c Cancellation) notes() string {
 func (c Cancellation) Billing() *workflows.Billing {
 	return &workflows.Billing{
 		Provider: Provider, CustomerID: c.Customer.ID, SubscriptionID: c.SubscriptionID,
-		PriceID: c.PriceID, Currency: c.Currency, Scheduled: c.Scheduled,
+		PriceID: c.PriceID, Quantity: c.Quantity, Currency: c.Currency, Scheduled: c.Scheduled,
 	}
 }
 

@@ -31,7 +31,7 @@ func CancellationOf(sub *stripe.Subscription) (Cancellation, error) {
 	}
 	items := itemsOf(sub)
 	if len(items) > 0 && items[0].Price != nil {
-		cn.PriceID = items[0].Price.ID
+		cn.PriceID, cn.Quantity = items[0].Price.ID, items[0].Quantity
 	}
 
 	switch {

@@ -37,7 +37,7 @@ func TestCancellationOfAnEndedSubscription(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := billing.Cancellation{
-		Customer: billing.Customer{ID: "cus_abc"}, SubscriptionID: "sub_1", PriceID: "price_1", Currency: "eur",
+		Customer: billing.Customer{ID: "cus_abc"}, SubscriptionID: "sub_1", PriceID: "price_1", Quantity: 2, Currency: "eur",
 		AnnualValue: 360, At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 		Feedback: "too_expensive", Comment: "too pricey for me",
 	}
@@ -48,7 +48,7 @@ func TestCancellationOfAnEndedSubscription(t *testing.T) {
 
 func equalCancellation(a, b billing.Cancellation) bool {
 	return a.Customer.ID == b.Customer.ID && a.SubscriptionID == b.SubscriptionID && a.PriceID == b.PriceID &&
-		a.Currency == b.Currency && a.AnnualValue == b.AnnualValue && a.At.Equal(b.At) && a.Scheduled == b.Scheduled &&
+		a.Quantity == b.Quantity && a.Currency == b.Currency && a.AnnualValue == b.AnnualValue && a.At.Equal(b.At) && a.Scheduled == b.Scheduled &&
 		a.Feedback == b.Feedback && a.Comment == b.Comment
 }
 

@@ -60,7 +60,7 @@ func (h *Handler) checkoutURL(ctx context.Context, r *http.Request, l *offerLink
 	defer cancel()
 	url, err := h.checkout.CheckoutURL(ctx, billing.CheckoutRequest{
 		Key:        checkoutKey(l),
-		CustomerID: in.Billing.CustomerID, PriceID: in.Billing.PriceID, PromotionCodeID: l.offer.PromotionCodeID,
+		CustomerID: in.Billing.CustomerID, PriceID: in.Billing.PriceID, Quantity: in.Billing.Quantity, PromotionCodeID: l.offer.PromotionCodeID,
 		SuccessURL: h.publicURL + resubscribedPath, CancelURL: h.publicURL + resubscribeLaterPath,
 	})
 	if err != nil {

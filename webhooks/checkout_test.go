@@ -50,7 +50,7 @@ var couponOffer = func() workflows.OfferState {
 func fromStripe(e *env) {
 	e.temporal.Edit(customerID, func(c *campaignstest.Campaign) {
 		c.Input.Billing = &workflows.Billing{Provider: billing.Provider, CustomerID: "cus_42", SubscriptionID: "sub_42",
-			PriceID: "price_42", Currency: "usd"}
+			PriceID: "price_42", Quantity: 4, Currency: "usd"}
 	})
 }
 
@@ -84,7 +84,7 @@ func TestAcceptingACouponOfferRecordsItThenSendsTheCustomerToCheckout(t *testing
 		t.Fatalf("Checkout asked %d times", len(reqs))
 	}
 	r := reqs[0]
-	if r.CustomerID != "cus_42" || r.PriceID != "price_42" || r.PromotionCodeID != "promo_9" ||
+	if r.CustomerID != "cus_42" || r.PriceID != "price_42" || r.Quantity != 4 || r.PromotionCodeID != "promo_9" ||
 		r.SuccessURL != publicURL+"/offer/resubscribed" || r.CancelURL != publicURL+"/offer/resubscribe-later" ||
 		!strings.HasPrefix(r.Key, workflowID+"/") || !strings.HasSuffix(r.Key, "/offer-1") {
 		t.Errorf("Checkout request %+v", r)

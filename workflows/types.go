@@ -230,6 +230,7 @@ type Billing struct {
 	CustomerID     string `json:"customerId"`               // the billing customer: "cus_..."
 	SubscriptionID string `json:"subscriptionId,omitempty"` // the subscription cancelled
 	PriceID        string `json:"priceId,omitempty"`        // its price: what a return resubscribes to
+	Quantity       int64  `json:"quantity,omitempty"`       // of PriceID (seats); 1 when zero
 	Currency       string `json:"currency,omitempty"`       // ISO 4217, lower case: "usd"
 	// Scheduled: the cancellation takes effect at the end of the period; until then they pay.
 	Scheduled bool `json:"scheduled,omitempty"`
