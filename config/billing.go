@@ -86,6 +86,10 @@ func loadBilling(src *source, publicURL string, team Team, p *problems) Billing 
 	}
 
 	if raw, set := src.get("WINBACK_STRIPE_MOCK_URL"); set {
+		if strings.Contains(key, "_live_") {
+			p.addf("%s: set with a live key (%s): the Stripe stand-in would send it to stripe-mock; use a test key (sk_test_...)",
+				src.origin("WINBACK_STRIPE_MOCK_URL"), keyOrigin)
+		}
 		if b.MockURL, err = checkBaseURL(raw); err != nil {
 			p.addf("%s: %v", src.origin("WINBACK_STRIPE_MOCK_URL"), err)
 		}

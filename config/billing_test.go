@@ -87,3 +87,24 @@ func TestBillingSecretsAreRedacted(t *testing.T) {
 		t.Errorf("the log line does not say billing is on with both secrets set: %s", log.String())
 	}
 }
+
+// The Stripe stand-in is a demo's: it comes with the whole unauthenticated sandbox, so it is
+// refused beside real SendGrid or Twilio keys, and with a live Stripe key it would send to
+// stripe-mock.
+func TestTheStripeStandInIsForDemosOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     []string
+		mention string
+	}{
+		{"a live key", []string{"STRIPE_API_KEY", "sk_live_abc"}, "live key"},
+		{"real SendGrid", []string{"STRIPE_API_KEY", stripeKey, "SENDGRID_API_KEY", "SG.real"}, "with real provider keys"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := newVars(t, append([]string{"WINBACK_STRIPE_MOCK_URL", "http://127.0.0.1:12111"}, tc.env...)...).loadErr(t)
+			if !strings.Contains(err.Error(), "WINBACK_STRIPE_MOCK_URL") || !strings.Contains(err.Error(), tc.mention) {
+				t.Errorf("error %q, want WINBACK_STRIPE_MOCK_URL named and %q", err, tc.mention)
+			}
+		})
+	}
+}
