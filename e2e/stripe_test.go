@@ -59,20 +59,24 @@ func TestAStripeCancellationIsWonBackWithItsCoupon(t *testing.T) {
 	if answer, err := forger.Cancel(ctx, "evt_e2e_deleted", old); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
 		t.Fatalf("a forged event: %q, %v; want 400", answer, err)
 	}
-	stale := stripedemo.Subscription{ID: "sub_e2e_old", Customer: "cus_e2e_dana", Seats: 4, UnitAmount: 1500}
-	if answer, err := stripe.Send(ctx, "evt_e2e_deleted", "customer.subscription.deleted", staleObject(stale), time.Now().Add(-time.Hour)); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
+	if answer, err := stripe.Send(ctx, "evt_e2e_deleted", "customer.subscription.deleted", old.Cancelled(), time.Now().Add(-time.Hour)); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
 		t.Fatalf("a stale event: %q, %v; want 400", answer, err)
 	}
 	if _, _, code := s.run("status", customer); code == 0 {
 		t.Fatalf("a campaign exists after a forged and a stale event")
 	}
 
-	// The cancellation launches the campaign, once.
-	if answer, err := stripe.Cancel(ctx, "evt_e2e_deleted", old); err != nil || !strings.Contains(answer, "launched") {
+	// The cancellation launches the campaign, once: the same signed request again is a replay
+	// (400); Stripe sending the event again (signed anew) is answered, and nothing more happens.
+	signed := time.Now()
+	if answer, err := stripe.Send(ctx, "evt_e2e_deleted", "customer.subscription.deleted", old.Cancelled(), signed); err != nil || !strings.Contains(answer, "launched") {
 		t.Fatalf("the cancellation: %q, %v; want 200 launched; worker log:\n%s", answer, err, s.worker.Log.String())
 	}
-	if answer, err := stripe.Cancel(ctx, "evt_e2e_deleted", old); err != nil || answer != "already handled" {
-		t.Fatalf("the same event again: %q, %v; want 200 already handled", answer, err)
+	if answer, err := stripe.Send(ctx, "evt_e2e_deleted", "customer.subscription.deleted", old.Cancelled(), signed); err == nil || !strings.Contains(err.Error(), "HTTP 400") {
+		t.Fatalf("a replay of the same request: %q, %v; want 400", answer, err)
+	}
+	if answer, err := stripe.Send(ctx, "evt_e2e_deleted", "customer.subscription.deleted", old.Cancelled(), signed.Add(time.Second)); err != nil || answer != "already handled" {
+		t.Fatalf("Stripe sending the event again: %q, %v; want 200 already handled", answer, err)
 	}
 	in, err := campaigns.New(s.server.Client(t), campaigns.Options{}).Input(ctx, customer)
 	if err != nil {
@@ -177,9 +181,4 @@ func acceptOffer(t *testing.T, base, token string) string {
 		t.Fatalf("accept: %d %s", resp.StatusCode, body)
 	}
 	return resp.Status + " " + resp.Header.Get("Location")
-}
-
-// staleObject is sub cancelled, as an event carries it, for an event sent with an old timestamp.
-func staleObject(sub stripedemo.Subscription) map[string]any {
-	return map[string]any{"id": sub.ID, "object": "subscription", "customer": sub.Customer, "status": "canceled"}
 }

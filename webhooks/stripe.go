@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/stripe/stripe-go/v84"
@@ -111,6 +112,21 @@ func (h *Handler) stripeEvent(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := stripeContext(r.Context())
 	defer cancel()
+	// A request seen before, byte for byte (the same signature's timestamp), is a replay: 400.
+	// Stripe's own retry of an event signs it anew, and is answered below: already handled.
+	delivery := "stripe-delivery:" + ev.ID + ":" + signedAt(r.Header.Get("Stripe-Signature"))
+	dc, state, err := h.claim(ctx, delivery)
+	switch {
+	case err != nil:
+		log.Error("webhooks: Stripe event not handled, the store did not answer; Stripe will send it again", "error", err)
+		retryLater(w, "could not record the event; try again")
+		return
+	case state != store.ClaimNew:
+		log.Warn("webhooks: Stripe request refused: the same signed request was received before")
+		refuse(w, http.StatusBadRequest, "a replayed request: this signed event was received before")
+		return
+	}
+	dc.commit(ctx)
 	c, state, err := h.claim(ctx, "stripe:"+ev.ID)
 	switch {
 	case err != nil:
@@ -155,6 +171,17 @@ func (h *Handler) stripeEvent(w http.ResponseWriter, r *http.Request) {
 		log.Warn("webhooks: Stripe event not handled; Stripe will send it again", "error", err)
 		retryLater(w, "could not reach billing or the campaigns; try again")
 	}
+}
+
+// signedAt is the timestamp of a Stripe-Signature header ("t=1700000000,v1=..."): what sets
+// apart Stripe's deliveries of one event.
+func signedAt(header string) string {
+	for part := range strings.SplitSeq(header, ",") {
+		if t, ok := strings.CutPrefix(strings.TrimSpace(part), "t="); ok {
+			return t
+		}
+	}
+	return ""
 }
 
 // stripeAction acts on one kind of event and says what it came to. Its error is a

@@ -63,14 +63,19 @@ func (w Worker) RegisterCustomer(ctx context.Context, c Customer) error {
 // Cancel sends customer.subscription.deleted for sub, cancelled an hour ago, and returns the
 // worker's answer.
 func (w Worker) Cancel(ctx context.Context, eventID string, sub Subscription) (string, error) {
-	obj := sub.object("canceled")
+	return w.Send(ctx, eventID, "customer.subscription.deleted", sub.Cancelled(), time.Now())
+}
+
+// Cancelled is sub as a customer.subscription.deleted event carries it: cancelled an hour ago.
+func (s Subscription) Cancelled() map[string]any {
+	obj := s.object("canceled")
 	ended := time.Now().Add(-time.Hour).Unix()
 	obj["canceled_at"], obj["ended_at"] = ended, ended
-	if sub.Feedback != "" || sub.Comment != "" {
-		obj["cancellation_details"] = map[string]any{"feedback": nullIfEmpty(sub.Feedback), "comment": nullIfEmpty(sub.Comment),
+	if s.Feedback != "" || s.Comment != "" {
+		obj["cancellation_details"] = map[string]any{"feedback": nullIfEmpty(s.Feedback), "comment": nullIfEmpty(s.Comment),
 			"reason": "cancellation_requested"}
 	}
-	return w.Send(ctx, eventID, "customer.subscription.deleted", obj, time.Now())
+	return obj
 }
 
 // Resubscribe registers sub (its customer, price and coupons) with the stand-in and sends

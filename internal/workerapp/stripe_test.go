@@ -209,8 +209,9 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 	})
 
 	var runID string
+	signed := time.Now()
 	t.Run("a deletion launches the campaign", func(t *testing.T) {
-		code, body := w.send(t, deleted, whsec, time.Now())
+		code, body := w.send(t, deleted, whsec, signed)
 		if code != http.StatusOK || !strings.Contains(body, "launched campaign winback:C-dana") {
 			t.Fatalf("deleted: %d %q, want 200 launched", code, body)
 		}
@@ -230,8 +231,11 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 	})
 
 	t.Run("a replay, or another event of the same cancellation, starts nothing more", func(t *testing.T) {
-		if code, body := w.send(t, deleted, whsec, time.Now()); code != http.StatusOK || body != "already handled" {
-			t.Errorf("replay: %d %q, want 200 already handled", code, body)
+		if code, body := w.send(t, deleted, whsec, signed); code != http.StatusBadRequest || !strings.Contains(body, "replayed") {
+			t.Errorf("the same signed request again: %d %q, want 400 replayed", code, body)
+		}
+		if code, body := w.send(t, deleted, whsec, signed.Add(time.Second)); code != http.StatusOK || body != "already handled" {
+			t.Errorf("Stripe sending the event again, signed anew: %d %q, want 200 already handled", code, body)
 		}
 		again := bytes.Replace(deleted, []byte("evt_deleted_1"), []byte("evt_deleted_2"), 1)
 		if code, body := w.send(t, again, whsec, time.Now()); code != http.StatusOK || !strings.Contains(body, "already running") {
