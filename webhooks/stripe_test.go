@@ -146,8 +146,8 @@ func TestStripeUnreachableIsRetried(t *testing.T) {
 			"parent": map[string]any{"type": "subscription_details", "subscription_details": map[string]any{"subscription": "sub_2"}}}, nil),
 		stripeEvent("evt_3", "invoice.paid", map[string]any{"id": "in_2", "object": "invoice", "customer": "cus_1", "subscription": "sub_2"}, nil),
 	} {
-		for range 2 {
-			rec := e.serve(stripeRequest(body, stripeSecret, time.Now()))
+		for attempt := range 2 { // Stripe signs each attempt anew
+			rec := e.serve(stripeRequest(body, stripeSecret, time.Now().Add(time.Duration(attempt)*time.Second)))
 			if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
 				t.Errorf("%d %q, want 503 with Retry-After (and again on the retry, not already handled)", rec.Code, rec.Body)
 			}
