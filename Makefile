@@ -2,13 +2,19 @@
 GO            ?= go
 TEMPORAL      := $(GO) tool -modfile=tools/go.mod temporal
 WORKFLOWCHECK := $(GO) tool -modfile=tools/workflowcheck.mod workflowcheck
+STRIPE_MOCK   := $(GO) tool -modfile=tools/stripe-mock.mod stripe-mock
 PRISM         := .tools/prism/node_modules/.bin/prism
 
-.PHONY: run cluster build test fault cluster-fault screenshots lint workflowcheck prism temporal bench clean
+.PHONY: run run-stripe cluster build test fault cluster-fault screenshots lint workflowcheck prism temporal stripe-mock stripe-mock-run bench clean
 
 ## run: dev server with UI, worker, inbox and sandbox providers; Ctrl-C stops it all
 run: build temporal
 	scripts/run.sh
+
+## run-stripe: like run, with billing on against Stripe's official mock (stripe-mock, built from
+## tools/stripe-mock.mod) for the walkthrough "From a Stripe cancellation"
+run-stripe: build temporal
+	WINBACK_STRIPE=mock scripts/run.sh
 
 ## cluster: like run, but on a real Temporal server 1.29.1 on PostgreSQL (Debian's postgresql)
 ## with 3 workers, kept in .data/cluster; no Web UI. Ctrl-C stops it all
@@ -23,7 +29,7 @@ build:
 ## test: lint, determinism check, unit, scenario, replay, contract and integration tests; ends
 ## with a summary of every skipped test and why (under CI=true a skip fails the run). The
 ## benchmarks (make bench) and the history recorder are not part of it.
-test: lint temporal prism
+test: lint temporal prism stripe-mock
 	$(GO) run ./internal/testsummary -- $(GO) test -json -count=1 -timeout 45m -skip '^(TestBench|TestRecordHistories)$$' ./...
 
 ## fault: a few hundred campaigns through worker kills, a server restart and provider storms
@@ -59,6 +65,15 @@ temporal:
 	$(TEMPORAL) --version
 	$(GO) tool -modfile=tools/go.mod -n server >/dev/null
 	$(GO) tool -modfile=tools/go.mod -n sql >/dev/null
+
+## stripe-mock: build Stripe's official mock (v0.203.0, pinned in tools/stripe-mock.mod; about 30 s
+## the first time, cached after). The billing tests start it themselves on free ports
+stripe-mock:
+	$(GO) tool -modfile=tools/stripe-mock.mod -n stripe-mock >/dev/null
+
+## stripe-mock-run: serve stripe-mock on 127.0.0.1:12111 for the walkthrough; Ctrl-C stops it
+stripe-mock-run:
+	$(STRIPE_MOCK) -http-addr 127.0.0.1:12111 -https-addr 127.0.0.1:12112
 
 ## prism: the spec-checking SendGrid/Twilio mock used by the contract tests
 prism: $(PRISM)

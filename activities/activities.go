@@ -61,6 +61,9 @@ type Options struct {
 	Team func(id string) (PersonResult, bool)
 	// TemplatesDir optionally overrides the embedded templates, file by file.
 	TemplatesDir string
+	// Billing makes the coupons of incentives in billing (billing.Client); nil when billing is
+	// not configured, and CreateCoupon then refuses.
+	Billing Coupons
 	// HTTPTimeout bounds one provider request; 10s when zero.
 	HTTPTimeout time.Duration
 	// Logger receives one line per send; slog.Default() when nil.

@@ -59,7 +59,7 @@ func storeRecord(r CampaignRecord) store.CampaignRecord {
 		AccountValue: r.AccountValue, Launched: r.Launched, Departed: r.Departed, Stage: r.Stage, Outcome: r.Outcome,
 		Closed: r.Closed, Reason: r.Reason, Scope: r.Scope, Rep: r.Rep, Manager: r.Manager, LostBy: r.LostBy,
 		Pursue: r.Pursue, DecidedBy: r.DecidedBy, Offer: r.Offer, Rationale: r.Rationale, OptedOut: r.OptedOut,
-		Holdout: r.Holdout, FootInDoorValue: r.FootInDoorValue,
+		Holdout: r.Holdout, FootInDoorValue: r.FootInDoorValue, Revenue: r.Revenue, RevenueCurrency: r.RevenueCurrency,
 	}
 	for _, o := range r.Offers {
 		out.Offers = append(out.Offers, store.OfferRecord{ID: o.ID, Kind: o.Kind, Status: o.Status, Value: o.Value, Made: o.Made,

@@ -93,3 +93,25 @@ func TestCustomerHistoryFindsAnEarlierWinBoughtWithAnIncentive(t *testing.T) {
 	_, err = a.CustomerHistory(ctx, activities.HistoryRequest{CustomerID: "acme", CampaignID: "run-2"})
 	wantAppError(t, err, activities.ErrProviderUnavailable, false)
 }
+
+// The revenue billing saw come back travels with the campaign's record to the store, where the
+// report sums it per currency.
+func TestSyncCampaignFilesTheRevenueBillingSaw(t *testing.T) {
+	st := testStore(t)
+	a := newTestActivities(t, "", "", func(o *activities.Options) { o.Store = st })
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	rec := activities.CampaignRecord{WorkflowID: "winback:acme", CampaignID: "run-1", Seq: 5, CustomerID: "acme",
+		AccountValue: 4800, Launched: now, Stage: "closed", Outcome: "won_back", Closed: now.AddDate(0, 1, 0),
+		Revenue: 3600, RevenueCurrency: "eur"}
+	if err := a.SyncCampaign(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.ReportFacts(ctx, store.ReportQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Revenue) != 1 || f.Revenue[0] != (store.RevenueGroup{Currency: "eur", Campaigns: 1, Amount: 3600}) {
+		t.Errorf("revenue %+v, want 3,600 eur of one campaign", f.Revenue)
+	}
+}

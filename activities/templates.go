@@ -283,7 +283,7 @@ func sampleView() view {
 			TaskID: "exit-interview", TaskTitle: "Exit interview", TaskDue: "Mon 2 Mar 17:00",
 			Note: "sample note", OurCompany: "Example Co",
 			CompetitorOffer: "20% off the first year", Figures: []string{"orders shipped on time: 98%"},
-			OfferValue: 1200, OfferUntil: "2027-03-31", OfferID: "offer-1",
+			OfferValue: 1200, OfferUntil: "2027-03-31", OfferID: "offer-1", PromotionCode: "COMEBACK-SAMPLE",
 		},
 		ToName: "Dana Whitfield", UnsubscribeURL: "https://example.com/unsubscribe?t=sample-token-0123",
 		OfferURL:  "https://example.com/offer?t=sample-token-4567",

@@ -259,3 +259,30 @@ func TestHelpReplyComesFromItsTemplate(t *testing.T) {
 		t.Errorf("HELP reply is %d segments, want 1: %q", n, plain)
 	}
 }
+
+// The offer's link stands on its own line, then a blank line; with a code from billing, the
+// line that names it follows the link. Without one the email reads as it did before billing.
+func TestOfferLinkAndItsCodeKeepTheirLines(t *testing.T) {
+	sg := newFakeProvider(t, sendGridAccepts)
+	a := newTestActivities(t, sg.URL, "")
+	for _, c := range []struct{ template, code, after string }{
+		{"revisit", "", "\n\nI'll call you"},
+		{"revisit", "COMEBACK-7Q2X", "\nAccepting takes you to checkout with your code COMEBACK-7Q2X applied.\n\nI'll call you"},
+		{"check_in", "", "\n\nNo need to reply"},
+		{"check_in", "COMEBACK-7Q2X", "\nAccepting takes you to checkout with your code COMEBACK-7Q2X applied.\n\nNo need to reply"},
+	} {
+		r := emailRequest("lines-" + c.template + "-" + c.code)
+		r.Template = c.template
+		r.Data.Offer, r.Data.OfferID, r.Data.OfferDetails, r.Data.PromotionCode = "incentive", "offer-1", "a month free", c.code
+		_, text, _ := sentEmail(t, a, sg, r)
+		i := strings.Index(text, "/offer?t=")
+		if i < 0 {
+			t.Fatalf("%s: no offer link:\n%s", c.template, text)
+		}
+		rest := text[i:]
+		rest = rest[strings.IndexAny(rest, "\r\n"):]
+		if !strings.HasPrefix(strings.ReplaceAll(rest, "\r\n", "\n"), c.after) {
+			t.Errorf("%s with code %q: after the link %q, want %q", c.template, c.code, rest[:min(len(rest), 90)], c.after)
+		}
+	}
+}

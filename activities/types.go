@@ -58,6 +58,9 @@ type MessageData struct {
 	// OfferID, when set, is the open offer the message carries: the send activities add its
 	// signed one-click link (accept or decline) for the customer, expiring with the offer.
 	OfferID string `json:"offerId,omitempty"`
+	// PromotionCode is the code the customer redeems in billing for the offer (an incentive of a
+	// campaign launched from billing), shown beside its link.
+	PromotionCode string `json:"promotionCode,omitempty"`
 	// OurCompany signs the message; the send activities fill it from Options.FromName when empty.
 	OurCompany string `json:"ourCompany,omitempty"`
 }
@@ -175,6 +178,10 @@ type CampaignRecord struct {
 	Holdout bool `json:"holdout,omitempty"`
 	// FootInDoorValue is the value of the smaller project the customer took (outcome foot_in_door).
 	FootInDoorValue float64 `json:"footInDoorValue,omitempty"`
+	// Revenue is what billing says the return is worth a year, in RevenueCurrency (0: billing
+	// did not see the return).
+	Revenue         float64 `json:"revenue,omitempty"`
+	RevenueCurrency string  `json:"revenueCurrency,omitempty"`
 	// Tasks are every task the campaign opened, open or not.
 	Tasks []TaskRecord `json:"tasks"`
 }
@@ -222,4 +229,25 @@ type HistoryResult struct {
 	// WonBackWithIncentive counts those since Since that won the customer back with an
 	// incentive offer accepted: "bought back twice in 12 months" (seed 002).
 	WonBackWithIncentive int `json:"wonBackWithIncentive"`
+}
+
+// CouponRequest asks billing for a coupon and a promotion code for an incentive: an amount off
+// the next invoice, redeemable once, by the customer only, until the offer's last day.
+type CouponRequest struct {
+	// Key makes the request idempotent: workflow ID, first run ID and offer ID.
+	Key        string  `json:"key"`
+	WorkflowID string  `json:"workflowId"`
+	OfferID    string  `json:"offerId"`
+	CustomerID string  `json:"customerId"`      // the billing customer
+	Currency   string  `json:"currency"`        // ISO 4217, lower case
+	AmountOff  float64 `json:"amountOff"`       // in currency units (12.50), not cents
+	Until      string  `json:"until,omitempty"` // YYYY-MM-DD, UTC: the last day it can be redeemed
+	Name       string  `json:"name"`            // the offer's terms, shown on the invoice
+}
+
+// CouponResult is what billing made.
+type CouponResult struct {
+	Coupon          string `json:"coupon"`          // the coupon's ID
+	PromotionCodeID string `json:"promotionCodeId"` // "promo_..."
+	PromotionCode   string `json:"promotionCode"`   // what the customer types: "COMEBACK-7Q2X"
 }

@@ -26,6 +26,8 @@ type Config struct {
 	SendGrid SendGrid
 	// Twilio sends SMS, or the local sandbox does when no credentials are set.
 	Twilio Twilio
+	// Billing is Stripe; zero (no STRIPE_API_KEY) turns billing off and changes nothing else.
+	Billing Billing
 	// Playbook is workflows.DefaultPlaybook overridden by the WINBACK_PLAYBOOK file, validated.
 	Playbook workflows.Playbook
 	// Team is the reps and managers from the WINBACK_TEAM file; an empty team accepts any IDs.
@@ -83,6 +85,12 @@ func load(lookup func(string) (string, bool), environ func() []string) (*Config,
 	c.Twilio = loadTwilio(src, c.PublicURL, &p)
 	c.Playbook = loadPlaybook(src, &p)
 	c.Team = loadTeam(src, &p)
+	c.Billing = loadBilling(src, c.PublicURL, c.Team, &p)
+	if c.Billing.MockURL != "" && !(c.SendGrid.Sandbox && c.Twilio.Sandbox) {
+		// The stand-in comes with the whole sandbox, which has no authentication: a demo's.
+		p.addf("%s: the Stripe stand-in is for demos and tests, with the SendGrid and Twilio sandboxes; with real provider keys, point STRIPE_API_BASE at stripe-mock instead",
+			src.origin("WINBACK_STRIPE_MOCK_URL"))
+	}
 	c.Codec = loadCodec(src, &p)
 	c.LinkSecret = loadSecret(src, "WINBACK_LINK_SECRET", &p)
 	c.InboxSecret = loadSecret(src, "WINBACK_INBOX_SECRET", &p)

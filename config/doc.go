@@ -50,4 +50,11 @@
 //	TWILIO_BASE_URL                  by mode               https://api.twilio.com, or PUBLIC_URL/sandbox/twilio
 //	TWILIO_FROM                      +15005550006 (sandbox) sending number, E.164
 //	TWILIO_MESSAGING_SERVICE_SID     -                     MG...; this or TWILIO_FROM with real credentials
+//	STRIPE_API_KEY[_FILE]            - (billing off)       Stripe secret or restricted key (sk_..., rk_...)
+//	STRIPE_WEBHOOK_SECRET[_FILE]     -                     signing secret of the webhook endpoint (whsec_...)
+//	STRIPE_API_BASE                  by mode               https://api.stripe.com, PUBLIC_URL/sandbox/stripe, or stripe-mock
+//	WINBACK_STRIPE_MOCK_URL          -                     stripe-mock, served by the sandbox at /sandbox/stripe
+//	WINBACK_STRIPE_DEFAULT_REP       -                     rep of Stripe customers whose metadata and segment name none
+//	WINBACK_STRIPE_REPS_BY_SEGMENT   -                     segment=rep,...: reps by the customer's segment metadata
+//	WINBACK_STRIPE_TIMEZONE          UTC                   customers' time zone when their metadata names none
 package config

@@ -36,6 +36,7 @@ func badValues(t *testing.T) []badValue {
 	aFile := writeFile(t, "plain-file", "x")
 	missing := filepath.Join(t.TempDir(), "missing")
 	creds := []string{"TWILIO_ACCOUNT_SID", validSID, "TWILIO_AUTH_TOKEN", validToken, "TWILIO_FROM", "+14155550123"}
+	stripe := []string{"STRIPE_API_KEY", stripeKey}
 	with := func(base []string, kv ...string) []string { return append(slices.Clone(base), kv...) }
 	return []badValue{
 		{name: "http addr without port", env: []string{"WINBACK_HTTP_ADDR", "localhost"}, mention: []string{"WINBACK_HTTP_ADDR", `"localhost" is not host:port`}},
@@ -104,6 +105,22 @@ func badValues(t *testing.T) []badValue {
 		{name: "twilio from", env: []string{"TWILIO_FROM", "555-0100"}, mention: []string{"TWILIO_FROM", "E.164"}},
 		{name: "twilio messaging service", env: with(creds, "TWILIO_MESSAGING_SERVICE_SID", "MG1"), mention: []string{"TWILIO_MESSAGING_SERVICE_SID", "MG followed by 32 hex digits"}, secret: validToken},
 		{name: "twilio base url", env: []string{"TWILIO_BASE_URL", "//api.twilio.com"}, mention: []string{"TWILIO_BASE_URL", "absolute http(s) URL"}},
+		{name: "stripe key publishable", env: []string{"STRIPE_API_KEY", "pk_test_publishable"}, mention: []string{"STRIPE_API_KEY", `does not start with "sk_" or "rk_"`}, secret: "pk_test_publishable"},
+		{name: "stripe key spaces", env: []string{"STRIPE_API_KEY", "sk_test_abc def"}, mention: []string{"STRIPE_API_KEY", "spaces"}, secret: "abc def"},
+		{name: "stripe key file missing", env: []string{"STRIPE_API_KEY_FILE", missing}, mention: []string{"STRIPE_API_KEY_FILE", "no such file"}},
+		{name: "stripe key file shape", env: []string{"STRIPE_API_KEY_FILE", writeFile(t, "stripe", "whsec_wrongfile\n")}, mention: []string{"STRIPE_API_KEY_FILE", `"sk_" or "rk_"`}, secret: "whsec_wrongfile"},
+		{name: "stripe webhook secret shape", env: with(stripe, "STRIPE_WEBHOOK_SECRET", "sk_test_swapped"), mention: []string{"STRIPE_WEBHOOK_SECRET", `does not start with "whsec_"`}, secret: "sk_test_swapped"},
+		{name: "stripe webhook secret without key", env: []string{"STRIPE_WEBHOOK_SECRET", "whsec_alone"}, mention: []string{"STRIPE_WEBHOOK_SECRET", "without STRIPE_API_KEY"}, secret: "whsec_alone"},
+		{name: "stripe webhook secret file missing", env: with(stripe, "STRIPE_WEBHOOK_SECRET_FILE", missing), mention: []string{"STRIPE_WEBHOOK_SECRET_FILE", "no such file"}},
+		{name: "stripe api base", env: with(stripe, "STRIPE_API_BASE", "api.stripe.com"), mention: []string{"STRIPE_API_BASE", "absolute http(s) URL"}},
+		{name: "stripe api base without key", env: []string{"STRIPE_API_BASE", "http://127.0.0.1:12111"}, mention: []string{"STRIPE_API_BASE", "without STRIPE_API_KEY"}},
+		{name: "stripe mock url", env: with(stripe, "WINBACK_STRIPE_MOCK_URL", "127.0.0.1:12111"), mention: []string{"WINBACK_STRIPE_MOCK_URL", "absolute http(s) URL"}},
+		{name: "stripe default rep not in team", env: with(stripe, "WINBACK_TEAM", "team.example.yaml", "WINBACK_STRIPE_DEFAULT_REP", "zed"), mention: []string{"WINBACK_STRIPE_DEFAULT_REP", `unknown rep "zed"`}},
+		{name: "stripe default rep without key", env: []string{"WINBACK_STRIPE_DEFAULT_REP", "alice"}, mention: []string{"WINBACK_STRIPE_DEFAULT_REP", "billing is off"}},
+		{name: "stripe reps by segment shape", env: with(stripe, "WINBACK_STRIPE_REPS_BY_SEGMENT", "enterprise=alice,smb"), mention: []string{"WINBACK_STRIPE_REPS_BY_SEGMENT", `"smb" is not segment=rep`}},
+		{name: "stripe reps by segment twice", env: with(stripe, "WINBACK_STRIPE_REPS_BY_SEGMENT", "smb=alice, SMB=bob"), mention: []string{"WINBACK_STRIPE_REPS_BY_SEGMENT", `segment "smb" appears twice`}},
+		{name: "stripe reps by segment not in team", env: with(stripe, "WINBACK_TEAM", "team.example.yaml", "WINBACK_STRIPE_REPS_BY_SEGMENT", "enterprise=alice,smb=zed"), mention: []string{"WINBACK_STRIPE_REPS_BY_SEGMENT", `smb: unknown rep "zed"`}},
+		{name: "stripe timezone", env: with(stripe, "WINBACK_STRIPE_TIMEZONE", "Mars/Olympus"), mention: []string{"WINBACK_STRIPE_TIMEZONE", `"Mars/Olympus" is not an IANA time zone`}},
 	}
 }
 
@@ -162,13 +179,15 @@ func TestAllProblemsAreReportedAtOnce(t *testing.T) {
 func TestSecretsNeverAppearInErrors(t *testing.T) {
 	// Every secret set to a recognisable but invalid value, next to another problem.
 	secrets := map[string]string{
-		"TEMPORAL_API_KEY":     "TOPSECRET-temporal key",
-		"SENDGRID_API_KEY":     "TOPSECRET-sendgrid",
-		"TWILIO_AUTH_TOKEN":    "TOPSECRET-twilio",
-		"WINBACK_LINK_SECRET":  "TOPSECRET-l",
-		"WINBACK_INBOX_SECRET": "TOPSECRET-i",
-		"WINBACK_CODEC_KEYS":   "TOPSECRET-codec",
-		"WINBACK_CODEC_TOKEN":  "TOPSECRET-token",
+		"TEMPORAL_API_KEY":      "TOPSECRET-temporal key",
+		"SENDGRID_API_KEY":      "TOPSECRET-sendgrid",
+		"TWILIO_AUTH_TOKEN":     "TOPSECRET-twilio",
+		"WINBACK_LINK_SECRET":   "TOPSECRET-l",
+		"WINBACK_INBOX_SECRET":  "TOPSECRET-i",
+		"WINBACK_CODEC_KEYS":    "TOPSECRET-codec",
+		"WINBACK_CODEC_TOKEN":   "TOPSECRET-token",
+		"STRIPE_API_KEY":        "TOPSECRET-stripe",
+		"STRIPE_WEBHOOK_SECRET": "TOPSECRET-whsec",
 	}
 	v := newVars(t, "TWILIO_ACCOUNT_SID", validSID, "WINBACK_HTTP_ADDR", "x")
 	for k, s := range secrets {

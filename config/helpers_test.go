@@ -72,4 +72,5 @@ const (
 	validToken  = "0123456789abcdef0123456789abcdef"
 	validMSID   = "MG0123456789abcdef0123456789abcdef"
 	sendGridKey = "SG.secret-sendgrid-key.abcdef"
+	stripeKey   = "sk_test_secretstripekey123"
 )

@@ -24,6 +24,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("templates_dir", c.TemplatesDir),
 		slog.Any("sendgrid", c.SendGrid),
 		slog.Any("twilio", c.Twilio),
+		slog.Any("billing", c.Billing),
 		slog.String("playbook", c.Playbook.Version),
 		slog.Any("team", c.Team),
 		slog.Any("link_secret", redacted(c.LinkSecret)),
@@ -80,6 +81,26 @@ func (t Twilio) LogValue() slog.Value {
 
 // String prints the SMS settings as LogValue does.
 func (t Twilio) String() string { return t.LogValue().String() }
+
+// LogValue shows the billing settings with the API key and the webhook secret redacted.
+func (b Billing) LogValue() slog.Value {
+	if !b.On() {
+		return slog.GroupValue(slog.Bool("on", false))
+	}
+	return slog.GroupValue(
+		slog.Bool("on", true),
+		slog.String("api_base", b.APIBase),
+		slog.Any("api_key", redacted(b.APIKey)),
+		slog.Any("webhook_secret", redacted(b.WebhookSecret)),
+		slog.String("mock_url", b.MockURL),
+		slog.String("default_rep", b.DefaultRep),
+		slog.Any("reps_by_segment", b.RepBySegment),
+		slog.String("timezone", b.TimeZone),
+	)
+}
+
+// String prints the billing settings as LogValue does.
+func (b Billing) String() string { return b.LogValue().String() }
 
 // LogValue shows the codec's key IDs and allowed origins, never the keys or the token.
 func (c Codec) LogValue() slog.Value {

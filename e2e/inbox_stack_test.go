@@ -41,7 +41,7 @@ type inboxStack struct {
 	queue  string
 }
 
-func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
+func startInboxStack(t *testing.T, o testenv.DevServerOptions, tweak ...func(*inboxStack, *inbox.Options)) *inboxStack {
 	t.Helper()
 	server := testenv.StartDevServer(t, o)
 	c := server.Client(t)
@@ -74,8 +74,12 @@ func startInboxStack(t *testing.T, o testenv.DevServerOptions) *inboxStack {
 
 	s.team = cfg.Team
 	s.api = campaigns.New(c, campaigns.Options{Namespace: "default", TaskQueue: s.queue, CallTimeout: 10 * time.Second, Store: st})
-	ib, err := inbox.New(inbox.Options{Client: s.api, Namespace: "default", Team: cfg.Team, Secret: cfg.InboxSecret,
-		Outbox: s.sender.outbox, TemporalUIURL: "http://127.0.0.1:8233"})
+	io := inbox.Options{Client: s.api, Namespace: "default", Team: cfg.Team, Secret: cfg.InboxSecret,
+		Outbox: s.sender.outbox, TemporalUIURL: "http://127.0.0.1:8233"}
+	for _, f := range tweak {
+		f(s, &io)
+	}
+	ib, err := inbox.New(io)
 	if err != nil {
 		t.Fatal(err)
 	}

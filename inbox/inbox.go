@@ -52,6 +52,9 @@ type Options struct {
 	// TemporalUIURL is the Temporal UI's base URL (http://127.0.0.1:8233), for a link from a
 	// customer page to its workflow. Empty hides the link.
 	TemporalUIURL string
+	// Billing is the store's billing problems, shown to managers on the billing page. Nil when
+	// billing is off (no STRIPE_API_KEY): the page and its link are then absent.
+	Billing BillingProblems
 	// PhoneRegion is the region (ISO 3166) of a corrected phone typed without its +country code
 	// (config.PhoneRegion); contact.DefaultRegion when empty.
 	PhoneRegion string
@@ -148,6 +151,8 @@ func (i *Inbox) Register(mux *http.ServeMux) {
 	h("POST /inbox/customers/{customer}/tasks/{task}/reassign", i.signedIn(i.handleReassignTask))
 	h("GET /inbox/outbox", i.signedIn(i.handleOutbox))
 	h("GET /inbox/report", i.signedIn(i.handleReport))
+	h("GET /inbox/billing", i.signedIn(i.handleBilling))
+	h("POST /inbox/billing/{event}/resolve", i.signedIn(i.handleResolveBilling))
 	h("/inbox/", i.handleNotFound)
 }
 

@@ -17,7 +17,7 @@ import (
 type pageTemplate = template.Template
 
 // pageNames are the files under templates/ that are pages (each defines "content").
-var pageNames = []string{"signin", "tasks", "task", "customer", "done", "message", "outbox", "report"}
+var pageNames = []string{"signin", "tasks", "task", "customer", "done", "message", "outbox", "report", "billing"}
 
 func parsePages() (map[string]*pageTemplate, error) {
 	pages := map[string]*pageTemplate{}
@@ -41,6 +41,7 @@ var funcs = template.FuncMap{
 	"customerURL":  customerURL,
 	"taskURL":      taskURL,
 	"money":        report.Money,
+	"moneyIn":      report.MoneyIn,
 	"percent":      report.Percent,
 	"duration":     report.Duration,
 	"points":       report.Points,
@@ -55,6 +56,7 @@ type base struct {
 	Nonce       string // the CSP nonce of the page's one inline script
 	Flash       string
 	Outbox      bool // the sandbox outbox exists: link to it
+	Billing     bool // billing is on: managers get the billing problems page
 	Nav         string
 	FocusErrors bool // move focus to the error summary when the page loads
 	Clock       clock
@@ -68,7 +70,7 @@ type withBase interface{ basePtr() *base }
 // the sign-in page) and renders to a buffer first, so a template error is a clean 500.
 func (i *Inbox) render(w http.ResponseWriter, s *session, status int, name, title string, v withBase) {
 	b := v.basePtr()
-	b.Title, b.Nonce, b.Outbox = title, randomToken(), i.o.Outbox != nil
+	b.Title, b.Nonce, b.Outbox, b.Billing = title, randomToken(), i.o.Outbox != nil, i.o.Billing != nil
 	b.Clock = clock{now: i.now(), loc: time.UTC}
 	if s != nil {
 		p := s.Person

@@ -3,6 +3,8 @@ package inbox
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/winback/winback/campaigns"
@@ -22,6 +24,7 @@ type reportView struct {
 	Lift       liftView
 	Outcomes   []outcomeRow
 	Offers     []offerRow
+	Revenue    []revenueRow // per currency: the customers worked, and those held out
 	Problem    string
 	MonthsLeft int // months of the value chart left out (the oldest)
 	AsOf       time.Time
@@ -39,6 +42,35 @@ type reportTable struct {
 type offerRow struct {
 	Label string
 	report.OfferFigures
+}
+
+// revenueRow is the revenue billing saw come back in one currency, worked and held out.
+type revenueRow struct {
+	Currency        string // upper case, as people write it: "EUR"
+	Worked, HeldOut report.Revenue
+}
+
+// revenueRows puts the revenue of the customers worked and of those held out side by side, by
+// currency: one row a currency, never a sum across them.
+func revenueRows(r report.Report) []revenueRow {
+	var rows []revenueRow
+	row := func(currency string) *revenueRow {
+		for n := range rows {
+			if rows[n].Currency == strings.ToUpper(currency) {
+				return &rows[n]
+			}
+		}
+		rows = append(rows, revenueRow{Currency: strings.ToUpper(currency)})
+		return &rows[len(rows)-1]
+	}
+	for _, x := range r.Revenue {
+		row(x.Currency).Worked = x
+	}
+	for _, x := range r.RevenueHeldOut {
+		row(x.Currency).HeldOut = x
+	}
+	slices.SortFunc(rows, func(a, b revenueRow) int { return strings.Compare(a.Currency, b.Currency) })
+	return rows
 }
 
 // reportRow is a group as the page shows it.
@@ -106,6 +138,7 @@ func (i *Inbox) handleReport(w http.ResponseWriter, r *http.Request, s session) 
 	for _, o := range rep.Offers {
 		v.Offers = append(v.Offers, offerRow{Label: workflows.Offer(o.Kind).Label(), OfferFigures: o})
 	}
+	v.Revenue = revenueRows(rep)
 	i.render(w, &s, http.StatusOK, "report", "Win-back report", v)
 }
 

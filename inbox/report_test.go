@@ -159,3 +159,27 @@ func TestWithoutAHoldoutTheReportPageSaysHowToMeasureTheLift(t *testing.T) {
 		`<th scope="row">Held out</th><td>0</td><td>0</td>`)
 	mustNotContain(t, p, `id="chart-lift"`, "<dt>Held out</dt>")
 }
+
+// With billing, the report page shows the revenue won back in each currency on its own, the
+// customers held out beside; without billing it says nothing of revenue.
+func TestTheReportPageShowsTheRevenueFromBillingPerCurrency(t *testing.T) {
+	h := newHarness(t)
+	f := reportFacts()
+	f.Revenue = []store.RevenueGroup{{Currency: "eur", Campaigns: 2, Amount: 2000.5}, {Currency: "usd", Campaigns: 1, Amount: 5000},
+		{Currency: "eur", Holdout: true, Campaigns: 1, Amount: 300}}
+	h.fake.Facts = f
+	maria := h.signedIn("maria")
+	p := maria.get("/inbox/report")
+	if p.status != http.StatusOK {
+		t.Fatalf("report: %d\n%s", p.status, p.body)
+	}
+	mustContain(t, p, "<dt>Revenue won back <small>(billing, a year)</small></dt><dd>2,001 EUR <small>from 2 customers</small><br>5,000 USD <small>from 1 customer</small></dd>",
+		`<h2 class="section" id="revenue">Revenue won back, from billing</h2>`,
+		`<tr><th scope="row">EUR</th><td>2</td><td>2,001 EUR</td>`+"\n    <td>1</td><td>300 EUR</td></tr>",
+		`<tr><th scope="row">USD</th><td>1</td><td>5,000 USD</td>`+"\n    <td>0</td><td>0 USD</td></tr>",
+		"amounts in different currencies are never added")
+	mustNotContain(t, p, "7,001", "7,000", "style=")
+
+	h.fake.Facts = reportFacts()
+	mustNotContain(t, maria.get("/inbox/report"), "Revenue won back", `id="revenue"`)
+}

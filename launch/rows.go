@@ -105,19 +105,26 @@ func (r *CustomerRow) Field(name string) *string {
 
 // Problem is one thing wrong with a row (or a launch flag), worded for the person fixing it.
 type Problem struct {
-	Row     int    `json:"row,omitempty"`    // 0 for a launch by flags
+	Row int `json:"row,omitempty"` // 0 for a launch by flags
+	// Source says where the row came from when it is not a line of a file: "Stripe
+	// subscription sub_1 of customer cus_1" (the backfill numbers its rows as listed).
+	Source  string `json:"source,omitempty"`
 	Column  string `json:"column,omitempty"` // empty when the whole row is wrong
 	Message string `json:"message"`
 }
 
 // String reads `row 14, column phone: "+1555" is not a valid E.164 number`, or for flags
-// `--phone: ...`.
+// `--phone: ...`; a Source follows the row: `row 2 (Stripe subscription sub_1...), column ...`.
 func (p Problem) String() string {
+	row := fmt.Sprintf("row %d", p.Row)
+	if p.Source != "" {
+		row += " (" + p.Source + ")"
+	}
 	switch {
 	case p.Row > 0 && p.Column != "":
-		return fmt.Sprintf("row %d, column %s: %s", p.Row, p.Column, p.Message)
+		return fmt.Sprintf("%s, column %s: %s", row, p.Column, p.Message)
 	case p.Row > 0:
-		return fmt.Sprintf("row %d: %s", p.Row, p.Message)
+		return fmt.Sprintf("%s: %s", row, p.Message)
 	case p.Column != "":
 		return fmt.Sprintf("--%s: %s", FlagName(p.Column), p.Message)
 	}

@@ -4,8 +4,9 @@
 // by reason, scope, offer, segment, launch month and the rep who lost the customer; the value
 // won back by month and the funnel of stages; what each kind of offer did (offered, accepted,
 // fulfilled, value won back); and, when some customers were held out of their campaign, the
-// lift the campaigns cause, with its 95% confidence interval. It does the arithmetic on the
-// store's campaign records (store.ReportFacts); `winback report` prints it and the inbox's
+// lift the campaigns cause, with its 95% confidence interval; and the revenue billing saw come
+// back, per currency (amounts of different currencies are never added). It does the arithmetic
+// on the store's campaign records (store.ReportFacts); `winback report` prints it and the inbox's
 // report page draws it.
 //
 // The customers held out are tracked like the rest but are not campaigns we ran: the totals,
@@ -59,6 +60,11 @@ type Report struct {
 	// Lift compares the customers worked with those held out: over every customer (All), by
 	// reason, and by offer (each offer's customers against every customer held out).
 	Lift Lifts `json:"lift"`
+	// Revenue is what billing saw come back with the customers worked, a year, per currency
+	// (never added across currencies), sorted by currency; RevenueHeldOut the same of the
+	// customers held out who came back on their own. Empty without billing.
+	Revenue        []Revenue `json:"revenueWonBack"`
+	RevenueHeldOut []Revenue `json:"revenueHeldOut"`
 }
 
 // Lifts are the report's comparisons of the customers worked with those held out.
@@ -213,6 +219,7 @@ func Build(f store.ReportFacts, from, to time.Time) Report {
 	}
 	r.Offers = offerFigures(f.Offers)
 	r.Lift = lifts(r, heldOut)
+	r.Revenue, r.RevenueHeldOut = revenues(f.Revenue)
 	return r
 }
 

@@ -11,11 +11,11 @@ import (
 
 // Fault makes the sandbox fail sends on purpose, for fault tests.
 type Fault struct {
-	// Provider is "sendgrid", "twilio" or "all".
+	// Provider is "sendgrid", "twilio", "stripe" (the Stripe stand-in) or "all".
 	Provider string `json:"provider"`
 	// Mode is "5xx" (HTTP 500), "429" (rate limited, with X-RateLimit-Reset / Retry-After),
 	// "timeout" (hold the request until the client gives up) or "invalid_number" (reject the
-	// recipient: Twilio 21211, SendGrid 400 on personalizations.0.to.0.email).
+	// recipient: Twilio 21211, SendGrid 400 on personalizations.0.to.0.email; not Stripe).
 	Mode string `json:"mode"`
 	// Count limits the fault to that many requests; Seconds to that much time from now. With
 	// both, it ends with whichever runs out first; with neither, it lasts until cleared.
@@ -42,11 +42,14 @@ const (
 
 // Validate says what is wrong with f, naming the field.
 func (f Fault) Validate() error {
-	if !slices.Contains([]string{ProviderSendGrid, ProviderTwilio, ProviderAll}, f.Provider) {
-		return fmt.Errorf("provider %q: use sendgrid, twilio or all", f.Provider)
+	if !slices.Contains([]string{ProviderSendGrid, ProviderTwilio, ProviderStripe, ProviderAll}, f.Provider) {
+		return fmt.Errorf("provider %q: use sendgrid, twilio, stripe or all", f.Provider)
 	}
 	if !slices.Contains([]string{Mode5xx, Mode429, ModeTimeout, ModeInvalidNumber}, f.Mode) {
 		return fmt.Errorf("mode %q: use 5xx, 429, timeout or invalid_number", f.Mode)
+	}
+	if f.Provider == ProviderStripe && f.Mode == ModeInvalidNumber {
+		return fmt.Errorf("mode invalid_number: Stripe sends no messages; use 5xx, 429 or timeout")
 	}
 	if f.Count < 0 || f.Seconds < 0 || f.ResetSeconds < 0 {
 		return fmt.Errorf("count, seconds and resetSeconds must not be negative")
@@ -98,8 +101,8 @@ func (fs *faults) take(provider string, now time.Time) (Fault, bool) {
 		if a.Provider != provider && a.Provider != ProviderAll {
 			continue
 		}
-		if a.Validate() != nil {
-			continue
+		if a.Validate() != nil || (provider == ProviderStripe && a.Mode == ModeInvalidNumber) {
+			continue // invalid_number under "all" is for the message providers
 		}
 		if a.Count > 0 {
 			a.remaining--

@@ -1,5 +1,5 @@
 // Package sandbox is the local stand-in for SendGrid and Twilio that the worker serves when no
-// provider keys are configured. It speaks their wire APIs (so the real SDKs talk to it
+// provider keys are configured, and, in front of stripe-mock, for Stripe (see stripe.go). It speaks their wire APIs (so the real SDKs talk to it
 // unchanged), validates requests the way the real services do on the points that matter to us,
 // keeps every accepted message (optionally in a file, so they survive a restart), shows them on
 // an outbox page, can be told to fail (5xx, 429, timeouts, invalid numbers) for fault tests, and
@@ -27,6 +27,9 @@ type Options struct {
 	// to its StatusCallback URL, signed with X-Twilio-Signature under the auth token it was sent
 	// with, as Twilio does. Off by default, so tests post nowhere.
 	StatusCallbacks bool
+	// StripeMockURL turns on the Stripe stand-in (a test stand-in: see stripe.go): stripe-mock's
+	// URL, where it forwards Stripe's API (WINBACK_STRIPE_MOCK_URL). Empty: no /sandbox/stripe.
+	StripeMockURL string
 }
 
 // Sandbox is the SendGrid and Twilio stand-in. Its methods are safe for concurrent use.
@@ -34,6 +37,7 @@ type Sandbox struct {
 	log       *slog.Logger
 	store     *store
 	faults    faults
+	stripe    *stripeStandIn // nil without Options.StripeMockURL
 	callbacks bool
 	// closed ends requests held by a timeout fault when the sandbox closes.
 	closed    chan struct{}
@@ -50,6 +54,13 @@ func New(o Options) (*Sandbox, error) {
 	s.bgCtx, s.bgCancel = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if o.StripeMockURL != "" {
+		st, err := newStripeStandIn(o.StripeMockURL)
+		if err != nil {
+			return nil, err
+		}
+		s.stripe = st
 	}
 	st, err := openStore(o.DataFile, s.log)
 	if err != nil {
@@ -71,7 +82,15 @@ func New(o Options) (*Sandbox, error) {
 //	DELETE /sandbox/faults       clear all faults
 //	GET    /sandbox/faults       the active faults
 //
-// Point the activities at "<base>/sandbox/sendgrid" and "<base>/sandbox/twilio".
+// and with Options.StripeMockURL, the Stripe stand-in:
+//
+//   - /sandbox/stripe/v1/...        Stripe's API, forwarded to stripe-mock unchanged
+//     GET    /sandbox/stripe/v1/customers/{id}  a registered customer, else as above
+//     POST   /sandbox/stripe/customers     register a customer (JSON StripeCustomer)
+//     GET    /sandbox/stripe/customers     the registered customers
+//
+// Point the activities at "<base>/sandbox/sendgrid" and "<base>/sandbox/twilio", and the
+// billing client at "<base>/sandbox/stripe".
 func (s *Sandbox) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /sandbox/sendgrid/v3/mail/send", s.handleSendGrid)
 	mux.HandleFunc("POST /sandbox/twilio/2010-04-01/Accounts/{AccountSid}/Messages.json", s.handleTwilio)
@@ -82,6 +101,12 @@ func (s *Sandbox) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /sandbox/faults", s.handleSetFault)
 	mux.HandleFunc("DELETE /sandbox/faults", s.handleClearFaults)
 	mux.HandleFunc("GET /sandbox/faults", s.handleListFaults)
+	if s.stripe != nil {
+		mux.HandleFunc(stripePrefix+"/", s.handleStripe)
+		mux.HandleFunc("POST "+stripePrefix+"/customers", s.handleStripeRegister)
+		mux.HandleFunc("GET "+stripePrefix+"/customers", s.handleStripeCustomers)
+		mux.HandleFunc("POST "+stripePrefix+"/subscriptions", s.handleStripeRegisterSubscription)
+	}
 }
 
 // Messages returns the accepted messages of one campaign ("" = all), in arrival order.

@@ -39,6 +39,25 @@ if [ -n "${WINBACK_CODEC_KEYS:-}${WINBACK_CODEC_KEYS_FILE:-}" ]; then
   codec_flags=(--ui-codec-endpoint "http://$http_addr/codec")
 fi
 
+# Billing against stripe-mock (make run-stripe): Stripe's official mock on loopback, fronted by
+# the worker's sandbox, with demo keys that only it accepts. A real Stripe needs none of this:
+# set STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET instead (README, "From a Stripe cancellation").
+if [ "${WINBACK_STRIPE:-}" = mock ]; then
+  mock_port=${STRIPE_MOCK_PORT:-12111}
+  mock_bin=$(go tool -modfile=tools/stripe-mock.mod -n stripe-mock)
+  "$mock_bin" -http-addr "127.0.0.1:$mock_port" -https-addr "127.0.0.1:$((mock_port + 1))" >"$data/stripe-mock.log" 2>&1 &
+  pids+=($!)
+  export STRIPE_API_KEY=${STRIPE_API_KEY:-sk_test_winbackDemo}
+  export STRIPE_WEBHOOK_SECRET=${STRIPE_WEBHOOK_SECRET:-whsec_winbackDemo}
+  export WINBACK_STRIPE_MOCK_URL=http://127.0.0.1:$mock_port
+  export WINBACK_STRIPE_DEFAULT_REP=${WINBACK_STRIPE_DEFAULT_REP:-alice}
+  for _ in $(seq 1 60); do
+    curl -fsS -u sk_test_winbackDemo: "http://127.0.0.1:$mock_port/v1/customers/cus_probe" >/dev/null 2>&1 && break
+    kill -0 "${pids[0]}" 2>/dev/null || { echo "stripe-mock exited; see $data/stripe-mock.log"; exit 1; }
+    sleep 0.5
+  done
+fi
+
 # The dev server. WAL journaling: see README ("Durability of make run").
 go tool -modfile=tools/go.mod temporal server start-dev "${codec_flags[@]}" \
   --ip 127.0.0.1 --port "$port" --ui-port "$ui_port" \
@@ -46,11 +65,12 @@ go tool -modfile=tools/go.mod temporal server start-dev "${codec_flags[@]}" \
   --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
   --log-level error >"$data/temporal.log" 2>&1 &
 pids+=($!)
+server_pid=$!
 
 echo -n "Waiting for the Temporal dev server on $TEMPORAL_ADDRESS "
 for _ in $(seq 1 120); do
   if bin/winback setup >/dev/null 2>"$data/setup.err"; then break; fi
-  kill -0 "${pids[0]}" 2>/dev/null || { echo; echo "The dev server exited; see $data/temporal.log"; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { echo; echo "The dev server exited; see $data/temporal.log"; exit 1; }
   echo -n "."; sleep 1
 done
 bin/winback setup >/dev/null || { echo; cat "$data/setup.err"; exit 1; }
@@ -58,10 +78,11 @@ echo " ready."
 
 bin/winback-worker &
 pids+=($!)
+worker_pid=$!
 
 for _ in $(seq 1 60); do
   curl -fsS "http://$http_addr/healthz" >/dev/null 2>&1 && break
-  kill -0 "${pids[1]}" 2>/dev/null || { echo "The worker exited (see the lines above)."; exit 1; }
+  kill -0 "$worker_pid" 2>/dev/null || { echo "The worker exited (see the lines above)."; exit 1; }
   sleep 0.5
 done
 
@@ -78,6 +99,15 @@ cat <<MSG
   Ctrl-C stops everything.
 
 MSG
+if [ -n "${WINBACK_STRIPE_MOCK_URL:-}" ]; then
+  cat <<MSG
+  Billing is on, against stripe-mock ($WINBACK_STRIPE_MOCK_URL, log in $data/stripe-mock.log):
+    Stripe webhook  http://$http_addr/webhooks/stripe   (signing secret $STRIPE_WEBHOOK_SECRET)
+    Play Stripe     go run ./scripts/stripedemo   (README, "From a Stripe cancellation")
+    Billing problems http://$http_addr/inbox/billing   (managers)
+
+MSG
+fi
 if [ ${#codec_flags[@]} -gt 0 ]; then
   cat <<MSG
   Payloads are encrypted. To read them in the Temporal UI:

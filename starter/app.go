@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/winback/winback/billing"
 	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
 )
@@ -29,6 +30,8 @@ type app struct {
 	loadConfig func() (*config.Config, error)
 	connect    func(ctx context.Context, cfg *config.Config, logger *slog.Logger, timeout time.Duration) (campaigns.API, func(), error)
 	now        func() time.Time
+	// stripe makes the Stripe client of the backfill (billing.New); tests replace it.
+	stripe func(cfg config.Billing) (billing.Stripe, error)
 
 	cfg        *config.Config
 	api        campaigns.API
@@ -52,6 +55,13 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 			return c, c.Close, nil
 		},
 		now: time.Now,
+		stripe: func(cfg config.Billing) (billing.Stripe, error) {
+			c, err := billing.New(cfg)
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
 	}
 }
 

@@ -52,6 +52,8 @@ type cli struct {
 	database string
 	// holdoutPercent is the configured playbook's holdoutPercent.
 	holdoutPercent float64
+	// billing is the Stripe configuration (off when zero).
+	billing config.Billing
 }
 
 func newCLI() *cli { return &cli{fake: campaignstest.New()} }
@@ -64,6 +66,7 @@ func (c *cli) run(stdin string, args ...string) (int, string, string) {
 		cfg := testConfig()
 		cfg.Database = config.Database{URL: c.database, Origin: "WINBACK_DATABASE_URL"}
 		cfg.Playbook.HoldoutPercent = c.holdoutPercent
+		cfg.Billing = c.billing
 		return cfg, nil
 	}
 	a.connect = func(context.Context, *config.Config, *slog.Logger, time.Duration) (campaigns.API, func(), error) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/config"
@@ -28,6 +29,10 @@ type launchOptions struct {
 	// held picks the customers held out; heldBy says where its percent came from.
 	held   *launch.Holdout
 	heldBy string
+
+	// source names what a launch of many customers read ("customers.csv"), rerun says how to
+	// finish it ("rerun the file"), and confirm, when set, how to launch after a dry run.
+	source, rerun, confirm string
 }
 
 // launchCommand starts campaigns: one customer from flags, or every customer of a CSV file.
@@ -106,30 +111,17 @@ The dry run says how many would be held out.`,
 			} else if !cmd.Flags().Changed("customer-id") {
 				return badInputf("give a customer with --customer-id and its other flags, or a file with --csv FILE (see --help)")
 			}
-			if opts.concurrency < 1 {
-				return badInputf("--concurrency %d: launch at least 1 at a time", opts.concurrency)
-			}
-			holdoutGiven := cmd.Flags().Changed("holdout")
-			if err := launch.CheckHoldoutPercent(opts.holdout); holdoutGiven && err != nil {
-				return badInputf("--holdout: %v", err)
-			}
-			if err := checkRegionFlag(&opts.region); err != nil {
+			if err := opts.check(cmd); err != nil {
 				return err
 			}
 			cfg, err := a.config()
 			if err != nil {
 				return err
 			}
-			opts.region = phoneRegion(opts.region, cfg)
-			sms, err := launch.NewSMSCheck(cfg.TemplatesDir, cfg.SendGrid.FromName, cfg.Playbook)
+			v, err := a.validator(ctx, cfg, cmd, &opts)
 			if err != nil {
 				return err
 			}
-			if err := a.resolveHoldout(ctx, cfg, holdoutGiven, &opts); err != nil {
-				return err
-			}
-			v := launch.Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook, SMS: sms,
-				Holdout: opts.held}
 			if opts.csv == "" {
 				return a.launchSingle(ctx, cfg, v, row, opts)
 			}
@@ -141,13 +133,45 @@ The dry run says how many would be held out.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.csv, "csv", "", `launch every customer of this CSV file ("-" reads standard input)`)
-	f.StringVar(&opts.region, "default-region", "", regionHelp)
 	f.BoolVar(&opts.dryRun, "dry-run", false, "validate and print what would launch; start nothing, and do not contact Temporal")
+	opts.flags(f, "with --csv: ")
+	return cmd
+}
+
+// flags registers the launch flags that every launch of many customers shares (a CSV file,
+// Stripe's backfill); skipClosedScope prefixes the help of --skip-closed.
+func (opts *launchOptions) flags(f *pflag.FlagSet, skipClosedScope string) {
+	f.StringVar(&opts.region, "default-region", "", regionHelp)
 	f.BoolVar(&opts.strict, "strict", false, "launch nothing if any row is bad")
 	f.IntVar(&opts.concurrency, "concurrency", 8, "how many campaigns to start at a time")
-	f.BoolVar(&opts.skipClosed, "skip-closed", true, "with --csv: skip customers who already had a campaign that has closed")
+	f.BoolVar(&opts.skipClosed, "skip-closed", true, skipClosedScope+"skip customers who already had a campaign that has closed")
 	f.Float64Var(&opts.holdout, "holdout", 0, "hold out this percent of the customers, 0 to 50 (default: the playbook's holdoutPercent)")
-	return cmd
+}
+
+// check checks the shared launch flags, before anything is read or dialed.
+func (opts *launchOptions) check(cmd *cobra.Command) error {
+	if opts.concurrency < 1 {
+		return badInputf("--concurrency %d: launch at least 1 at a time", opts.concurrency)
+	}
+	if err := launch.CheckHoldoutPercent(opts.holdout); cmd.Flags().Changed("holdout") && err != nil {
+		return badInputf("--holdout: %v", err)
+	}
+	return checkRegionFlag(&opts.region)
+}
+
+// validator makes the Validator a launch checks its rows with: the phone region, the team,
+// the playbook and its text message, and the holdout (from --holdout or the playbook).
+func (a *app) validator(ctx context.Context, cfg *config.Config, cmd *cobra.Command, opts *launchOptions) (launch.Validator, error) {
+	opts.region = phoneRegion(opts.region, cfg)
+	sms, err := launch.NewSMSCheck(cfg.TemplatesDir, cfg.SendGrid.FromName, cfg.Playbook)
+	if err != nil {
+		return launch.Validator{}, err
+	}
+	if err := a.resolveHoldout(ctx, cfg, cmd.Flags().Changed("holdout"), opts); err != nil {
+		return launch.Validator{}, err
+	}
+	return launch.Validator{Region: opts.region, Now: a.now(), Owners: cfg.Team.Owners, Playbook: cfg.Playbook, SMS: sms,
+		Holdout: opts.held}, nil
 }
 
 // resolveHoldout sets opts.held from --holdout, or else the playbook's holdoutPercent. A

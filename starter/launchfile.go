@@ -37,8 +37,16 @@ func (a *app) launchFile(ctx context.Context, cfg *config.Config, v launch.Valid
 		return badInputf("%s: %v", opts.csv, err)
 	}
 	ready, problems := v.CheckFile(file)
+	opts.source, opts.rerun = opts.csv, "rerun the file"
+	return a.launchChecked(ctx, cfg, opts, ready, problems)
+}
+
+// launchChecked launches the rows a launch of many customers checked (a CSV file, Stripe's
+// backfill) and reports each, or with --dry-run only says what would launch. The rows'
+// problems are printed first; opts.source names what was read and opts.rerun how to finish.
+func (a *app) launchChecked(ctx context.Context, cfg *config.Config, opts launchOptions, ready []launch.Launch, problems []launch.Problem) error {
 	if !a.json() {
-		a.printProblems(problems)
+		a.printProblems(problems, opts.rerun)
 	}
 	switch {
 	case opts.dryRun:
@@ -55,7 +63,7 @@ func (a *app) launchFile(ctx context.Context, cfg *config.Config, v launch.Valid
 		if a.json() {
 			_ = writeJSON(a.stdout, launch.Summarise(nil, problems))
 		}
-		return badInputf("%s: no valid rows to launch", opts.csv)
+		return badInputf("%s: no valid rows to launch", opts.source)
 	}
 
 	api, err := a.campaigns(ctx)
@@ -75,30 +83,31 @@ func (a *app) launchFile(ctx context.Context, cfg *config.Config, v launch.Valid
 			return err
 		}
 	} else {
-		a.printLaunchSummary(s)
+		a.printLaunchSummary(s, opts.rerun)
 		if note := holdoutNote(opts, s.HeldOut, s.Launched); note != "" {
 			fmt.Fprintln(a.stdout, note)
 		}
 	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("interrupted: rerun the same file to launch the rest (nothing starts twice)")
+		return fmt.Errorf("interrupted: %s to launch the rest (nothing starts twice)", opts.rerun)
 	}
 	return exitWith(exitCodeOf(s))
 }
 
-// printProblems lists every bad row's problems on stderr.
-func (a *app) printProblems(problems []launch.Problem) {
+// printProblems lists every bad row's problems on stderr; rerun says how to launch the rows
+// once fixed ("rerun the file").
+func (a *app) printProblems(problems []launch.Problem, rerun string) {
 	for _, p := range problems {
 		fmt.Fprintln(a.stderr, p)
 	}
 	if n := len(launch.BadRows(problems)); n > 0 {
-		fmt.Fprintf(a.stderr, "%s skipped; fix %s and rerun the file (valid rows launch, nothing starts twice).\n",
-			plural(n, "bad row"), pickWord(n, "it", "them"))
+		fmt.Fprintf(a.stderr, "%s skipped; fix %s and %s (valid rows launch, nothing starts twice).\n",
+			plural(n, "bad row"), pickWord(n, "it", "them"), rerun)
 	}
 }
 
 // printLaunchSummary prints the counts and every customer not launched, with why.
-func (a *app) printLaunchSummary(s launch.Summary) {
+func (a *app) printLaunchSummary(s launch.Summary, rerun string) {
 	fmt.Fprintf(a.stdout, "Launched %d, already running %d, skipped %d, failed %d.\n",
 		s.Launched, s.AlreadyRunning, s.Skipped, s.Failed)
 	var skipped []string
@@ -117,7 +126,7 @@ func (a *app) printLaunchSummary(s launch.Summary) {
 		}
 	}
 	if s.Failed > 0 {
-		fmt.Fprintln(a.stdout, "Failed (rerun the file to retry them; nothing starts twice):")
+		fmt.Fprintf(a.stdout, "Failed (%s to retry them; nothing starts twice):\n", rerun)
 		for _, r := range s.Results {
 			if r.Status == launch.Failed || r.Status == launch.NotAttempted {
 				fmt.Fprintln(a.stdout, "  "+resultLine(r))
@@ -143,6 +152,9 @@ func (a *app) printDryRun(cfg *config.Config, opts launchOptions, ready []launch
 		note := holdoutNote(opts, s.HeldOut, len(ready))
 		if note != "" {
 			fmt.Fprintln(a.stdout, note)
+		}
+		if opts.confirm != "" && len(ready) > 0 {
+			fmt.Fprintln(a.stdout, opts.confirm)
 		}
 		if len(ready) == 0 {
 			return exitWith(exitBadInput)

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -22,7 +23,7 @@ func (a *app) reportCommand() *cobra.Command {
 	var fromFlag, toFlag string
 	cmd := &cobra.Command{
 		Use:   "report [--from DATE] [--to DATE] [-o text|json|csv]",
-		Short: "Win-back report in money and time: by reason, scope, offer, segment, launch month and the rep who lost the customer; offers; the lift over a holdout",
+		Short: "Win-back report in money and time: by reason, scope, offer, segment, launch month and the rep who lost the customer; offers; the lift over a holdout; revenue from billing",
 		Long: `Report on the campaigns launched from --from to --to (both days included, in local time), from
 the store's campaign records (WINBACK_DATABASE_URL), which every campaign keeps current:
 campaigns, open and closed, won back and the win-back rate (won back / closed), the account value
@@ -45,9 +46,16 @@ customer, by reason, and by offer (each offer's customers against every customer
 hint, since managers choose who gets which offer). It is "too few to say" while a group has
 fewer than 10 customers, or the two have fewer than 5 returns or 5 non-returns between them.
 
+Revenue: with billing (Stripe), a customer who pays again ends their campaign as won back with
+what the new subscription is worth a year, in its currency. The report sums it per currency,
+never adding one currency to another; the customers held out who came back on their own are
+apart. Without billing there is no revenue line.
+
 -o csv prints one table of every group (dimension, key, then the figures), for a spreadsheet:
 the lift's columns are filled on the rows all, reason and offer; the rows offer_kind carry what
-each kind of offer did, outcome the breakdown by outcome, held_out the customers held out.`,
+each kind of offer did, outcome the breakdown by outcome, held_out the customers held out, and
+revenue (revenue_held_out) the revenue won back in the currency of their key, in the column
+revenue.`,
 		Example: `  winback report
   winback report --from 2025-01-01 --to 2025-06-30
   winback report --from 2025-01-01 -o json | jq .totals.winBackRate
@@ -137,11 +145,17 @@ func printReport(w io.Writer, r report.Report) {
 	fmt.Fprintf(w, "Campaigns:      %d (open %d, closed %d)\n", tot.Campaigns, tot.Open, tot.Closed)
 	fmt.Fprintf(w, "Win-back rate:  %s (%d won back of %d closed)\n", report.Percent(tot.WinBackRate), tot.WonBack, tot.Closed)
 	fmt.Fprintf(w, "Account value:  %s lost, %s won back\n", report.Money(tot.ValueLost), report.Money(tot.ValueWonBack))
+	if len(r.Revenue) > 0 {
+		fmt.Fprintf(w, "Revenue won back (billing, a year): %s\n", revenueLine(r.Revenue))
+	}
 	fmt.Fprintf(w, "Median time to win back: %s\n", report.Duration(tot.MedianTimeToWinBack, tot.MedianDaysToWinBack))
 	fmt.Fprintf(w, "Walked away:    %d; opted out: %d\n", tot.WalkedAway, tot.OptedOut)
 	if h := r.HeldOut; h.Campaigns > 0 {
 		fmt.Fprintf(w, "Held out:       %d customers, not counted above (no message, no task); %d returned on their own, %d still open\n",
 			h.Campaigns, h.WonBack, h.Open)
+		if len(r.RevenueHeldOut) > 0 {
+			fmt.Fprintf(w, "                of whom billing saw come back: %s\n", revenueLine(r.RevenueHeldOut))
+		}
 	}
 
 	fmt.Fprintln(w)
@@ -199,13 +213,23 @@ func printReport(w io.Writer, r report.Report) {
 	}
 }
 
+// revenueLine says the revenue per currency, never added across: "2,001 EUR from 2 customers;
+// 5,000 USD from 1 customer".
+func revenueLine(rs []report.Revenue) string {
+	parts := make([]string, len(rs))
+	for i, x := range rs {
+		parts[i] = report.MoneyIn(x.Amount, x.Currency) + " from " + plural(x.Campaigns, "customer")
+	}
+	return strings.Join(parts, "; ")
+}
+
 // reportCSVColumns are the columns of -o csv. A row fills those that apply to it: a group the
 // first twelve, with the lift's on the rows all, reason and offer; an offer kind its offer
-// figures; an outcome its campaigns and held_out.
+// figures; an outcome its campaigns and held_out; a currency's revenue its campaigns and revenue.
 var reportCSVColumns = []string{"dimension", "key", "campaigns", "open", "closed", "won_back", "win_back_rate", "value_lost",
 	"value_won_back", "median_days_to_win_back", "walked_away", "opted_out",
 	"held_out", "held_out_won_back", "return_rate", "held_out_return_rate", "lift", "lift_low_95", "lift_high_95", "lift_reading",
-	"offered", "accepted", "fulfilled"}
+	"offered", "accepted", "fulfilled", "revenue"}
 
 // writeReportCSV writes the report as one CSV table: the totals, the customers held out, each
 // dimension's groups, the outcomes, then the offer kinds.
@@ -267,6 +291,16 @@ func writeReportCSV(w io.Writer, r report.Report) error {
 		c[5], c[8] = strconv.Itoa(o.WonBack), num(o.ValueWonBack, 2)
 		c[20], c[21], c[22] = strconv.Itoa(o.Offered), strconv.Itoa(o.Accepted), strconv.Itoa(o.Fulfilled)
 		_ = cw.Write(c)
+	}
+	for _, rev := range []struct {
+		dim string
+		rs  []report.Revenue
+	}{{"revenue", r.Revenue}, {"revenue_held_out", r.RevenueHeldOut}} {
+		for _, x := range rev.rs {
+			c := cells(rev.dim, x.Currency)
+			c[2], c[23] = strconv.Itoa(x.Campaigns), num(x.Amount, 2)
+			_ = cw.Write(c)
+		}
 	}
 	cw.Flush()
 	return cw.Error()

@@ -120,3 +120,36 @@ func TestTheReportShowsTheLiftOverTheHoldoutAndWhatOffersDid(t *testing.T) {
 		}
 	}
 }
+
+// The revenue billing saw is printed per currency, never added across currencies, in text, CSV
+// and JSON; a report without billing has no revenue line.
+func TestTheReportShowsTheRevenueFromBillingPerCurrency(t *testing.T) {
+	f := holdoutFacts()
+	f.Revenue = []store.RevenueGroup{{Currency: "eur", Campaigns: 2, Amount: 2000.5}, {Currency: "usd", Campaigns: 1, Amount: 5000},
+		{Currency: "eur", Holdout: true, Campaigns: 1, Amount: 300}}
+	r := report.Build(f, time.Time{}, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC))
+	var b strings.Builder
+	printReport(&b, r)
+	for _, want := range []string{"Revenue won back (billing, a year): 2,001 EUR from 2 customers; 5,000 USD from 1 customer",
+		"of whom billing saw come back: 300 EUR from 1 customer"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report text lacks %q:\n%s", want, b.String())
+		}
+	}
+	var csvOut strings.Builder
+	if err := writeReportCSV(&csvOut, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{",offered,accepted,fulfilled,revenue\n", "\nrevenue,eur,2,,,,,,,,,,,,,,,,,,,,,2000.50\n",
+		"\nrevenue,usd,1,", "\nrevenue_held_out,eur,1,,,,,,,,,,,,,,,,,,,,,300.00\n"} {
+		if !strings.Contains(csvOut.String(), want) {
+			t.Errorf("csv lacks %q:\n%s", want, csvOut.String())
+		}
+	}
+
+	b.Reset()
+	printReport(&b, report.Build(holdoutFacts(), time.Time{}, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)))
+	if strings.Contains(b.String(), "Revenue") {
+		t.Errorf("a report without billing speaks of revenue:\n%s", b.String())
+	}
+}

@@ -110,6 +110,7 @@ Exit codes: 0 done, 1 failed (Temporal unreachable, campaign not found or alread
 		a.setupCommand(),
 		a.storeCommand(),
 		a.indexCommand(),
+		a.stripeCommand(),
 	)
 	return root
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/winback/winback/report"
 	"github.com/winback/winback/workflows"
 )
 
@@ -52,6 +53,9 @@ func printStatus(w io.Writer, customerID string, st workflows.CampaignStatus, no
 	t.row("Launched:", when(st.Launched))
 	t.row("Stage:", string(st.Stage))
 	t.row("Outcome:", string(st.Outcome))
+	if st.Revenue > 0 {
+		t.row("Revenue:", report.MoneyIn(st.Revenue, st.RevenueCurrency)+" a year (billing saw the customer pay again)")
+	}
 	t.row("Rep:", st.Rep)
 	t.row("Manager:", st.Manager)
 	reason := string(st.Reason)
@@ -99,6 +103,29 @@ func printStatus(w io.Writer, customerID string, st workflows.CampaignStatus, no
 			{"Offer", string(d.Offer)}, {"Offer details", d.OfferDetails}} {
 			if kv[1] != "" {
 				fmt.Fprintf(w, "  %s: %s\n", kv[0], kv[1])
+			}
+		}
+	}
+
+	if len(st.Offers) > 0 {
+		fmt.Fprintf(w, "\nOffers (%d)\n", len(st.Offers))
+		for _, o := range st.Offers {
+			fmt.Fprintf(w, "  %s  %s  [%s]  %s\n", o.ID, o.Kind, o.Status, dash(o.Details))
+			var terms []string
+			if o.Value > 0 {
+				terms = append(terms, "worth "+strconv.FormatFloat(o.Value, 'f', -1, 64))
+			}
+			if o.Until != "" {
+				terms = append(terms, "until "+o.Until)
+			}
+			if o.Coupon != "" {
+				terms = append(terms, "Stripe coupon "+o.Coupon)
+			}
+			if o.PromotionCode != "" {
+				terms = append(terms, "code "+o.PromotionCode)
+			}
+			if len(terms) > 0 {
+				fmt.Fprintf(w, "    %s\n", strings.Join(terms, ", "))
 			}
 		}
 	}

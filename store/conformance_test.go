@@ -213,6 +213,11 @@ func TestWithCodecKeysTheStoreHoldsNoAddress(t *testing.T) {
 				if err := s.IndexContact(ctx, phone, "sms", "acme", "winback:acme"); err != nil {
 					t.Fatal(err)
 				}
+				// A billing problem may quote the customer's address (a launch check's refusal).
+				if err := s.RecordBillingProblem(ctx, store.BillingProblem{EventID: "evt_1", EventType: "customer.subscription.deleted",
+					Problem: fmt.Sprintf("column email: %q is not a valid email address", email)}); err != nil {
+					t.Fatal(err)
+				}
 				if i, ok, err := s.PendingIntent(ctx, "k/sms"); err != nil || !ok || i.To != phone {
 					t.Fatalf("the sealed recipient did not come back: %+v %v %v", i, ok, err)
 				}
@@ -638,7 +643,12 @@ func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
 				won := record("acme", 1, task("backstory", "backstory", "alice", time.Hour))
 				won.Offers = []store.OfferRecord{{ID: "offer-1", Kind: "incentive", Status: "fulfilled", Value: 500, Made: day0}}
 				won.Outcome, won.Closed, won.Holdout = "won_back", day0.Add(time.Hour), true
+				won.Revenue, won.RevenueCurrency = 3600, "eur"
 				if _, err := src.SyncCampaign(ctx, won); err != nil {
+					t.Fatal(err)
+				}
+				if err := src.RecordBillingProblem(ctx, store.BillingProblem{EventID: "evt_1", EventType: "customer.subscription.deleted",
+					BillingCustomer: "cus_1", Problem: "no email and no phone"}); err != nil {
 					t.Fatal(err)
 				}
 				link, _ := src.Secret(ctx, store.LinkSecret)
@@ -648,7 +658,8 @@ func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
 					t.Fatal(err)
 				}
 				if report["suppressions"] != 1 || report["contacts"] != 1 || report["send_ledger"] != 1 ||
-					report["campaign_records"] != 1 || report["campaign_tasks"] != 1 || report["campaign_offers"] != 1 {
+					report["campaign_records"] != 1 || report["campaign_tasks"] != 1 || report["campaign_offers"] != 1 ||
+					report["billing_problems"] != 1 {
 					t.Errorf("report %v", report)
 				}
 				if _, ok, _ := dst.Suppressed(ctx, "+12125550142", "sms"); !ok {
@@ -668,6 +679,15 @@ func TestAStoreCopiedToAnotherBackendKeepsItsPromises(t *testing.T) {
 				}
 				if f, err := dst.ReportFacts(ctx, store.ReportQuery{}); err != nil || heldOutGroup(f, store.DimAll, "").Campaigns != 1 {
 					t.Errorf("the holdout in the copy: %+v %v", f.Groups, err)
+				}
+				if f, err := dst.ReportFacts(ctx, store.ReportQuery{}); err != nil || len(f.Revenue) != 1 || f.Revenue[0].Amount != 3600 ||
+					f.Revenue[0].Currency != "eur" {
+					t.Errorf("the revenue in the copy: %+v %v", f.Revenue, err)
+				}
+				// The problem was sealed with the source's key and is read with the copy's (none).
+				if p, err := dst.BillingProblems(ctx, store.BillingProblemQuery{}); err != nil || p.Total != 1 ||
+					p.Problems[0].Problem != "no email and no phone" || p.Problems[0].BillingCustomer != "cus_1" {
+					t.Errorf("the billing problems in the copy: %+v %v", p, err)
 				}
 				if _, err := src.CopyTo(ctx, dst); err == nil || !strings.Contains(err.Error(), "already holds data") {
 					t.Errorf("a second copy into a store with data: %v", err)

@@ -25,17 +25,21 @@ var copied = []struct {
 	{"send_ledger", []string{"key", "state", "channel", "recipient", "body_sha256", "intended_ms", "provider", "message_id", "sent_ms", "updated_ms"}, "recipient"},
 	{"campaign_records", []string{"campaign_id", "workflow_id", "seq", "customer_id", "segment", "account_value", "launched_ms",
 		"launch_month", "departed_ms", "stage", "stages", "outcome", "closed_ms", "reason", "scope", "rep", "manager", "lost_by",
-		"decision", "decided_by", "offer", "rationale", "opted_out", "report_key", "updated_ms", "holdout", "foot_in_door_value"}, ""},
+		"decision", "decided_by", "offer", "rationale", "opted_out", "report_key", "updated_ms", "holdout", "foot_in_door_value",
+		"revenue", "revenue_currency"}, ""},
 	{"campaign_offers", []string{"campaign_id", "offer_id", "customer_id", "kind", "status", "value", "made_ms", "answered_ms",
 		"fulfilled_ms"}, ""},
 	{"campaign_tasks", []string{"campaign_id", "task_id", "workflow_id", "customer_id", "kind", "title", "assignee", "rep",
 		"manager", "status", "escalated", "created_ms", "due_ms", "completed_ms", "completed_by"}, ""},
+	{"billing_problems", []string{"event_id", "event_type", "billing_customer", "customer_id", "problem", "at_ms", "resolved_ms",
+		"resolved_by"}, "problem"},
 }
 
 // CopyTo copies everything this store holds into dst, an empty store (another backend, say:
 // from the SQLite file of a trial to a team's PostgreSQL): the suppression list and its log,
 // the contact index with the key of its hashes, the secrets, inbound dedupe, the send ledger,
-// and the task index with the campaign records of the report and their offers.
+// the task index with the campaign records of the report, their offers and the revenue billing
+// saw, and the billing problems.
 // Values sealed with this store's codec are sealed again with dst's. dst must hold no data yet:
 // its own secrets, made when it was opened, are replaced, so a contact hashes the same there.
 func (s *Store) CopyTo(ctx context.Context, dst *Store) (CopyReport, error) {

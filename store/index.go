@@ -53,6 +53,11 @@ type CampaignRecord struct {
 	// FootInDoorValue is the value of the smaller project taken (outcome foot_in_door): the
 	// report counts it as the value won back of that campaign.
 	FootInDoorValue float64
+	// Revenue is what billing says the customer's return is worth a year, in RevenueCurrency
+	// (ISO 4217, lower case); 0 and "" when billing did not see the return. The report sums it
+	// per currency, never across currencies.
+	Revenue         float64
+	RevenueCurrency string
 }
 
 // OfferRecord is one offer of a campaign.
@@ -180,9 +185,10 @@ func syncCampaign(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO campaign_records (campaign_id, workflow_id, seq, customer_id, segment,
 		account_value, launched_ms, launch_month, departed_ms, stage, stages, outcome, closed_ms, reason, scope, rep, manager,
-		lost_by, decision, decided_by, offer, rationale, opted_out, report_key, updated_ms, holdout, foot_in_door_value)
+		lost_by, decision, decided_by, offer, rationale, opted_out, report_key, updated_ms, holdout, foot_in_door_value,
+		revenue, revenue_currency)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-			$26, $27)
+			$26, $27, $28, $29)
 		ON CONFLICT (campaign_id) DO UPDATE SET workflow_id = excluded.workflow_id, seq = excluded.seq,
 			customer_id = excluded.customer_id, segment = excluded.segment, account_value = excluded.account_value,
 			launched_ms = excluded.launched_ms, launch_month = excluded.launch_month, departed_ms = excluded.departed_ms,
@@ -191,12 +197,14 @@ func syncCampaign(ctx context.Context, tx *sql.Tx, rec CampaignRecord, now int64
 			lost_by = excluded.lost_by, decision = excluded.decision, decided_by = excluded.decided_by,
 			offer = excluded.offer, rationale = excluded.rationale, opted_out = excluded.opted_out,
 			report_key = excluded.report_key, updated_ms = excluded.updated_ms, holdout = excluded.holdout,
-			foot_in_door_value = excluded.foot_in_door_value
+			foot_in_door_value = excluded.foot_in_door_value, revenue = excluded.revenue,
+			revenue_currency = excluded.revenue_currency
 		WHERE campaign_records.seq < excluded.seq`,
 		rec.CampaignID, rec.WorkflowID, rec.Seq, rec.CustomerID, rec.Segment, rec.AccountValue, msz(rec.Launched),
 		month(rec.Launched), msz(rec.Departed), rec.Stage, stages, rec.Outcome, msz(rec.Closed),
 		rec.Reason, rec.Scope, rec.Rep, rec.Manager, rec.LostBy, decision(rec.Pursue), rec.DecidedBy, rec.Offer,
-		rec.Rationale, strings.Join(rec.OptedOut, ","), key.String(), now, holdout, rec.FootInDoorValue)
+		rec.Rationale, strings.Join(rec.OptedOut, ","), key.String(), now, holdout, rec.FootInDoorValue,
+		rec.Revenue, rec.RevenueCurrency)
 	if err != nil {
 		return false, err
 	}

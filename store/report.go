@@ -109,6 +109,16 @@ type OfferGroup struct {
 	FootInDoorValue       float64
 }
 
+// RevenueGroup is the revenue billing saw come back with the campaigns of one currency, worked
+// or held out: what the new subscriptions are worth a year. Amounts of different currencies are
+// never added.
+type RevenueGroup struct {
+	Currency  string // ISO 4217, lower case: "usd"
+	Holdout   bool   // the customers were held out of their campaign and came back on their own
+	Campaigns int
+	Amount    float64
+}
+
 // ReportFacts are what the win-back report is made of (the report package does the arithmetic).
 type ReportFacts struct {
 	// Groups are DimAll once (the campaigns worked; and the held-out ones when there are any),
@@ -118,6 +128,7 @@ type ReportFacts struct {
 	Rationales []Rationale       // the most frequent rationales of walking away, at most MaxRationales
 	Paths      []StagePath       // the stages the campaigns worked were seen in (held-out ones have none)
 	Offers     []OfferGroup      // the offers made, by kind, status and their campaign's outcome
+	Revenue    []RevenueGroup    // the revenue billing saw come back, by currency, worked then held out
 }
 
 // MaxRationales bounds ReportFacts.Rationales.
@@ -157,6 +168,9 @@ func (s *Store) ReportFacts(ctx context.Context, q ReportQuery) (ReportFacts, er
 	}
 	if err := s.reportRationales(ctx, where, args, &t); err != nil {
 		return ReportFacts{}, s.fail("read why we walked away", err)
+	}
+	if err := s.reportRevenue(ctx, where, args, &t); err != nil {
+		return ReportFacts{}, s.fail("read the revenue billing saw come back", err)
 	}
 	return t.facts(), nil
 }
@@ -237,6 +251,27 @@ func (s *Store) reportWonBack(ctx context.Context, where string, args []any, t *
 		}
 		w.Launched, w.Closed, w.Holdout = fromMS(launched), fromMS(closed), holdout == 1
 		t.wonBack = append(t.wonBack, w)
+	}
+	return rows.Err()
+}
+
+// reportRevenue sums the revenue billing saw come back, by currency and holdout: only the
+// campaigns whose return billing saw have a currency.
+func (s *Store) reportRevenue(ctx context.Context, where string, args []any, t *tally) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT revenue_currency, holdout, COUNT(*), COALESCE(SUM(revenue), 0) FROM campaign_records
+		WHERE revenue_currency <> '' AND `+where+` GROUP BY revenue_currency, holdout`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g RevenueGroup
+		var holdout int
+		if err := rows.Scan(&g.Currency, &holdout, &g.Campaigns, &g.Amount); err != nil {
+			return err
+		}
+		g.Holdout = holdout == 1
+		t.revenue = append(t.revenue, g)
 	}
 	return rows.Err()
 }
@@ -327,6 +362,7 @@ type tally struct {
 	rationales []Rationale
 	paths      map[pathID]int
 	offers     []OfferGroup
+	revenue    []RevenueGroup
 }
 
 // pathID names a StagePath: the stages seen (",a,b,") and the decision's offer.
@@ -426,6 +462,10 @@ func (t *tally) facts() ReportFacts {
 	f.Offers = t.offers
 	slices.SortFunc(f.Offers, func(a, b OfferGroup) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Status, b.Status), cmp.Compare(a.Outcome, b.Outcome))
+	})
+	f.Revenue = t.revenue
+	slices.SortFunc(f.Revenue, func(a, b RevenueGroup) int {
+		return cmp.Or(cmpBool(a.Holdout, b.Holdout), cmp.Compare(a.Currency, b.Currency))
 	})
 	return f
 }

@@ -9,13 +9,16 @@ import (
 // Store is what the webhooks keep in the deployment's store (store.Store), shared by every
 // worker: which events were handled (so a retry or a replay changes nothing, whichever worker
 // it reaches), the suppression list (a STOP holds until START, whatever campaign comes next),
-// and the contact index that finds a phone number's campaigns.
+// the contact index that finds a phone number's campaigns, and the billing events that could
+// not be acted on.
 type Store interface {
 	Claim(ctx context.Context, ids ...string) (*store.Claim, store.ClaimState, error)
 	Suppress(ctx context.Context, contact string, p store.Suppression) error
 	Lift(ctx context.Context, contact, channel, source, by, why string) (bool, error)
 	SuppressCampaign(ctx context.Context, workflowID string, p store.Suppression) (int, error)
 	CampaignsOf(ctx context.Context, contact, channel string) ([]string, error)
+	// RecordBillingProblem keeps, for ops, a billing event that could not be acted on.
+	RecordBillingProblem(ctx context.Context, p store.BillingProblem) error
 }
 
 // claim is a request's hold on the IDs of the events it handles: it commits them once the

@@ -15,6 +15,12 @@
 //     shows the offer in its terms with Accept and Decline, and changes nothing; POST records the
 //     answer once per offer (a claim in the store) as an OfferResponse signal. A decline is not
 //     an opt-out.
+//   - POST /webhooks/stripe: Stripe's events, when billing is on with a webhook secret. A
+//     subscription deleted (or, when the playbook says so, set to cancel) launches the
+//     customer's campaign as a CSV row would; a new subscription or a paid invoice ends an open
+//     campaign as won back with its revenue, as does taking back a scheduled cancellation.
+//     Checked with Stripe-Signature (signing secret and timestamp tolerance). An event that
+//     cannot be acted on (no email, an unknown currency) is recorded as a billing problem.
 //
 // A forged, stale or malformed request is refused with a 4xx and changes nothing. A replayed one
 // is recognised by the provider's event ID and answered 200 without a second Signal. A campaign

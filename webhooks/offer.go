@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/winback/winback/activities"
@@ -47,6 +48,12 @@ type offerPage struct {
 	Token, Rep string
 	// Answered is the customer's answer the page confirms ("accepted", "declined").
 	Answered string
+	// Resubscribe, when set, is the token of the button that goes to Stripe Checkout with an
+	// accepted offer.
+	Resubscribe string
+	// Checkout: accepting, or the Resubscribe button, leads to Stripe Checkout (the page says
+	// so, and its CSP lets the form go there).
+	Checkout bool
 }
 
 // offerLink is a verified offer link and what the campaign says about its offer.
@@ -82,6 +89,11 @@ func (h *Handler) offerShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	h.showOpenOffer(ctx, w, l)
+}
+
+// showOpenOffer shows an open offer with its Accept and Decline buttons.
+func (h *Handler) showOpenOffer(ctx context.Context, w http.ResponseWriter, l *offerLink) {
 	h.log.Info("webhooks: offer page shown", "workflowID", l.workflowID, "offer", l.offerID)
 	p := h.describeOffer(ctx, l)
 	p.Rep = h.repName(ctx, l)
@@ -91,7 +103,35 @@ func (h *Handler) offerShow(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Message = "Accept it or decline it with one button. Nothing changes until you press one."
 	p.Token = l.token
+	p.Checkout = h.mayCheckout(ctx, l)
 	showOfferPage(w, http.StatusOK, p)
+}
+
+// offerCheckout sends a customer who accepted an offer, and has not resubscribed yet, to
+// Stripe Checkout again (the button of the accepted offer's page; the same Checkout Session
+// within Stripe's day of idempotency). Any other offer gets the page its link shows.
+func (h *Handler) offerCheckout(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxOfferBody)
+	_ = r.ParseForm()
+	ctx, cancel := temporalContext(r.Context())
+	defer cancel()
+	l, ok := h.findOffer(ctx, w, r, r.PostFormValue("t"))
+	switch {
+	case !ok:
+	case l.offer.Status == workflows.OfferOpen:
+		h.showOpenOffer(ctx, w, l)
+	case l.offer.Status == workflows.OfferAccepted && h.mayCheckout(ctx, l):
+		if url := h.checkoutURL(ctx, r, l); url != "" {
+			toCheckout(w, r, url)
+			return
+		}
+		p := h.describeOffer(ctx, l)
+		p.Heading, p.Answered = "You have accepted this offer", "accepted"
+		p.Message = inTouch(h.repName(ctx, l)) + " to help you resubscribe: we could not open the payment page just now."
+		showOfferPage(w, http.StatusServiceUnavailable, p)
+	default:
+		h.showAnswered(ctx, w, r, l)
+	}
 }
 
 // offerAnswer records the customer's answer to the offer of a link, once.
@@ -116,6 +156,7 @@ func (h *Handler) offerAnswer(w http.ResponseWriter, r *http.Request) {
 	default:
 		p := h.describeOffer(ctx, l)
 		p.Heading, p.Message, p.Token, p.Rep = "Accept or decline?", "Press one of the two buttons below.", l.token, h.repName(ctx, l)
+		p.Checkout = h.mayCheckout(ctx, l)
 		showOfferPage(w, http.StatusBadRequest, p)
 		return
 	}
@@ -157,6 +198,13 @@ func (h *Handler) offerAnswer(w http.ResponseWriter, r *http.Request) {
 	}
 	c.commit(ctx)
 	h.log.Info("webhooks: offer answered", "workflowID", l.workflowID, "offer", l.offerID, "choice", choice)
+	if accept {
+		// The acceptance is recorded: Checkout failing only means the rep finishes it.
+		if url := h.checkoutURL(ctx, r, l); url != "" {
+			toCheckout(w, r, url)
+			return
+		}
+	}
 	p := h.describeOffer(ctx, l)
 	if accept {
 		p.Heading, p.Answered = "Thank you: you have accepted the offer", "accepted"
@@ -173,6 +221,20 @@ func (h *Handler) offerAnswer(w http.ResponseWriter, r *http.Request) {
 // is not, it answers the page that says why and returns false. The token is never logged: it
 // is the customer's credential.
 func (h *Handler) openOffer(ctx context.Context, w http.ResponseWriter, r *http.Request, token string) (*offerLink, bool) {
+	l, ok := h.findOffer(ctx, w, r, token)
+	if !ok {
+		return nil, false
+	}
+	if l.offer.Status == workflows.OfferOpen {
+		return l, true
+	}
+	h.showAnswered(ctx, w, r, l)
+	return nil, false
+}
+
+// findOffer verifies the link's token and finds its offer, in any status, on a running
+// campaign. When it cannot, it answers the page that says why and returns false.
+func (h *Handler) findOffer(ctx context.Context, w http.ResponseWriter, r *http.Request, token string) (*offerLink, bool) {
 	wf, offerID, expires, err := activities.VerifyOfferTokenAt(h.linkSecret, token, h.now())
 	customerID, isCampaign := workflows.CustomerID(wf)
 	switch {
@@ -212,16 +274,23 @@ func (h *Handler) openOffer(ctx context.Context, w http.ResponseWriter, r *http.
 		showOfferPage(w, http.StatusGone, closedOfferPage())
 		return nil, false
 	}
-	if l.offer.Status == workflows.OfferOpen {
-		return l, true
-	}
-	h.log.Info("webhooks: offer link of an offer no longer open", "method", r.Method, "workflowID", wf, "offer", offerID, "status", l.offer.Status)
+	return l, true
+}
+
+// showAnswered shows the page of an offer no longer open: answered, replaced or expired. An
+// accepted offer that resubscribes through Checkout has a button to go there (again).
+func (h *Handler) showAnswered(ctx context.Context, w http.ResponseWriter, r *http.Request, l *offerLink) {
+	h.log.Info("webhooks: offer link of an offer no longer open", "method", r.Method, "workflowID", l.workflowID, "offer", l.offerID, "status", l.offer.Status)
 	p := h.describeOffer(ctx, l)
 	status := http.StatusConflict
 	switch l.offer.Status {
 	case workflows.OfferAccepted, workflows.OfferFulfilled:
 		p.Heading, p.Answered = "You have already accepted this offer", "accepted"
 		p.Message = inTouch(h.repName(ctx, l)) + " to set it up, if not already."
+		if l.offer.Status == workflows.OfferAccepted && h.mayCheckout(ctx, l) {
+			p.Message = "Resubscribe with your offer below, or " + lowerFirst(inTouch(h.repName(ctx, l))) + " to help."
+			p.Resubscribe, p.Checkout = l.token, true
+		}
 	case workflows.OfferDeclined:
 		p.Heading, p.Answered = "You have already declined this offer", "declined"
 		p.Message = "We will not ask you again about it. If you have changed your mind, reply to our latest message."
@@ -234,7 +303,14 @@ func (h *Handler) openOffer(ctx context.Context, w http.ResponseWriter, r *http.
 		p = expiredOfferPage(time.Time{})
 	}
 	showOfferPage(w, status, p)
-	return nil, false
+}
+
+// lowerFirst lowers "We will be in touch" for the middle of a sentence; a name stays as it is.
+func lowerFirst(s string) string {
+	if strings.HasPrefix(s, "We ") {
+		return "we " + s[3:]
+	}
+	return s
 }
 
 // offerClaimID names one answer to one offer of one campaign in the store's claims.
@@ -339,6 +415,10 @@ func (h *Handler) offerUnavailable(w http.ResponseWriter) {
 // caches, referrers and frames.
 func showOfferPage(w http.ResponseWriter, status int, p offerPage) {
 	linkPageHeaders(w)
+	if p.Checkout {
+		w.Header().Set("Content-Security-Policy", strings.Replace(w.Header().Get("Content-Security-Policy"),
+			"form-action 'self'", "form-action 'self' "+checkoutOrigin, 1))
+	}
 	w.WriteHeader(status)
 	_ = offerTmpl.Execute(w, p)
 }

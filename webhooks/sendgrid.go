@@ -61,15 +61,8 @@ func (h *Handler) sendGridEvents(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusUnauthorized, "missing "+eventwebhook.VerificationHTTPHeader+" or "+eventwebhook.TimestampHTTPHeader)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSendGridBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.log.Warn("webhooks: SendGrid request refused: body larger than 1 MiB")
-			refuse(w, http.StatusRequestEntityTooLarge, "the body is larger than 1 MiB")
-			return
-		}
-		refuse(w, http.StatusBadRequest, "could not read the body")
+	body, ok := h.readBody(w, r, "SendGrid", maxSendGridBody)
+	if !ok {
 		return
 	}
 	if reason := h.checkSendGridTimestamp(ts); reason != "" {
@@ -253,4 +246,21 @@ func jsonInt(raw json.RawMessage) (int64, bool) {
 	}
 	i, err := n.Int64()
 	return i, err == nil
+}
+
+// readBody reads a webhook's raw body (its signature covers the bytes), at most limit bytes (whole MiB); it
+// refuses the request and returns false when it cannot.
+func (h *Handler) readBody(w http.ResponseWriter, r *http.Request, provider string, limit int64) ([]byte, bool) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err == nil {
+		return body, true
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		h.log.Warn(fmt.Sprintf("webhooks: %s request refused: body larger than %d MiB", provider, limit>>20))
+		refuse(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is larger than %d MiB", limit>>20))
+		return nil, false
+	}
+	refuse(w, http.StatusBadRequest, "could not read the body")
+	return nil, false
 }

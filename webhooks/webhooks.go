@@ -15,7 +15,10 @@ import (
 
 	twilioclient "github.com/twilio/twilio-go/client"
 
+	"github.com/winback/winback/billing"
 	"github.com/winback/winback/campaigns"
+	"github.com/winback/winback/config"
+	"github.com/winback/winback/launch"
 )
 
 // Options configures the webhooks. Secrets (auth token, link secret) are never logged.
@@ -40,12 +43,26 @@ type Options struct {
 	// Help answers a customer's HELP text from phone (the help template, signed by their rep
 	// when known). Required. Twilio's own opt-out handling may answer too, when enabled.
 	Help func(ctx context.Context, phone string) (string, error)
+	// Checkout makes the Stripe Checkout Session an accepted offer with a promotion code
+	// resubscribes through (billing.Client). Nil when billing is off: the accept link then only
+	// records the acceptance.
+	Checkout Checkout
 	// Tolerance is how far a SendGrid timestamp may be from Now, either way; 10 minutes when zero.
 	Tolerance time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// Logger receives one line per request handled or refused; slog.Default() when nil.
 	Logger *slog.Logger
+
+	// Stripe reads the customers and subscriptions of Stripe's events; nil when billing is off.
+	// POST /webhooks/stripe is registered only with Stripe and Billing.WebhookSecret (else 404).
+	Stripe billing.Stripe
+	// Billing is billing's configuration: the webhook's signing secret and tolerance, and the
+	// routing that makes a cancellation's row (billing.Cancellation.Row).
+	Billing config.Billing
+	// Launch checks the row of a cancellation and builds its campaign's input, as a CSV launch
+	// does (team, playbook, text-message length, holdout); its Now is set for each event.
+	Launch launch.Validator
 }
 
 // DefaultTolerance is the SendGrid timestamp window used when Options.Tolerance is zero.
@@ -62,10 +79,12 @@ type Handler struct {
 	tolerance  time.Duration
 	store      Store
 	help       func(ctx context.Context, phone string) (string, error)
+	checkout   Checkout // nil: billing is off
 	now        func() time.Time
 	log        *slog.Logger
 	warnTwilio throttle
 	warnSG     throttle
+	stripe     *stripeHook // nil: Stripe webhooks are off
 }
 
 // New checks the options.
@@ -96,6 +115,10 @@ func New(o Options) (*Handler, error) {
 			errs = append(errs, err)
 		}
 	}
+	sh, err := newStripeHook(o)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -108,8 +131,10 @@ func New(o Options) (*Handler, error) {
 		tolerance:  o.Tolerance,
 		store:      o.Store,
 		help:       o.Help,
+		checkout:   o.Checkout,
 		now:        o.Now,
 		log:        o.Logger,
+		stripe:     sh,
 	}
 	if h.tolerance == 0 {
 		h.tolerance = DefaultTolerance
@@ -132,7 +157,8 @@ func New(o Options) (*Handler, error) {
 	return h, nil
 }
 
-// Register mounts the webhook routes, the unsubscribe page and the offer page on mux.
+// Register mounts the webhook routes, the unsubscribe page and the offer page on mux; the
+// Stripe webhook only when billing is on with a webhook secret.
 func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /webhooks/twilio/sms", h.twilioSMS)
 	mux.HandleFunc("POST /webhooks/twilio/status", h.twilioStatus)
@@ -141,6 +167,12 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /unsubscribe", h.unsubscribe)
 	mux.HandleFunc("GET /offer", h.offerShow)
 	mux.HandleFunc("POST /offer", h.offerAnswer)
+	mux.HandleFunc("POST /offer/checkout", h.offerCheckout)
+	mux.HandleFunc("GET "+resubscribedPath, h.resubscribed)
+	mux.HandleFunc("GET "+resubscribeLaterPath, h.resubscribeLater)
+	if h.stripe != nil {
+		mux.HandleFunc("POST /webhooks/stripe", h.stripeEvent)
+	}
 }
 
 // checkPublicURL accepts an absolute http(s) URL without query or fragment and returns it

@@ -64,6 +64,9 @@ type harness struct {
 	lookedUp []string                     // people the campaign looked up in the team file
 	records  []activities.CampaignRecord  // what the campaign filed in the store, in order
 	history  activities.HistoryResult     // the customer's earlier campaigns, as the store tells them
+	coupons  []activities.CouponRequest   // the coupons the campaign asked billing for, every attempt
+	// coupon answers CreateCoupon (attempt counts from 1); nil: billing makes "WB-<offer>".
+	coupon func(r activities.CouponRequest, attempt int) (activities.CouponResult, error)
 	// suggestCAN makes the server "suggest" continue-as-new (the test env counts no events).
 	suggestCAN bool
 }
@@ -144,6 +147,17 @@ func (h *harness) newEnv() {
 	h.env.OnActivity("CustomerHistory", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.HistoryRequest) (activities.HistoryResult, error) {
 			return h.history, nil
+		})
+	h.env.OnActivity("CreateCoupon", mock.Anything, mock.Anything).Return(
+		func(ctx context.Context, r activities.CouponRequest) (activities.CouponResult, error) {
+			h.mu.Lock()
+			h.coupons = append(h.coupons, r)
+			attempt := len(h.coupons)
+			h.mu.Unlock()
+			if h.coupon != nil {
+				return h.coupon(r, attempt)
+			}
+			return activities.CouponResult{Coupon: "WB-" + r.OfferID, PromotionCodeID: "promo_1", PromotionCode: "COMEBACK-" + r.OfferID}, nil
 		})
 	h.env.OnActivity("RecordOptOut", mock.Anything, mock.Anything).Return(
 		func(ctx context.Context, r activities.OptOutRequest) error {
@@ -296,4 +310,20 @@ func (h *harness) happyPath(interviewAnswers, decision TaskAnswers) {
 	h.complete(1*hour, "backstory", "alice", backstory)
 	h.complete(2*hour, "exit-interview", "alice", interviewAnswers)
 	h.complete(3*hour, "decision", "maria", decision)
+}
+
+// lastRecord is the newest record the campaign filed: the one with the highest seq, which the
+// store keeps. Records are activities of their own and may arrive in any order.
+func (h *harness) lastRecord() activities.CampaignRecord {
+	h.t.Helper()
+	if len(h.records) == 0 {
+		h.t.Fatal("the campaign filed no record")
+	}
+	last := h.records[0]
+	for _, r := range h.records[1:] {
+		if r.Seq > last.Seq {
+			last = r
+		}
+	}
+	return last
 }

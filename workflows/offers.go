@@ -78,6 +78,7 @@ func (c *campaign) withOffer(ctx workflow.Context, d activities.MessageData) act
 		return d
 	}
 	d.Offer, d.OfferDetails, d.OfferValue, d.OfferUntil, d.Figures, d.OfferID = string(o.Kind), o.Details, o.Value, o.Until, o.Figures, o.ID
+	d.PromotionCode = o.PromotionCode
 	d.Apology = d.Apology || o.Kind == OfferApology
 	return d
 }
@@ -110,6 +111,9 @@ func fulfilTitle(o OfferState) string {
 	terms := orDash(o.Details)
 	if o.Value > 0 {
 		terms += fmt.Sprintf(" (worth %s)", amount(o.Value))
+	}
+	if o.PromotionCode != "" {
+		return fmt.Sprintf("The customer accepted the incentive and is resubscribing with code %s: check they did (billing closes the campaign when they pay): %s", o.PromotionCode, terms)
 	}
 	switch o.Kind {
 	case OfferIncentive:
@@ -330,7 +334,12 @@ func (c *campaign) newOffer(ctx workflow.Context, r MakeOfferRequest) (MakeOffer
 	c.sending++
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		defer func() { c.sending-- }()
-		c.reach(ctx, id, ChannelEmail, "revisit")
+		c.makeCoupon(ctx, id) // the email waits for its code
+		// Since release 3 an offer withdrawn meanwhile (its coupon refused, or replaced) is not
+		// sent; before it, the email went whatever happened, and old histories hold that send.
+		if o := c.offer(id); !c.inBilling() || o.Status == OfferOpen {
+			c.reach(ctx, id, ChannelEmail, "revisit")
+		}
 	})
 	c.refresh(ctx)
 	return MakeOfferResult{OfferID: id, Next: fmt.Sprintf("%s goes to the customer now, with its one-click link; they may accept or decline it.", id)}, nil

@@ -158,7 +158,7 @@ func TestAnAcceptedOfferGivesTheRepATaskAndFulfillingItWinsTheCustomerBack(t *te
 	if call := taskByID(st, "thank-you-call"); call != nil && call.Status != TaskCancelled {
 		t.Errorf("thank-you call = %s after the win, want cancelled or never opened", call.Status)
 	}
-	last := h.records[len(h.records)-1]
+	last := h.lastRecord()
 	if last.Outcome != string(OutcomeWonBack) || len(last.Offers) != 1 || last.Offers[0].Status != string(OfferFulfilled) {
 		t.Errorf("the store's record = outcome %s offers %+v, want won_back with offer-1 fulfilled", last.Outcome, last.Offers)
 	}
@@ -370,19 +370,22 @@ func TestAHeldOutCustomerGetsNothingAndIsCounted(t *testing.T) {
 		if got := h.env.Now().Sub(monday9); got < h.in.Playbook.Expiry {
 			t.Errorf("closed after %s, want the playbook's horizon %s", got, h.in.Playbook.Expiry)
 		}
-		if last := h.records[len(h.records)-1]; !last.Holdout || last.Outcome != string(OutcomeHoldout) {
+		if last := h.lastRecord(); !last.Holdout || last.Outcome != string(OutcomeHoldout) {
 			t.Errorf("the store's record = %+v, want holdout", last)
 		}
 	})
 	t.Run("returns on their own", func(t *testing.T) {
 		h := newHarness(t)
 		h.in.Holdout = true
-		h.signal(40*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "billing"})
+		h.signal(40*day, SignalCustomerReturned, CustomerReturnedSignal{Source: "stripe", Revenue: 9000, Currency: "eur", Subscription: "sub_9"})
 
 		res, st := h.run()
 
 		if res.Outcome != OutcomeWonBack || !st.Holdout || len(h.sent) != 0 {
 			t.Errorf("outcome %s holdout %v messages %d, want won_back, held out, nothing sent", res.Outcome, st.Holdout, len(h.sent))
+		}
+		if last := h.lastRecord(); st.Revenue != 9000 || st.RevenueCurrency != "eur" || !last.Holdout || last.Revenue != 9000 {
+			t.Errorf("revenue %v %s, record %+v; want billing's 9000 eur recorded for the held-out customer", st.Revenue, st.RevenueCurrency, last)
 		}
 	})
 }

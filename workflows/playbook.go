@@ -50,6 +50,10 @@ type Playbook struct {
 	// FrequencyCap: at most Max messages to the customer in any Per window.
 	FrequencyCap FrequencyCap `json:"frequencyCap"`
 
+	// StartWhenCancelScheduled: a cancellation scheduled for the end of the billing period
+	// launches the campaign at once, while the customer is still paying ("even before your
+	// client is fully out the door"); off, only the cancellation taking effect does.
+	StartWhenCancelScheduled bool `json:"startWhenCancelScheduled"`
 	// HoldoutPercent is the share of launched customers held out (0 to 50): no message, no
 	// task, to measure what the campaigns cause. The launch may override it.
 	HoldoutPercent float64 `json:"holdoutPercent,omitempty"`
@@ -127,10 +131,11 @@ func DefaultPlaybook() Playbook {
 			{After: 90 * day, Channel: ChannelCall},
 			{After: 180 * day, Channel: ChannelEmail},
 		},
-		RepeatIncentiveWindow: 365 * day,
-		QuietHours:            QuietHours{Start: 21, End: 9},
-		FrequencyCap:          FrequencyCap{Max: 2, Per: 7 * day},
-		Expiry:                400 * day,
-		MaxEventsPerRun:       1000,
+		RepeatIncentiveWindow:    365 * day,
+		StartWhenCancelScheduled: true,
+		QuietHours:               QuietHours{Start: 21, End: 9},
+		FrequencyCap:             FrequencyCap{Max: 2, Per: 7 * day},
+		Expiry:                   400 * day,
+		MaxEventsPerRun:          1000,
 	}
 }

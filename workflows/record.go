@@ -38,6 +38,7 @@ func (c *campaign) campaignRecord(ctx workflow.Context) activities.CampaignRecor
 		r.OptedOut = append(r.OptedOut, string(ch))
 	}
 	r.Holdout, r.FootInDoorValue = c.st.Holdout, c.st.FootInDoorValue
+	r.Revenue, r.RevenueCurrency = c.st.Revenue, c.st.RevenueCurrency
 	for _, o := range c.st.Offers {
 		r.Offers = append(r.Offers, activities.OfferRecord{ID: o.ID, Kind: string(o.Kind), Status: string(o.Status), Value: o.Value,
 			Made: o.Made, Answered: o.Answered, Fulfilled: o.Fulfilled})
@@ -85,6 +86,7 @@ func sameRecord(a, b activities.CampaignRecord) bool {
 		a.Scope == b.Scope && a.Rep == b.Rep && a.Manager == b.Manager && pursue(a.Pursue) == pursue(b.Pursue) &&
 		a.DecidedBy == b.DecidedBy && a.Offer == b.Offer && a.Rationale == b.Rationale &&
 		slices.Equal(a.OptedOut, b.OptedOut) && a.Holdout == b.Holdout && a.FootInDoorValue == b.FootInDoorValue &&
+		a.Revenue == b.Revenue && a.RevenueCurrency == b.RevenueCurrency &&
 		slices.EqualFunc(a.Offers, b.Offers, func(x, y activities.OfferRecord) bool {
 			return x.ID == y.ID && x.Kind == y.Kind && x.Status == y.Status && x.Value == y.Value && x.Made.Equal(y.Made) &&
 				x.Answered.Equal(y.Answered) && x.Fulfilled.Equal(y.Fulfilled)

@@ -795,6 +795,38 @@ func recordedPaths() []recordedPath {
 			r.check(len(st.Warnings) == 1 && strings.Contains(taskIn(st, "decision").Title, "bought back"), "warnings %v, decision %+v", st.Warnings, taskIn(st, "decision"))
 			return wid
 		})
+
+	// Billing (release 3): a campaign launched from a Stripe cancellation; its incentive becomes a
+	// coupon before the email goes, and the payment with that coupon closes it.
+	add("billing-coupon-redeemed", "launched from billing; an incentive: its coupon made in billing, the revisit email with its code; accepted; billing says the customer paid with the coupon: won back with the revenue, the offer fulfilled",
+		func(r *recorder) string {
+			in := r.input()
+			in.Billing = &workflows.Billing{Provider: "stripe", CustomerID: "cus_rec", SubscriptionID: "sub_rec", PriceID: "price_rec", Currency: "usd"}
+			wid := r.start(in)
+			r.throughDecision(wid, pathInterview, pursueWith(workflows.OfferIncentive, "simplified our contract"))
+			r.waitFor(wid, func(st workflows.CampaignStatus) bool {
+				return hasMessage(st, "revisit-email", workflows.ChannelEmail, "sent")
+			})
+			r.offerPage(wid, "offer-1", true)
+			var st workflows.CampaignStatus
+			r.waitFor(wid, func(s workflows.CampaignStatus) bool { st = s; return offerIn(s, "offer-1").Coupon != "" })
+			r.signal(wid, workflows.SignalCustomerReturned, workflows.CustomerReturnedSignal{Source: "stripe", Revenue: 24000, Currency: "usd",
+				Subscription: "sub_new", Coupons: []string{offerIn(st, "offer-1").Coupon}})
+			st = r.closed(wid, workflows.OutcomeWonBack)
+			r.check(st.Revenue == 24000 && offerIn(st, "offer-1").Status == workflows.OfferFulfilled, "revenue %v, offers %+v", st.Revenue, st.Offers)
+			return wid
+		})
+	add("billing-coupon-refused", "launched from billing; billing refuses the incentive's coupon: the offer is withdrawn, the manager warned, the revisit email goes without it; declined on the call",
+		func(r *recorder) string {
+			in := r.input()
+			in.Billing = &workflows.Billing{Provider: "stripe", CustomerID: "cus_refuse", Currency: "usd"}
+			wid := r.start(in)
+			r.throughDecision(wid, pathInterview, pursueWith(workflows.OfferIncentive, "simplified our contract"))
+			r.call(wid, workflows.CallDeclined)
+			st := r.closed(wid, workflows.OutcomeDeclined)
+			r.check(offerIn(st, "offer-1").Status == workflows.OfferWithdrawn && len(st.Warnings) == 1, "offers %+v, warnings %v", st.Offers, st.Warnings)
+			return wid
+		})
 	return paths
 }
 

@@ -210,6 +210,15 @@ func (f *fakeSender) CustomerHistory(_ context.Context, r activities.HistoryRequ
 	return activities.HistoryResult{Campaigns: 1, WonBackWithIncentive: 1}, nil
 }
 
+// CreateCoupon stands in for billing: it refuses the customer of the billing-coupon-refused
+// path, as Stripe refuses bad terms, and makes a coupon for the others.
+func (f *fakeSender) CreateCoupon(_ context.Context, r activities.CouponRequest) (activities.CouponResult, error) {
+	if r.CustomerID == "cus_refuse" {
+		return activities.CouponResult{}, temporal.NewNonRetryableApplicationError("stripe: amount_off is too large", activities.ErrInvalidRequest, nil)
+	}
+	return activities.CouponResult{Coupon: "WB-" + r.OfferID, PromotionCodeID: "promo_rec", PromotionCode: "COMEBACK-REC"}, nil
+}
+
 // fakeSender stands in for the providers while recording: the histories depend on what the
 // workflow asks for, not on who delivers it. It refuses the addresses in refuse as a provider
 // would, and remembers what went where, per campaign.

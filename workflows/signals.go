@@ -82,6 +82,9 @@ func (c *campaign) customerReturned(ctx workflow.Context, sig CustomerReturnedSi
 	if sig.Note != "" {
 		note += ": " + sig.Note
 	}
+	if !c.closed() {
+		c.billingReturn(ctx, sig)
+	}
 	c.end(OutcomeWonBack, note)
 	c.refresh(ctx)
 }

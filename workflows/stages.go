@@ -89,7 +89,9 @@ func (c *campaign) decideWorthIt(ctx workflow.Context) {
 	if !d.Pursue {
 		c.end(OutcomeWalkedAway, "walked away: "+d.Rationale)
 	} else if t.Status == TaskDone {
-		c.makeOffer(ctx, t.CompletedBy, d.Offer, *t.Answers, "")
+		if o := c.makeOffer(ctx, t.CompletedBy, d.Offer, *t.Answers, ""); o != nil {
+			c.makeCoupon(ctx, o.ID) // the revisit email waits for its code
+		}
 	}
 	c.refresh(ctx)
 }

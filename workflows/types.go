@@ -217,8 +217,23 @@ type CampaignInput struct {
 	// closes at the playbook's expiry as holdout, or as won_back if they return on their own.
 	// The launcher decides it (a stable share of customers, by a keyed hash of the customer ID).
 	Holdout bool `json:"holdout,omitempty"`
+	// Billing ties the campaign to the customer's subscription in billing, when it was launched
+	// from there (a Stripe cancellation): paying again ends it, and an incentive becomes a coupon.
+	Billing *Billing `json:"billing,omitempty"`
 	// Carried is set only by continue-as-new: the state of the previous run.
 	Carried *CarriedState `json:"carried,omitempty"`
+}
+
+// Billing is the customer's account in billing, as the launch found it.
+type Billing struct {
+	Provider       string `json:"provider"`                 // "stripe"
+	CustomerID     string `json:"customerId"`               // the billing customer: "cus_..."
+	SubscriptionID string `json:"subscriptionId,omitempty"` // the subscription cancelled
+	PriceID        string `json:"priceId,omitempty"`        // its price: what a return resubscribes to
+	Quantity       int64  `json:"quantity,omitempty"`       // of PriceID (seats); 1 when zero
+	Currency       string `json:"currency,omitempty"`       // ISO 4217, lower case: "usd"
+	// Scheduled: the cancellation takes effect at the end of the period; until then they pay.
+	Scheduled bool `json:"scheduled,omitempty"`
 }
 
 // CampaignResult is what a closed campaign returns.
@@ -308,6 +323,13 @@ type ReassignResult struct {
 type CustomerReturnedSignal struct {
 	Source string `json:"source"`
 	Note   string `json:"note,omitempty"`
+	// From billing ("stripe"): what the return is worth a year (a new subscription, annualised,
+	// in the subscription's currency), the subscription, and the coupons it used: a coupon of one
+	// of the campaign's offers fulfils that offer.
+	Revenue      float64  `json:"revenue,omitempty"`
+	Currency     string   `json:"currency,omitempty"`
+	Subscription string   `json:"subscription,omitempty"`
+	Coupons      []string `json:"coupons,omitempty"`
 }
 
 // OptOutSignal stops a channel (STOP reply, unsubscribe, bounce, or by hand).
@@ -385,6 +407,13 @@ type OfferState struct {
 	FulfilTask string    `json:"fulfilTask,omitempty"`
 	// Override is the manager's reason for making it while another offer was open.
 	Override string `json:"override,omitempty"`
+	// In billing (a campaign with Billing, an incentive): the coupon made for it and the
+	// promotion code the customer redeems, restricted to them, until the offer's last day.
+	Coupon        string `json:"coupon,omitempty"`
+	PromotionCode string `json:"promotionCode,omitempty"`
+	// PromotionCodeID is billing's ID of the promotion code ("promo_..."): what the offer page's
+	// Checkout applies for the customer. Empty for offers made before it was kept.
+	PromotionCodeID string `json:"promotionCodeId,omitempty"`
 }
 
 // Reply is a message the customer wrote to us, and the task that answers it.
@@ -455,6 +484,10 @@ type CampaignStatus struct {
 	Holdout bool `json:"holdout,omitempty"`
 	// FootInDoorValue is the value of the smaller project the customer took (outcome foot_in_door).
 	FootInDoorValue float64 `json:"footInDoorValue,omitempty"`
+	// Revenue is what billing says the customer's return is worth a year (0 when billing did
+	// not see it), in RevenueCurrency.
+	Revenue         float64 `json:"revenue,omitempty"`
+	RevenueCurrency string  `json:"revenueCurrency,omitempty"`
 	// Contact is how the campaign reaches the customer now: the launch's email and phone, or
 	// what a rep corrected them to.
 	Contact Contact `json:"contact"`

@@ -20,6 +20,10 @@ const (
 	// the door and the cadence that grows it, offers after the decision), the holdout, and the
 	// warning on a customer bought back with an incentive before.
 	versionOffers workflow.Version = 2
+	// versionBilling: a campaign launched from billing makes its incentives coupons in billing
+	// (the email waits for the code), and billing's word of the customer paying again fulfils
+	// the offer whose coupon they used.
+	versionBilling workflow.Version = 3
 )
 
 // campaignVersion is the campaign's release: recorded at its first run's start, carried after.
@@ -27,7 +31,7 @@ func campaignVersion(ctx workflow.Context, in CampaignInput) workflow.Version {
 	if in.Carried != nil {
 		return workflow.Version(in.Carried.Version)
 	}
-	return workflow.GetVersion(ctx, releaseChange, workflow.DefaultVersion, versionOffers)
+	return workflow.GetVersion(ctx, releaseChange, workflow.DefaultVersion, versionBilling)
 }
 
 // v2 reports whether the campaign started with the store's behaviour (see versionStore).
@@ -35,3 +39,7 @@ func (c *campaign) v2() bool { return c.version >= versionStore }
 
 // offersAct reports whether the campaign started with offers that act (see versionOffers).
 func (c *campaign) offersAct() bool { return c.version >= versionOffers }
+
+// inBilling reports whether the campaign makes its incentives coupons in billing: launched from
+// billing, with the release that does (see versionBilling).
+func (c *campaign) inBilling() bool { return c.version >= versionBilling && c.in.Billing != nil }

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/winback/winback/activities"
+	"github.com/winback/winback/billing"
 	"github.com/winback/winback/campaigns"
 	"github.com/winback/winback/codec"
 	"github.com/winback/winback/config"
@@ -55,7 +56,13 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	}
 	defer c.Close()
 
-	acts, err := activities.New(activityOptions(cfg, st, logger))
+	// Stripe, when configured (nil otherwise): the activities make coupons with it, and the
+	// Stripe webhooks read subscriptions with it.
+	bc, err := newBilling(cfg.Billing, logger)
+	if err != nil {
+		return fmt.Errorf("billing: %w", err)
+	}
+	acts, err := activities.New(activityOptions(cfg, st, bc, logger))
 	if err != nil {
 		return fmt.Errorf("activities: %w", err)
 	}
@@ -76,8 +83,9 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 	}
 	mux.Handle("GET /metrics", m.http)
 	var outbox func(string) []inbox.OutboxMessage
-	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox {
-		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger})
+	if cfg.SendGrid.Sandbox || cfg.Twilio.Sandbox || cfg.Billing.MockURL != "" {
+		sb, err := sandbox.New(sandbox.Options{DataFile: filepath.Join(cfg.DataDir, "outbox.jsonl"), Logger: logger,
+			StripeMockURL: cfg.Billing.MockURL})
 		if err != nil {
 			return fmt.Errorf("sandbox: %w", err)
 		}
@@ -97,12 +105,18 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		Client: cc, Namespace: cfg.Temporal.ClientOptions.Namespace, Team: cfg.Team, Secret: cfg.InboxSecret,
 		SecureCookies: strings.HasPrefix(cfg.PublicURL, "https://"), Outbox: outbox,
 		TemporalUIURL: cfg.TemporalUIURL, PhoneRegion: cfg.PhoneRegion, Logger: logger,
+		Billing: billingProblems(cfg.Billing, st),
 	})
 	if err != nil {
 		return fmt.Errorf("inbox: %w", err)
 	}
 	ib.Register(mux)
 
+	// A Stripe cancellation is checked and launched as a CSV row is.
+	stripeRows, err := stripeLaunch(ctx, cfg, st)
+	if err != nil {
+		return fmt.Errorf("billing: %w", err)
+	}
 	wh, err := webhooks.New(webhooks.Options{
 		Client: cc, PublicURL: cfg.PublicURL,
 		TwilioAuthToken:   cfg.Twilio.AuthToken,
@@ -110,7 +124,11 @@ func Run(ctx context.Context, cfg *config.Config, logger *slog.Logger) error {
 		LinkSecret:        cfg.LinkSecret,
 		Store:             st,
 		Help:              helpReply(st, cc, cfg.Team, acts),
+		Checkout:          checkout(bc),
 		Logger:            logger,
+		Stripe:            stripeClient(bc),
+		Billing:           cfg.Billing,
+		Launch:            stripeRows,
 	})
 	if err != nil {
 		return fmt.Errorf("webhooks: %w", err)
@@ -222,7 +240,7 @@ func workerIdentity() string {
 const callTimeout = 10 * time.Second
 
 // activityOptions hands the activities what they need from config, and nothing else.
-func activityOptions(cfg *config.Config, st activities.Store, logger *slog.Logger) activities.Options {
+func activityOptions(cfg *config.Config, st activities.Store, bc *billing.Client, logger *slog.Logger) activities.Options {
 	key := cfg.SendGrid.APIKey
 	if cfg.SendGrid.Sandbox {
 		key = "sandbox" // the sandbox wants a bearer key, like SendGrid; any value will do
@@ -239,6 +257,7 @@ func activityOptions(cfg *config.Config, st activities.Store, logger *slog.Logge
 			return activities.PersonResult{ID: p.ID, Name: p.Name, Email: p.Email, TimeZone: p.TimeZone, Calendar: p.Calendar}, ok
 		},
 		TemplatesDir: cfg.TemplatesDir,
+		Billing:      coupons(bc),
 		Logger:       logger,
 	}
 }
