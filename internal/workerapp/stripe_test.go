@@ -303,6 +303,16 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 		if code, body := w.send(t, nobody, whsec, time.Now()); code != http.StatusOK || !strings.Contains(body, "billing problem") {
 			t.Fatalf("no contact: %d %q, want 200 recorded as a billing problem", code, body)
 		}
+		// A currency winback does not know cannot be valued: a problem too, and no campaign.
+		w.register(t, map[string]any{"id": "cus_kim", "name": "Kim Lee", "email": "kim@initech.example"})
+		odd := subscription("sub_kim", "cus_kim", "canceled", map[string]any{"currency": "xts"})
+		odd["items"].(map[string]any)["data"].([]any)[0].(map[string]any)["price"].(map[string]any)["currency"] = "xts"
+		if code, body := w.send(t, event("evt_deleted_xts", "customer.subscription.deleted", odd, nil), whsec, time.Now()); code != http.StatusOK || !strings.Contains(body, "billing problem") {
+			t.Fatalf("unknown currency: %d %q, want 200 recorded as a billing problem", code, body)
+		}
+		if _, err := w.api.Input(ctx, "cus_kim"); !errors.Is(err, campaigns.ErrNotFound) {
+			t.Errorf("campaign of cus_kim: %v; want none", err)
+		}
 		st, err := w.cfg.OpenStore(ctx, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
@@ -312,10 +322,21 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(page.Problems) != 2 || page.Problems[0].EventID != "evt_deleted_nobody" || page.Problems[0].BillingCustomer != "cus_nobody" ||
-			!strings.Contains(page.Problems[0].Problem, "email") || page.Problems[1].EventID != "evt_deleted_again" ||
-			!strings.Contains(page.Problems[1].Problem, "relaunch it by hand") {
-			t.Errorf("billing problems %+v, want evt_deleted_nobody's naming the email, then evt_deleted_again's", page.Problems)
+		byEvent := map[string]store.BillingProblem{}
+		for _, p := range page.Problems {
+			byEvent[p.EventID] = p
+		}
+		if p := byEvent["evt_deleted_nobody"]; p.BillingCustomer != "cus_nobody" || !strings.Contains(p.Problem, "email") {
+			t.Errorf("evt_deleted_nobody's problem %+v, want cus_nobody's, naming the email", p)
+		}
+		if p := byEvent["evt_deleted_xts"]; p.BillingCustomer != "cus_kim" || !strings.Contains(p.Problem, "xts") {
+			t.Errorf("evt_deleted_xts's problem %+v, want cus_kim's, naming the currency", p)
+		}
+		if p := byEvent["evt_deleted_again"]; !strings.Contains(p.Problem, "relaunch it by hand") {
+			t.Errorf("evt_deleted_again's problem %+v, want the repeat loss kept for ops", p)
+		}
+		if len(page.Problems) != 3 {
+			t.Errorf("%d billing problems, want 3: %+v", len(page.Problems), page.Problems)
 		}
 		if _, err := w.api.Input(ctx, "cus_nobody"); !errors.Is(err, campaigns.ErrNotFound) {
 			t.Errorf("campaign of cus_nobody: %v; want none", err)
