@@ -81,6 +81,9 @@ type Stripe interface {
 	Cancellation(ctx context.Context, subscriptionID string) (Cancellation, error)
 	// Cancellations lists the subscriptions cancelled since (by canceled_at), for the backfill.
 	Cancellations(ctx context.Context, since time.Time) ([]Cancellation, error)
+	// ActiveSubscriptions lists the IDs of the customer's subscriptions that still bill them
+	// (active, trialing or past due): a customer who holds one is not lost.
+	ActiveSubscriptions(ctx context.Context, customerID string) ([]string, error)
 	// SubscriptionReturn reads a new or renewed subscription (its discounts expanded) as a return.
 	SubscriptionReturn(ctx context.Context, subscriptionID string) (Return, error)
 	// CheckoutURL makes a Checkout Session and returns its URL.

@@ -183,6 +183,28 @@ func (c *Client) Cancellations(ctx context.Context, since time.Time) ([]Cancella
 	return out, nil
 }
 
+// ActiveSubscriptions lists the IDs of the customer's subscriptions that still bill them:
+// active, trialing or past due (Stripe still collects a past-due one).
+func (c *Client) ActiveSubscriptions(ctx context.Context, customerID string) ([]string, error) {
+	if customerID == "" {
+		return nil, invalid("no customer ID to list the subscriptions of")
+	}
+	params := &stripe.SubscriptionListParams{Customer: stripe.String(customerID), Status: stripe.String("all")}
+	params.Limit = stripe.Int64(100)
+	ctx, ans := withAnswer(ctx)
+	var ids []string
+	for sub, err := range c.sc.V1Subscriptions.List(ctx, params) {
+		if err != nil {
+			return nil, classify("list the subscriptions of customer "+customerID, err, ans)
+		}
+		switch sub.Status {
+		case stripe.SubscriptionStatusActive, stripe.SubscriptionStatusTrialing, stripe.SubscriptionStatusPastDue:
+			ids = append(ids, sub.ID)
+		}
+	}
+	return ids, nil
+}
+
 // SubscriptionReturn reads a new or renewed subscription as a return, with its discounts
 // expanded, so its coupons are known.
 func (c *Client) SubscriptionReturn(ctx context.Context, subscriptionID string) (Return, error) {

@@ -88,6 +88,21 @@ func TestClientAgainstStripeMock(t *testing.T) {
 		}
 	})
 
+	t.Run("active subscriptions", func(t *testing.T) {
+		e := newStripeEnv(t, mock)
+		// stripe-mock lists its fixture for any customer: one subscription, active.
+		ids, err := e.client.ActiveSubscriptions(ctx, "cus_abc")
+		if err != nil || len(ids) != 1 || !strings.HasPrefix(ids[0], "sub_") {
+			t.Errorf("ActiveSubscriptions = %v, %v; want stripe-mock's active fixture", ids, err)
+		}
+		if got := e.rec.sent(); got[0].Form.Get("customer") != "cus_abc" || got[0].Form.Get("status") != "all" {
+			t.Errorf("request %+v, want the customer's subscriptions of every status", got[0])
+		}
+		if _, err := e.client.ActiveSubscriptions(ctx, ""); err == nil {
+			t.Error("no customer ID was taken")
+		}
+	})
+
 	t.Run("coupon", func(t *testing.T) {
 		e := newStripeEnv(t, mock)
 		req := couponRequest("winback:acme/run-1/offer-1")

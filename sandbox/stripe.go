@@ -23,7 +23,9 @@ import (
 // be launched from it; the sandbox therefore answers GET /v1/customers/{id} itself for the
 // customers registered with it (POST /sandbox/stripe/customers), in Stripe's customer shape:
 // stripe-mock's answer to the same request (checked as any other) with the registered fields
-// put in. Likewise GET /v1/subscriptions/{id} for registered subscriptions (POST
+// put in. Likewise GET /v1/subscriptions/{id} for registered subscriptions, and the list of a
+// registered customer's subscriptions (GET /v1/subscriptions?customer=), from what was registered
+// (POST
 // /sandbox/stripe/subscriptions): stripe-mock answers every one with the same customer and no
 // discount, so a customer's return could never be told apart, nor its coupon credited.
 // Registrations live in memory: register them again after a restart.
@@ -69,8 +71,17 @@ type StripeSubscription struct {
 	Seats      int64  `json:"seats,omitempty"`
 	UnitAmount int64  `json:"unitAmount,omitempty"`
 	Currency   string `json:"currency,omitempty"`
+	// Status is Stripe's: active (when empty), trialing, past_due, canceled...
+	Status string `json:"status,omitempty"`
 
 	registered time.Time // its created and start_date: a subscription begins when registered
+}
+
+func (s StripeSubscription) status() string {
+	if s.Status == "" {
+		return "active"
+	}
+	return s.Status
 }
 
 // Validate says what is wrong with s, naming the field.
@@ -229,6 +240,23 @@ func (s *Sandbox) handleStripe(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if r.URL.Path == stripePrefix+"/v1/subscriptions" {
+			customer := r.URL.Query().Get("customer")
+			s.stripe.mu.Lock()
+			_, registered := s.stripe.customers[customer]
+			var subs []StripeSubscription
+			for _, sub := range s.stripe.subscriptions {
+				if sub.Customer == customer {
+					subs = append(subs, sub)
+				}
+			}
+			s.stripe.mu.Unlock()
+			if registered {
+				slices.SortFunc(subs, func(a, b StripeSubscription) int { return b.registered.Compare(a.registered) })
+				s.serveStripeSubscriptions(w, r, subs)
+				return
+			}
+		}
 		if id, ok := strings.CutPrefix(r.URL.Path, stripePrefix+"/v1/subscriptions/"); ok && !strings.Contains(id, "/") {
 			s.stripe.mu.Lock()
 			sub, registered := s.stripe.subscriptions[id]
@@ -246,45 +274,86 @@ func (s *Sandbox) handleStripe(w http.ResponseWriter, r *http.Request) {
 // subscription, the registered customer and discounts put in (expanded when asked).
 func (s *Sandbox) serveStripeSubscription(w http.ResponseWriter, r *http.Request, sub StripeSubscription) {
 	s.serveStripeObject(w, r, func(obj map[string]any) {
-		obj["id"] = sub.ID
-		obj["customer"] = sub.Customer
-		obj["created"], obj["start_date"] = sub.registered.Unix(), sub.registered.Unix()
-		expanded := false // expand[]=discounts, or expand[0]=discounts as stripe-go writes it
-		for key, values := range r.URL.Query() {
-			if strings.HasPrefix(key, "expand[") && slices.Contains(values, "discounts") {
-				expanded = true
-			}
-		}
-		discounts := make([]any, 0, len(sub.Coupons))
-		for i, coupon := range sub.Coupons {
-			id := fmt.Sprintf("di_%s_%d", sub.ID, i)
-			if !expanded {
-				discounts = append(discounts, id)
-				continue
-			}
-			discounts = append(discounts, map[string]any{"object": "discount", "id": id, "customer": sub.Customer,
-				"subscription": sub.ID, "start": time.Now().Unix(),
-				"source": map[string]any{"type": "coupon", "coupon": coupon}})
-		}
-		obj["discounts"] = discounts
-		if sub.UnitAmount > 0 {
-			obj["currency"] = strings.ToLower(sub.Currency)
-			if items, ok := obj["items"].(map[string]any); ok {
-				data, _ := items["data"].([]any)
-				for _, it := range data {
-					item, _ := it.(map[string]any)
-					price, _ := item["price"].(map[string]any)
-					if item == nil || price == nil {
-						continue
-					}
-					item["quantity"] = max(sub.Seats, 1)
-					price["unit_amount"], price["currency"] = sub.UnitAmount, strings.ToLower(sub.Currency)
-					price["recurring"] = map[string]any{"interval": "month", "interval_count": 1, "meter": nil, "usage_type": "licensed"}
-				}
-			}
-		}
+		putSubscription(obj, sub, expandsDiscounts(r))
 		s.log.Info("sandbox: Stripe subscription answered", "id", sub.ID)
 	})
+}
+
+// serveStripeSubscriptions lists a registered customer's registered subscriptions (of the
+// status asked, "all" or none meaning every one but cancelled ones, as Stripe does), each in
+// the shape of stripe-mock's own.
+func (s *Sandbox) serveStripeSubscriptions(w http.ResponseWriter, r *http.Request, subs []StripeSubscription) {
+	status := r.URL.Query().Get("status")
+	s.serveStripeObject(w, r, func(list map[string]any) {
+		data, _ := list["data"].([]any)
+		var template []byte
+		if len(data) > 0 {
+			template, _ = json.Marshal(data[0])
+		}
+		out := []any{}
+		for _, sub := range subs {
+			switch {
+			case status == "all", status == sub.status():
+			case status == "" && sub.status() != "canceled":
+			default:
+				continue
+			}
+			var obj map[string]any
+			if template == nil || json.Unmarshal(template, &obj) != nil {
+				continue
+			}
+			putSubscription(obj, sub, expandsDiscounts(r))
+			out = append(out, obj)
+		}
+		list["data"], list["has_more"] = out, false
+	})
+}
+
+// expandsDiscounts reports whether r asks for discounts expanded: expand[]=discounts, or
+// expand[0]=discounts as stripe-go writes it.
+func expandsDiscounts(r *http.Request) bool {
+	for key, values := range r.URL.Query() {
+		if strings.HasPrefix(key, "expand[") && slices.Contains(values, "discounts") {
+			return true
+		}
+	}
+	return false
+}
+
+// putSubscription puts sub's registered fields into obj, stripe-mock's subscription.
+func putSubscription(obj map[string]any, sub StripeSubscription, expanded bool) {
+	obj["id"] = sub.ID
+	obj["customer"] = sub.Customer
+	obj["status"] = sub.status()
+	obj["created"], obj["start_date"] = sub.registered.Unix(), sub.registered.Unix()
+	discounts := make([]any, 0, len(sub.Coupons))
+	for i, coupon := range sub.Coupons {
+		id := fmt.Sprintf("di_%s_%d", sub.ID, i)
+		if !expanded {
+			discounts = append(discounts, id)
+			continue
+		}
+		discounts = append(discounts, map[string]any{"object": "discount", "id": id, "customer": sub.Customer,
+			"subscription": sub.ID, "start": sub.registered.Unix(),
+			"source": map[string]any{"type": "coupon", "coupon": coupon}})
+	}
+	obj["discounts"] = discounts
+	if sub.UnitAmount > 0 {
+		obj["currency"] = strings.ToLower(sub.Currency)
+		if items, ok := obj["items"].(map[string]any); ok {
+			data, _ := items["data"].([]any)
+			for _, it := range data {
+				item, _ := it.(map[string]any)
+				price, _ := item["price"].(map[string]any)
+				if item == nil || price == nil {
+					continue
+				}
+				item["quantity"] = max(sub.Seats, 1)
+				price["unit_amount"], price["currency"] = sub.UnitAmount, strings.ToLower(sub.Currency)
+				price["recurring"] = map[string]any{"interval": "month", "interval_count": 1, "meter": nil, "usage_type": "licensed"}
+			}
+		}
+	}
 }
 
 // serveStripeCustomer asks stripe-mock the same question (so the request is checked, the key

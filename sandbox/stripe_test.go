@@ -157,6 +157,19 @@ func TestStripeStandIn(t *testing.T) {
 			r.AnnualValue != before.AnnualValue || r.Currency != "usd" {
 			t.Errorf("registered subscription = %+v, %v; want cus_dana's with coupon winback-1a2b and stripe-mock's prices", r, err)
 		}
+		// A registered customer's subscriptions are the registered ones: stripe-mock lists its
+		// fixture, active, for anyone.
+		if ids, err := s.client.ActiveSubscriptions(ctx, "cus_dana"); err != nil || len(ids) != 1 {
+			t.Errorf("unregistered customer's active subscriptions = %v, %v; want stripe-mock's one", ids, err)
+		}
+		s.do(t, "POST", "/sandbox/stripe/customers", "", "application/json", `{"id":"cus_dana","email":"dana@acme.example"}`)
+		if ids, err := s.client.ActiveSubscriptions(ctx, "cus_dana"); err != nil || !slices.Equal(ids, []string{"sub_back"}) {
+			t.Errorf("active subscriptions = %v, %v; want the registered sub_back", ids, err)
+		}
+		s.do(t, "POST", "/sandbox/stripe/subscriptions", "", "application/json", `{"id":"sub_gone","customer":"cus_dana","status":"canceled"}`)
+		if ids, err := s.client.ActiveSubscriptions(ctx, "cus_dana"); err != nil || !slices.Equal(ids, []string{"sub_back"}) {
+			t.Errorf("active subscriptions = %v, %v; want sub_back only, not the cancelled one", ids, err)
+		}
 		priced := `{"id":"sub_priced","customer":"cus_dana","seats":3,"unitAmount":1500,"currency":"EUR"}`
 		if code, body := s.do(t, "POST", "/sandbox/stripe/subscriptions", "", "application/json", priced); code != http.StatusCreated {
 			t.Fatalf("register: %d %s", code, body)

@@ -3,6 +3,7 @@ package webhooks
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/stripe/stripe-go/v84"
@@ -95,6 +96,19 @@ func (h *Handler) launchCancellation(ctx context.Context, sub *stripe.Subscripti
 		return "", p
 	}
 	in.Billing = cn.Billing()
+
+	// A customer who still pays for another subscription has not left: a plan changed by
+	// cancelling one and starting another, or a new subscription whose event came first.
+	active, err := h.stripe.client.ActiveSubscriptions(ctx, cn.Customer.ID)
+	if err != nil {
+		if billing.Retryable(err) {
+			return "", err
+		}
+		return "", problemf(cn.Customer.ID, cn.Customer.CampaignID(), "the subscriptions of customer %s cannot be listed: %v", cn.Customer.ID, err)
+	}
+	if others := slices.DeleteFunc(active, func(id string) bool { return id == sub.ID }); len(others) > 0 {
+		return stripeOutcome(fmt.Sprintf("customer %s still subscribes (%s): not lost, no campaign", cn.Customer.ID, strings.Join(others, ", "))), nil
+	}
 
 	res := launch.Start(ctx, h.client, launch.Launch{Input: in}, campaigns.FirstOnly)
 	kind := "cancellation"

@@ -297,6 +297,19 @@ func TestStripeWebhooksLaunchAndEndCampaigns(t *testing.T) {
 		}
 	})
 
+	t.Run("a customer who still pays for another subscription is not lost", func(t *testing.T) {
+		// A plan change made as a new subscription, whose event came before the old one's end.
+		w.register(t, map[string]any{"id": "cus_lee", "name": "Lee Park", "email": "lee@initech.example"})
+		w.registerSubscription(t, map[string]any{"id": "sub_lee_new", "customer": "cus_lee"})
+		old := event("evt_deleted_lee", "customer.subscription.deleted", subscription("sub_lee_old", "cus_lee", "canceled", nil), nil)
+		if code, body := w.send(t, old, whsec, time.Now()); code != http.StatusOK || !strings.Contains(body, "still subscribes (sub_lee_new)") {
+			t.Fatalf("deleted while another is active: %d %q, want 200 still subscribes", code, body)
+		}
+		if _, err := w.api.Input(ctx, "cus_lee"); !errors.Is(err, campaigns.ErrNotFound) {
+			t.Errorf("campaign of cus_lee: %v; want none", err)
+		}
+	})
+
 	t.Run("a customer without email or phone is a billing problem", func(t *testing.T) {
 		// Not registered: stripe-mock's customer has no email and no phone.
 		nobody := event("evt_deleted_nobody", "customer.subscription.deleted", subscription("sub_nobody", "cus_nobody", "canceled", nil), nil)
