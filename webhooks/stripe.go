@@ -226,9 +226,24 @@ func (h *Handler) recordStripeProblem(ctx context.Context, ev stripe.Event, p *s
 // decode is a problem: Stripe would send the same bytes again.
 func decodeObject(ev stripe.Event, into any) error {
 	if err := json.Unmarshal(ev.Data.Raw, into); err != nil {
-		return problemf("", "", "the event's %s does not decode: %v", ev.Type, err)
+		// Name what it was about, as far as the bytes say.
+		var ids struct {
+			ID       string          `json:"id"`
+			Customer json.RawMessage `json:"customer"`
+		}
+		_ = json.Unmarshal(ev.Data.Raw, &ids)
+		var customer expandable
+		_ = json.Unmarshal(ids.Customer, &customer)
+		return problemf(customer.ID, "", "the event's %s %s does not decode: %v", ev.Type, orUnknown(ids.ID), err)
 	}
 	return nil
+}
+
+func orUnknown(id string) string {
+	if id == "" {
+		return "(no id)"
+	}
+	return id
 }
 
 // answer is a 200 with a short plain-text outcome.

@@ -2,6 +2,7 @@ package webhooks_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"github.com/winback/winback/billing"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/launch"
+	"github.com/winback/winback/store"
 	"github.com/winback/winback/webhooks"
 	"github.com/winback/winback/workflows"
 )
@@ -160,3 +162,22 @@ func httpBody(b []byte) *readCloser { return &readCloser{bytes.NewReader(b)} }
 type readCloser struct{ *bytes.Reader }
 
 func (readCloser) Close() error { return nil }
+
+// An event whose object does not decode is kept for ops, naming the object and its customer as
+// far as the bytes say; Stripe is told it was received (it would send the same bytes again).
+func TestAStripeObjectThatDoesNotDecodeIsABillingProblem(t *testing.T) {
+	e := newEnv(t, withStripe())
+	body := stripeEvent("evt_bad", "customer.subscription.deleted", map[string]any{"id": "sub_bad", "object": "subscription",
+		"customer": "cus_bad", "items": "not a list"}, nil)
+	rec := e.serve(stripeRequest(body, stripeSecret, time.Now()))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "billing problem") {
+		t.Fatalf("%d %q, want 200 recorded as a billing problem", rec.Code, rec.Body)
+	}
+	page, err := e.store.BillingProblems(context.Background(), store.BillingProblemQuery{})
+	if err != nil || len(page.Problems) != 1 {
+		t.Fatalf("billing problems %+v, %v; want one", page.Problems, err)
+	}
+	if p := page.Problems[0]; p.EventID != "evt_bad" || p.BillingCustomer != "cus_bad" || !strings.Contains(p.Problem, "sub_bad") {
+		t.Errorf("problem %+v, want evt_bad's, of cus_bad, naming sub_bad", p)
+	}
+}
