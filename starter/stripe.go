@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,9 @@ and each bad row's problems, naming the column, with the subscription it came fr
 nothing and does not contact Temporal. With --yes it launches the valid rows (--strict: none
 if any is bad) and prints the same per-row report as winback launch --csv.
 
+A customer who still pays for another subscription (a plan change, or back since) is not
+lost: named on stderr, not launched.
+
 Rows are numbered in the order the customers left, oldest first. A customer without email, a
 rep who is not on the team, a subscription in a currency winback does not know: reported as a
 bad row and skipped, never lost. Running it again is safe: a customer whose campaign is running
@@ -99,6 +103,17 @@ Exit codes as winback launch --csv: 0 all valid rows launched (or already runnin
 			ready, problems, err := backfillRows(ctx, st, cfg.Billing, v, from)
 			if err != nil {
 				return err
+			}
+			ready, subscribed, err := stillSubscribed(ctx, st, ready)
+			if err != nil {
+				return err
+			}
+			if len(subscribed) > 0 {
+				fmt.Fprintf(a.stderr, "Not launched, still paying for another subscription (not lost): %s\n", strings.Join(subscribed, "; "))
+				if len(ready) == 0 && len(problems) == 0 {
+					fmt.Fprintln(a.stdout, "Nothing to launch: every customer who cancelled since then still pays for another subscription.")
+					return nil
+				}
 			}
 			opts.dryRun = !yes
 			opts.source = "Stripe cancellations since " + since
@@ -162,6 +177,27 @@ func backfillRows(ctx context.Context, st billing.Stripe, cfg config.Billing, v 
 		problems[i].Source = sources[problems[i].Row]
 	}
 	return ready, problems, nil
+}
+
+// stillSubscribed keeps the launches of customers who pay for no other subscription, and names
+// the others: a customer who cancelled one subscription and holds another (a plan change, or
+// back since) is not lost.
+func stillSubscribed(ctx context.Context, st billing.Stripe, ready []launch.Launch) ([]launch.Launch, []string, error) {
+	var keep []launch.Launch
+	var subscribed []string
+	for _, l := range ready {
+		b := l.Input.Billing
+		active, err := st.ActiveSubscriptions(ctx, b.CustomerID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("listing the subscriptions of customer %s in Stripe: %w; nothing was launched, run the backfill again", b.CustomerID, err)
+		}
+		if others := slices.DeleteFunc(active, func(id string) bool { return id == b.SubscriptionID }); len(others) > 0 {
+			subscribed = append(subscribed, fmt.Sprintf("row %d, customer %s (%s)", l.Row, b.CustomerID, strings.Join(others, ", ")))
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return keep, subscribed, nil
 }
 
 // subscriptionSource names the Stripe subscription a row came from, for its problems.

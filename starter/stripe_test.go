@@ -120,3 +120,22 @@ func TestStripeBackfillRefusesBadSinceAndMissingKey(t *testing.T) {
 		t.Errorf("dialed Temporal %d times", c.dialed)
 	}
 }
+
+// A customer who cancelled one subscription but pays for another (a plan change, or back since)
+// is not lost: the backfill says so and launches nothing for them.
+func TestStripeBackfillLeavesCustomersWhoStillPay(t *testing.T) {
+	sb, cfg := stripeSandbox(t)
+	c := newCLI()
+	c.billing = cfg
+	if err := sb.RegisterStripeCustomer(sandbox.StripeCustomer{ID: mockCustomer, Name: "Dana Reyes", Email: "dana@acme.example"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.RegisterStripeSubscription(sandbox.StripeSubscription{ID: "sub_dana_now", Customer: mockCustomer}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := c.run("", "stripe", "backfill", "--since", "2009-01-01", "--yes")
+	if code != exitOK || !strings.Contains(errOut, "still paying for another subscription") || !strings.Contains(errOut, "sub_dana_now") ||
+		len(c.started()) != 0 {
+		t.Fatalf("exit %d, started %d; want 0, none started and sub_dana_now named\nstdout: %s\nstderr: %s", code, len(c.started()), out, errOut)
+	}
+}
