@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" database/sql driver
@@ -81,7 +82,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := db.PingContext(cctx); err != nil {
+	if err := ping(cctx, db, t.kind); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach %s: %s", t.where, redact(err.Error(), o.URL))
 	}
@@ -136,4 +137,21 @@ func fromMS(v int64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(v).UTC()
+}
+
+// ping makes the first connection. A new SQLite file that several processes open at once may
+// answer SQLITE_BUSY while one of them turns on WAL (SQLite does not wait on its busy timeout
+// for that lock): the connection is tried again until ctx ends.
+func ping(ctx context.Context, db *sql.DB, kind Kind) error {
+	for {
+		err := db.PingContext(ctx)
+		if err == nil || kind != SQLite || !strings.Contains(err.Error(), "SQLITE_BUSY") {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
