@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -29,36 +30,12 @@ func TestRunServesAndRunsCampaignsInProcess(t *testing.T) {
 	}
 	server := testenv.StartDevServer(t, testenv.DevServerOptions{})
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
-	noProfiles := filepath.Join(t.TempDir(), "temporal.toml") // not the user's
-	if err := os.WriteFile(noProfiles, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{
-		"TEMPORAL_ADDRESS":     server.Address,
-		"TEMPORAL_CONFIG_FILE": noProfiles,
-		"WINBACK_HTTP_ADDR":    addr,
-		"WINBACK_DATA_DIR":     t.TempDir(),
-		"WINBACK_TASK_QUEUE":   "workerapp-test",
-		"WINBACK_TEAM":         filepath.Join(testenv.RepoRoot(), "config", "team.example.yaml"),
-	}
-	cfg, err := config.LoadFrom(func(name string) (string, bool) { v, ok := env[name]; return v, ok })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- workerapp.Run(ctx, cfg, slog.New(slog.DiscardHandler)) }()
-	t.Cleanup(func() {
-		stop()
-		select {
-		case err := <-done:
-			if err != nil && !errors.Is(err, context.Canceled) {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("Run did not return after its context ended")
-		}
+	cfg := runWorker(t, map[string]string{
+		"TEMPORAL_ADDRESS":   server.Address,
+		"WINBACK_HTTP_ADDR":  addr,
+		"WINBACK_TASK_QUEUE": "workerapp-test",
 	})
+	ctx := context.Background()
 
 	get := func(path string) (int, string) {
 		resp, err := http.Get("http://" + addr + path)
@@ -106,4 +83,39 @@ func TestRunServesAndRunsCampaignsInProcess(t *testing.T) {
 	if code, _ := get("/inbox/signin"); code != http.StatusOK {
 		t.Errorf("/inbox/signin: %d", code)
 	}
+}
+
+// runWorker runs the worker in process, configured by env over a test's defaults (no Temporal
+// profiles of the user's, a data folder of its own, the example team), until the test ends.
+func runWorker(t *testing.T, env map[string]string) *config.Config {
+	t.Helper()
+	noProfiles := filepath.Join(t.TempDir(), "temporal.toml") // not the user's
+	if err := os.WriteFile(noProfiles, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	all := map[string]string{
+		"TEMPORAL_CONFIG_FILE": noProfiles,
+		"WINBACK_DATA_DIR":     t.TempDir(),
+		"WINBACK_TEAM":         filepath.Join(testenv.RepoRoot(), "config", "team.example.yaml"),
+	}
+	maps.Copy(all, env)
+	cfg, err := config.LoadFrom(func(name string) (string, bool) { v, ok := all[name]; return v, ok })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- workerapp.Run(ctx, cfg, slog.New(slog.DiscardHandler)) }()
+	t.Cleanup(func() {
+		stop()
+		select {
+		case err := <-done:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("Run did not return after its context ended")
+		}
+	})
+	return cfg
 }

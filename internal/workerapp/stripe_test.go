@@ -9,8 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +20,6 @@ import (
 	"github.com/winback/winback/campaigns/campaignstest"
 	"github.com/winback/winback/config"
 	"github.com/winback/winback/internal/testenv"
-	"github.com/winback/winback/internal/workerapp"
 	"github.com/winback/winback/store"
 	"github.com/winback/winback/workflows"
 )
@@ -46,40 +43,15 @@ func startStripeWorker(t *testing.T) *stripeWorker {
 	mock := testenv.StartStripeMock(t)
 	server := testenv.StartDevServer(t, testenv.DevServerOptions{})
 	addr := fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(t))
-	noProfiles := filepath.Join(t.TempDir(), "temporal.toml")
-	if err := os.WriteFile(noProfiles, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{
+	cfg := runWorker(t, map[string]string{
 		"TEMPORAL_ADDRESS":           server.Address,
-		"TEMPORAL_CONFIG_FILE":       noProfiles,
 		"WINBACK_HTTP_ADDR":          addr,
-		"WINBACK_DATA_DIR":           t.TempDir(),
 		"WINBACK_TASK_QUEUE":         "workerapp-stripe",
-		"WINBACK_TEAM":               filepath.Join(testenv.RepoRoot(), "config", "team.example.yaml"),
 		"WINBACK_LINK_SECRET":        "0123456789abcdef0123456789abcdef",
 		"STRIPE_API_KEY":             "sk_test_workerapp",
 		"STRIPE_WEBHOOK_SECRET":      whsec,
 		"WINBACK_STRIPE_MOCK_URL":    mock.URL,
 		"WINBACK_STRIPE_DEFAULT_REP": "alice",
-	}
-	cfg, err := config.LoadFrom(func(name string) (string, bool) { v, ok := env[name]; return v, ok })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- workerapp.Run(ctx, cfg, slog.New(slog.DiscardHandler)) }()
-	t.Cleanup(func() {
-		stop()
-		select {
-		case err := <-done:
-			if err != nil && !errors.Is(err, context.Canceled) {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("Run did not return after its context ended")
-		}
 	})
 	w := &stripeWorker{url: "http://" + addr, cfg: cfg, tc: server.Client(t)}
 	campaignstest.Eventually(t, 30*time.Second, "healthz", func() error {
